@@ -39,7 +39,8 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     for name, help_text in reversed(LOCATION_OPTIONS):
         flag = "--" + name.replace("_", "-")
-        wrapper = click.option(flag, name, type=click.Path(file_okay=name == "mkdocs_config"), default=None, help=f"Override: {help_text}.")(wrapper)
+        kind = click.Path(file_okay=name == "mkdocs_config")
+        wrapper = click.option(flag, name, type=kind, default=None, help=f"Override: {help_text}.")(wrapper)
     return click.option(
         "--config", "config", type=click.Path(dir_okay=False), default=None, envvar="FAZHI_CONFIG",
         help="Config file (default: $FAZHI_CONFIG, else ./fazhi.yml, else built-in defaults).",
@@ -73,4 +74,4 @@ def _register() -> None:
 
 _register()
 
-__all__ = ["main", "settings_options", "Settings"]
+__all__ = ["Settings", "main", "settings_options"]

@@ -1,0 +1,65 @@
+"""Settings: every location from the file or an option, relative to the file; clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fazhi.config import load_settings
+from fazhi.errors import ConfigError
+
+
+def test_defaults_anchor_at_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FAZHI_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings.config_file is None
+    assert settings.paths.content == tmp_path / "docs"
+    assert settings.paths.index == tmp_path / "var" / "index"
+
+
+def test_paths_relative_to_config_file_and_overrides(tmp_path: Path) -> None:
+    cfg = tmp_path / "conf" / "site.yml"
+    cfg.parent.mkdir()
+    cfg.write_text(
+        "paths:\n  content: ../content\n  state: /srv/state\nlisting_per_page: 7\n"
+        "fetch:\n  delay: 0\n  host_map: {a.gov.cn: 'http://127.0.0.1:9'}\n"
+        "sources:\n- {name: s1, platform: hanweb, base_url: 'http://a.gov.cn/', column: cases}\n",
+        "utf-8",
+    )
+    settings = load_settings(cfg)
+    assert settings.paths.content == (tmp_path / "content").resolve()
+    assert settings.paths.state == Path("/srv/state")
+    assert settings.paths.site == (tmp_path / "conf" / "var" / "site").resolve()
+    assert settings.listing_per_page == 7 and settings.fetch.delay == 0.0
+    assert settings.fetch.host_map == {"a.gov.cn": "http://127.0.0.1:9"}
+    assert settings.sources[0].column == "cases"
+    moved = settings.with_paths(index=tmp_path / "idx", site=None)
+    assert moved.paths.index == tmp_path / "idx" and moved.paths.site == settings.paths.site
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("listing_per_page: many\n", "listing_per_page: invalid literal"),
+        ("colour: red\n", "unknown setting 'colour'"),
+        ("paths:\n  htdocs: x\n", "unknown location(s) htdocs"),
+        ("sources:\n- {name: s, platform: joomla, base_url: 'http://x/'}\n", "platform: 'joomla' is not one of"),
+        ("sources:\n- {name: s, platform: trs, base_url: 'http://x/', column: news}\n", "column: 'news' is not a column"),
+        ("sources:\n- {name: s, platform: trs}\n", "missing base_url"),
+        ("- just\n- a list\n", "must be a mapping of settings"),
+        ("a: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_bad_config_names_file_and_setting(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "fazhi.yml"
+    cfg.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg)
+    assert str(cfg) in str(info.value) and message in str(info.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(tmp_path / "nope.yml")
