@@ -46,6 +46,8 @@ class FetchSettings:
     backoff: float = 1.0
     max_bytes: int = 20 * 1024 * 1024
     robots: bool = True
+    # send If-None-Match / If-Modified-Since from the state store, so unchanged pages answer 304
+    conditional: bool = True
     # host -> base URL to send its requests to instead (e.g. the sample mirror on 127.0.0.1);
     # URLs in sources, pages and archived articles stay the real ones.
     host_map: dict[str, str] = field(default_factory=dict)

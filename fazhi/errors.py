@@ -3,9 +3,11 @@
     FazhiError
     ├── ConfigError          the config file or an option is wrong
     ├── ArticleInvalid       an article file breaks the model (carries Problems)
+    ├── BuildFailed          MkDocs could not build the site (strict warnings, template errors)
     ├── FetchError           a URL could not be fetched usefully
     │   ├── Blocked          anti-bot challenge or HTTP 412: skip the source this run
     │   ├── NotFound         HTTP 404/410
+    │   ├── Disallowed       robots.txt forbids the URL: skipped and reported
     │   └── Transient        timeout, connection error, 5xx, 429: worth a retry
     ├── ExtractError         a fetched page does not have the expected shape
     ├── SearchQueryError     a search query that cannot be answered (4xx)
@@ -45,6 +47,10 @@ class ArticleInvalid(FazhiError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class BuildFailed(FazhiError):
+    """MkDocs could not build the site; the message carries its warnings and errors."""
+
+
 class FetchError(FazhiError):
     """A URL could not be fetched usefully."""
 
@@ -60,6 +66,10 @@ class Blocked(FetchError):
 
 class NotFound(FetchError):
     """The site answered 404 or 410."""
+
+
+class Disallowed(FetchError):
+    """robots.txt forbids fetching the URL; the scraper skips it and says so."""
 
 
 class Transient(FetchError):

@@ -1,0 +1,207 @@
+"""The scraper's memory: a SQLite database and the raw pages it fetched.
+
+``<state>/scrape.sqlite`` holds three tables:
+
+- ``pages``: every fetched page (GET, or POST keyed by its form) with its ETag,
+  Last-Modified, content type and where its raw bytes are kept. Conditional
+  requests read the validators from here; a 304 answer is served from the raw copy.
+- ``items``: one row per article URL: source, upstream ids, title, date, the
+  content hash of the body the scraper wrote, the article path, status
+  (``active``, ``removed``, ``conflict``), first and last seen.
+- ``history``: the previous Markdown text of an article each time it changed upstream.
+
+Raw bytes live in ``<state>/raw/<host>/<key hash>`` before any parsing, so a
+parser fix can rerun extraction offline (``fazhi scrape --offline``).
+Every method takes one lock: the scraper's worker threads share one connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    key TEXT PRIMARY KEY, url TEXT NOT NULL, method TEXT NOT NULL, etag TEXT, last_modified TEXT,
+    content_type TEXT, raw_path TEXT NOT NULL, sha256 TEXT NOT NULL, fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    url TEXT PRIMARY KEY, source TEXT NOT NULL, ids TEXT NOT NULL, title TEXT NOT NULL, published TEXT,
+    content_hash TEXT, path TEXT, status TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL, extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS items_source ON items (source, status);
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, source TEXT NOT NULL, replaced_at TEXT NOT NULL,
+    content_hash TEXT, path TEXT, markdown TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_url ON history (url);
+"""
+STATUSES = ("active", "removed", "conflict")
+
+
+def now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+def page_key(method: str, url: str, form: Any = None) -> str:
+    """Identity of a fetched page: the URL for GET, URL plus sorted form for POST."""
+    if method == "GET" or not form:
+        return f"{method} {url}"
+    pairs = sorted(form.items() if isinstance(form, dict) else form, key=lambda kv: (str(kv[0]), str(kv[1])))
+    return f"{method} {url} " + json.dumps(pairs, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """What the store knows about a fetched page."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    raw_path: Path
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article the scraper has seen."""
+
+    url: str
+    source: str
+    ids: dict[str, str]
+    title: str
+    published: str | None
+    content_hash: str | None
+    path: str | None
+    status: str
+    first_seen: str
+    last_seen: str
+    extra: dict[str, Any]
+
+
+class Store:
+    """SQLite state plus the raw page folder under ``state_dir``."""
+
+    def __init__(self, state_dir: Path):
+        self.state_dir = state_dir
+        self.raw_dir = state_dir / "raw"
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(state_dir / "scrape.sqlite", check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- raw pages ---------------------------------------------------------------------------
+    def cached_page(self, key: str) -> CachedPage | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None or not (self.state_dir / row["raw_path"]).is_file():
+            return None
+        return CachedPage(row["url"], row["etag"], row["last_modified"], row["content_type"], self.state_dir / row["raw_path"])
+
+    def save_page(self, key: str, url: str, method: str, content: bytes, headers: dict[str, str]) -> Path:
+        """Keep a page's bytes on disk (atomically) and its validators in the database."""
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        rel = Path("raw") / (urlsplit(url).hostname or "unknown") / digest[:2] / digest
+        path = self.state_dir / rel
+        write_atomic(path, content)
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, url, method, headers.get("etag"), headers.get("last-modified"), headers.get("content-type"),
+                 rel.as_posix(), hashlib.sha256(content).hexdigest(), now()),
+            )
+        return path
+
+    # -- items -------------------------------------------------------------------------------
+    def item(self, url: str) -> Item | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM items WHERE url = ?", (url,)).fetchone()
+        return _item(row) if row else None
+
+    def items(self, source: str, status: str | None = None) -> Iterator[Item]:
+        query, args = "SELECT * FROM items WHERE source = ?", [source]
+        if status:
+            query, args = query + " AND status = ?", [*args, status]
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY url", args).fetchall()
+        return (_item(r) for r in rows)
+
+    def record(self, *, url: str, source: str, ids: dict[str, str], title: str, published: str | None,
+               content_hash: str | None, path: str | None, status: str, extra: dict[str, Any] | None = None) -> None:
+        """Insert or update an item seen in this run (last_seen = now, first_seen kept)."""
+        assert status in STATUSES
+        stamp = now()
+        with self._lock:
+            self._db.execute(
+                """INSERT INTO items (url, source, ids, title, published, content_hash, path, status,
+                                      first_seen, last_seen, updated_at, extra)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(url) DO UPDATE SET source=excluded.source, ids=excluded.ids, title=excluded.title,
+                     published=excluded.published, content_hash=excluded.content_hash, path=excluded.path,
+                     status=excluded.status, last_seen=excluded.last_seen, extra=excluded.extra,
+                     updated_at=CASE WHEN items.content_hash IS excluded.content_hash AND items.status = excluded.status
+                                     THEN items.updated_at ELSE excluded.updated_at END""",
+                (url, source, json.dumps(ids, ensure_ascii=False), title, published, content_hash, path, status,
+                 stamp, stamp, stamp, json.dumps(extra or {}, ensure_ascii=False)),
+            )
+
+    def set_status(self, url: str, status: str) -> None:
+        """Change an item's status without touching last_seen (removal keeps the date it was last seen)."""
+        assert status in STATUSES
+        with self._lock:
+            self._db.execute("UPDATE items SET status = ?, updated_at = ? WHERE url = ?", (status, now(), url))
+
+    # -- history -----------------------------------------------------------------------------
+    def add_history(self, url: str, source: str, markdown: str, content_hash: str | None, path: str | None) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO history (url, source, replaced_at, content_hash, path, markdown) VALUES (?, ?, ?, ?, ?, ?)",
+                (url, source, now(), content_hash, path, markdown),
+            )
+
+    def history(self, url: str) -> list[dict[str, Any]]:
+        """Previous versions of an article, oldest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM history WHERE url = ? ORDER BY id", (url,)).fetchall()
+        return [dict(r) for r in rows]
+
+
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        url=row["url"], source=row["source"], ids=json.loads(row["ids"]), title=row["title"], published=row["published"],
+        content_hash=row["content_hash"], path=row["path"], status=row["status"], first_seen=row["first_seen"],
+        last_seen=row["last_seen"], extra=json.loads(row["extra"] or "{}"),
+    )
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(tmp, path)
