@@ -1,0 +1,179 @@
+"""Benchmark of ``fazhi nightly`` against the sample mirror grown to N articles (default 500).
+
+Three runs of the real command (``fazhi nightly`` as a subprocess, so Python
+start-up counts, as it does under cron), each timed wall-clock with the HTTP
+requests the mirror answered:
+
+1. first run: scrape everything, build, index, publish;
+2. no-change run: the scrape finds nothing new, the fingerprint matches, nothing
+   is rebuilt (target: 5 s or less for 500 articles);
+3. a run after 10 new articles appear upstream.
+
+Then, on the content of run 3, a full index rebuild is timed against the
+incremental update run 3 did (copy of the published index + update), which is
+why the nightly job copies and updates. The results replace the "## Nightly"
+section of bench/RESULTS.md. Everything runs in a temporary folder on 127.0.0.1.
+
+    .venv/bin/python bench/nightly.py [--articles 500] [--new 10] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from fazhi.config import load_settings  # noqa: E402
+from scraper.mirror import SITES, Mirror  # noqa: E402
+from scraper.mirror import generator as g  # noqa: E402
+from search.indexer import rebuild_index  # noqa: E402
+
+RESULTS = REPO / "bench" / "RESULTS.md"
+HEADING = "## Nightly"
+MAX_PAGES = 200
+
+
+def grow(mirror: Mirror, total: int, seed: int) -> int:
+    """Add generated articles, spread over the four sites, until the mirror holds ``total``; returns the count."""
+    have = sum(len(mirror.articles(site)) for site in SITES)
+    missing = max(total - have, 0)
+    r = random.Random(seed)
+    sites = list(SITES)
+    for i, site in enumerate(sites):
+        count = missing // len(sites) + (1 if i < missing % len(sites) else 0)
+        for a in g.make_articles(site, count, seed + i, dt.datetime(2015, 1, 1), dt.datetime(2025, 6, 30)):
+            body = g.body_html(r, [(h, list(ps)) for h, ps in a["sections"]], "plain", table=a["seq"] % 4 == 2)
+            mirror.add_article(site, a["title"], body, date=a["date"], office=a["office"])
+    return sum(len(mirror.articles(site)) for site in SITES)
+
+
+def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
+    """Run the nightly command once; wall time, mirror requests, exit code and the run report."""
+    mirror.clear_log()
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 3):
+        sys.exit(f"nightly failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    report = json.loads(latest.read_text("utf-8"))
+    print(proc.stdout, flush=True)
+    answered = mirror.requests()
+    not_modified = sum(1 for r in answered if r.status == 304)
+    return {"seconds": seconds, "requests": len(answered), "not_modified": not_modified, "exit": proc.returncode, "report": report}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, concurrency: int, command: str) -> str:
+    steps = ("scrape", "validate", "fingerprint", "build", "index", "publish")
+    lines = [
+        HEADING,
+        "",
+        f"Measured {dt.date.today().isoformat()} on {machine()} (a machine shared with other work, so times vary).",
+        f"Command: `{command}`",
+        "",
+        f"The sample mirror grown to {total} articles over its four platforms (fetch delay 0, concurrency {concurrency}, max_pages",
+        f"raised to {MAX_PAGES}), plus {staff} staff articles from docs/. Each run is the real `fazhi nightly` command",
+        "(Python start-up included); requests are those the mirror answered during the run; step times come from the",
+        "run report.",
+        "",
+        "| run | wall time | requests (of which 304) | outcome | " + " | ".join(steps) + " |",
+        "|---|---:|---:|---|" + "---:|" * len(steps),
+    ]
+    for label, r in results:
+        timings = r["report"]["timings"]
+        cells = " | ".join(f"{timings[s]:.2f} s" if s in timings else "—" for s in steps)
+        requests = f"{r['requests']} ({r['not_modified']})"
+        lines.append(f"| {label} | {r['seconds']:.2f} s | {requests} | {r['report']['status']} (exit {r['exit']}) | {cells} |")
+    incremental = results[-1][1]["report"]["timings"].get("index")
+    quiet = results[1][1]
+    lines += [
+        "",
+        f"No-change run: {quiet['report']['timings']['scrape']:.2f} s of the {quiet['seconds']:.2f} s are the scrape (one conditional"
+        " request per archived article); the rest is start-up, validation and the fingerprint.",
+        f"Index after 10 new articles: copy of the published index + incremental update {incremental:.2f} s,"
+        f" full rebuild of the same {total + staff + 10} articles {rebuild:.2f} s.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace the Nightly section of RESULTS.md (or append it), leaving the other sections as they are."""
+    old = RESULTS.read_text("utf-8") if RESULTS.is_file() else "# Benchmark results\n"
+    start = old.find(HEADING + "\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(HEADING))
+        new = old[:start] + text + (old[end + 1:] if end >= 0 else "")
+    RESULTS.write_text(new, "utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=500, help="articles on the mirror (default 500)")
+    parser.add_argument("--new", type=int, default=10, help="articles added before the third run (default 10)")
+    parser.add_argument("--concurrency", type=int, default=2, help="requests in flight per host (default 2, as in fazhi.yml)")
+    parser.add_argument("--no-write", action="store_true", help="print the results instead of updating bench/RESULTS.md")
+    args = parser.parse_args()
+
+    fazhi = str(Path(sys.executable).with_name("fazhi"))
+    with tempfile.TemporaryDirectory(prefix="fazhi-bench-nightly-") as tmp:
+        base = Path(tmp)
+        shutil.copytree(REPO / "docs", base / "content")
+        with Mirror(base / "mirror") as mirror:
+            total = grow(mirror, args.articles, seed=4242)
+            defaults = load_settings(REPO / "fazhi.yml")
+            # The real column pages are short; the grown mirror needs more list pages than fazhi.yml allows.
+            defaults = replace(defaults, sources=tuple(replace(s, max_pages=MAX_PAGES) for s in defaults.sources),
+                               fetch=replace(defaults.fetch, concurrency=args.concurrency))
+            config = mirror.write_config(base / "fazhi.yml", content=base / "content", state=base / "state", settings=defaults)
+            command = [fazhi, "nightly", "--no-progress", "--config", str(config), "--mkdocs-config", str(REPO / "mkdocs.yml"),
+                       "--releases", str(base / "releases"), "--site", str(base / "site"), "--index", str(base / "index")]
+            latest = base / "state" / "reports" / "latest.json"
+            results = []
+            for label in ("first run", "no-change run"):
+                results.append((label, run(command, mirror, latest)))
+                print(f"{label}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
+            for i in range(args.new):
+                site = list(SITES)[i % len(SITES)]
+                mirror.add_article(site, f"夜间基准新增文章第{i + 1}篇：生态环境执法通报", f"<p>基准测试新增的第{i + 1}篇文章正文。</p>",
+                                   date=f"2025-11-{1 + i % 28:02d} 09:{i % 60:02d}")
+            results.append((f"{args.new} new articles", run(command, mirror, latest)))
+            print(f"{results[-1][0]}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
+        staff = results[0][1]["report"]["articles"] - total
+        start = time.perf_counter()
+        rebuild_index(base / "content", base / "rebuilt-index")
+        rebuild = time.perf_counter() - start
+    shown = f".venv/bin/python bench/nightly.py --articles {args.articles} --new {args.new} --concurrency {args.concurrency}"
+    text = section(results, total, staff, rebuild, args.concurrency, shown)
+    print(text)
+    if not args.no_write:
+        write_section(text)
+        print(f"updated {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""``fazhi nightly``, ``fazhi rollback`` and ``fazhi releases``: the unattended job and its undo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fazhi.cli import settings_options
+from fazhi.config import Settings
+from fazhi.errors import LockHeld
+from fazhi.nightly import EXIT_CODES, EXIT_LOCKED, rollback, run_nightly
+from fazhi.releases import Releases
+
+
+def _exit_help(codes: dict[int, str]) -> str:
+    """An epilog listing exit codes; \\b keeps click from rewrapping it."""
+    return "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in sorted(codes.items()))
+
+
+EXIT_HELP = _exit_help({**EXIT_CODES, 2: "bad config or options"})
+WAIT_HELP = "If another run holds the lock, wait up to SECONDS for it instead of exiting at once."
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.command("nightly", epilog=EXIT_HELP)
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS", help=WAIT_HELP)
+@click.option("--no-scrape", is_flag=True, help="Skip the scrape: publish staff edits and template/config changes only.")
+@click.option("--force", is_flag=True, help="Build and publish a new release even when nothing changed.")
+@click.option("--progress/--no-progress", default=None, help="Scrape progress bars (default: when stderr is a terminal).")
+@settings_options
+def nightly(settings: Settings, wait: float, no_scrape: bool, force: bool, progress: bool | None) -> None:
+    """Scrape, validate, build, index and publish a new release if anything changed.
+
+    Releases go to <releases>/<timestamp>/{site,index} and are published by
+    switching the <releases>/current symlink in one step; the last
+    keep_releases are kept. The run report goes to <state>/reports/latest.json
+    (and <run>.json); a summary is printed on stdout.
+    """
+    show_progress = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = run_nightly(settings, wait=wait, scrape=not no_scrape, force=force, progress=show_progress, log=_echo_err)
+    except LockHeld as exc:
+        click.echo(f"fazhi: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    click.echo(result.summary)
+    click.echo(f"report: {result.report_path}")
+    sys.exit(result.exit_code)
+
+
+ROLLBACK_EXIT_HELP = _exit_help({0: "switched", 2: "no such release, or nothing to roll back to", EXIT_LOCKED: "a run holds the lock"})
+
+
+@click.command("rollback", epilog=ROLLBACK_EXIT_HELP)
+@click.option("--to", "to", metavar="RELEASE", default=None, help="Release to publish (see `fazhi releases`); default: the previous one.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS", help=WAIT_HELP)
+@settings_options
+def rollback_command(settings: Settings, to: str | None, wait: float) -> None:
+    """Publish the previous release again (or --to RELEASE), in one atomic switch.
+
+    The next `fazhi nightly` compares against the release now current, so it
+    rebuilds if the content differs from it.
+    """
+    try:
+        was, now = rollback(settings, to=to, wait=wait)
+    except LockHeld as exc:
+        click.echo(f"fazhi: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    click.echo(f"current release: {now.name} (was {was.name})")
+
+
+@click.command("releases")
+@settings_options
+def releases_command(settings: Settings) -> None:
+    """List the kept releases, oldest first; the published one is marked with *."""
+    releases = Releases(settings.paths.releases)
+    current = releases.current()
+    listed = releases.all()
+    if not listed:
+        click.echo(f"no releases in {releases.root}")
+    for release in listed:
+        manifest = release.manifest()
+        mark = "*" if current is not None and release.name == current.name else " "
+        click.echo(f"{mark} {release.name}  {manifest.get('articles', '?'):>6} articles  created {manifest.get('created', '?')}")
+
+
+COMMANDS = [nightly, rollback_command, releases_command]

@@ -1,0 +1,123 @@
+"""``make demo`` (``python -m fazhi.demo``): the whole nightly job on the sample mirror, then the site.
+
+1. start the sample mirror of the four source platforms on 127.0.0.1 (data in
+   ``var/demo/mirror``, generated on first use);
+2. write ``var/demo/fazhi.yml``: the default sources pointed at the mirror, every
+   location under ``var/demo/`` (the content tree is seeded from the repository's
+   ``docs/`` on first use, so the repository's tracked files are never modified);
+3. run ``fazhi nightly`` with it: scrape, validate, build, index, publish;
+4. serve the published release (site and search API) on 127.0.0.1 until Ctrl-C.
+
+Run it again and the nightly run finds nothing changed and serves at once; while
+it serves, ``fazhi nightly --config var/demo/fazhi.yml`` reruns the job against the
+same mirror from another terminal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import yaml
+
+from fazhi.config import load_settings
+from fazhi.errors import ConfigError, FazhiError
+from fazhi.nightly import EXIT_NOT_PUBLISHED, run_nightly
+from fazhi.releases import Releases
+
+if TYPE_CHECKING:
+    from scraper.mirror import Mirror
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_DIR = REPO / "var" / "demo"
+
+
+def seed_content(content: Path) -> None:
+    """Copy the repository's docs/ (staff articles and site pages) into the demo's content tree once."""
+    if content.exists():
+        return
+    docs = REPO / "docs"
+    if not docs.is_dir():
+        raise ConfigError(f"{docs}: not found; run the demo from a clone of the repository")
+    tmp = content.with_name(content.name + ".seeding")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(docs, tmp)
+    tmp.rename(content)
+
+
+def write_config(mirror: Mirror, base: Path, port: int) -> Path:
+    """The demo's fazhi.yml: the mirror's sources and host map, every location under ``base``."""
+    config = base / "fazhi.yml"
+    defaults = load_settings(REPO / "fazhi.yml")
+    mirror.write_config(config, content=base / "content", state=base / "state", settings=defaults)
+    raw = yaml.safe_load(config.read_text("utf-8"))
+    raw["paths"].update(
+        mkdocs_config=str(REPO / "mkdocs.yml"), site=str(base / "site"), index=str(base / "index"), releases=str(base / "releases"),
+    )
+    raw.update(site_name=defaults.site_name, publisher=defaults.publisher, site_url=f"http://127.0.0.1:{port}/", serve_port=port)
+    header = "# Written by `make demo` (python -m fazhi.demo) on each start: the sample mirror's port changes.\n"
+    config.write_text(header + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    return config
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def run_demo(base: Path, port: int, serve: bool = True) -> int:
+    """Mirror, nightly run, then serve until Ctrl-C; returns the exit code for the shell."""
+    from scraper.mirror import Mirror
+    from search.api import serve as serve_site
+
+    if serve and not port_free(port):
+        click.echo(f"fazhi demo: port {port} on 127.0.0.1 is in use; choose another with --port", err=True)
+        return 1
+    base.mkdir(parents=True, exist_ok=True)
+    seed_content(base / "content")
+    with Mirror(base / "mirror") as mirror:
+        click.echo(f"fazhi demo: sample mirror on {mirror.base_url}")
+        config = write_config(mirror, base, port)
+        settings = load_settings(config)
+        result = run_nightly(settings, progress=sys.stderr.isatty(), log=lambda line: click.echo(line, err=True))
+        click.echo(result.summary)
+        click.echo(f"report: {result.report_path}")
+        current = Releases(settings.paths.releases).current()
+        if current is None:
+            click.echo("fazhi demo: nothing was published, so there is nothing to serve (see the problems above)", err=True)
+            return EXIT_NOT_PUBLISHED
+        if not serve:
+            return result.exit_code
+        if result.exit_code == EXIT_NOT_PUBLISHED:
+            click.echo(f"fazhi demo: this run published nothing; serving the previous release {current.name}", err=True)
+        click.echo(f"\nfazhi demo: the archive and its search are at http://127.0.0.1:{port}/  (Ctrl-C stops)")
+        click.echo(f"            rerun the job meanwhile: fazhi nightly --config {config}\n")
+        serve_site(settings, host="127.0.0.1", port=port)
+    return 0
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port of the site and search API.")
+@click.option("--dir", "base", type=click.Path(file_okay=False, path_type=Path), default=DEMO_DIR, show_default=True,
+              help="Where the demo keeps its content, state, releases and mirror data.")
+@click.option("--no-serve", is_flag=True, help="Run the nightly job on the mirror, then exit instead of serving.")
+def main(port: int, base: Path, no_serve: bool) -> None:
+    """The whole nightly job on the built-in sample mirror, then the site and search on 127.0.0.1."""
+    try:
+        code = run_demo(base.resolve(), port, serve=not no_serve)
+    except FazhiError as exc:
+        click.echo(f"fazhi demo: {exc}", err=True)
+        code = 2
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""``fazhi nightly``: scrape, validate, build, index and publish in one unattended run.
+
+The steps, under a lock on ``<state>/nightly.lock``:
+
+1. remove what an interrupted run left in the releases folder;
+2. scrape every enabled source into the content tree (skipped with ``scrape=False``);
+3. validate every article; any problem fails the run before anything is built;
+4. fingerprint the build inputs (see ``fazhi.fingerprint``) and stop when they
+   match the published release's: nothing is rebuilt;
+5. build the site and the search index into ``releases/.partial-<name>/`` (the
+   index starts as a copy of the published one and is updated incrementally),
+   seal it as ``releases/<name>/`` and publish it by replacing the ``current``
+   symlink (see ``fazhi.releases``), then delete releases beyond ``keep_releases``;
+6. write the run report: ``report.json`` in the release, and
+   ``<state>/reports/<run>.json`` plus ``latest.json`` for every run.
+
+Nothing before the symlink switch touches what is published, so a crash or a
+``kill -9`` at any point leaves the site and index being served as they were;
+the kernel drops the lock with the process and the next run cleans up and
+completes. Exit codes are in ``EXIT_CODES``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fazhi import __version__
+from fazhi.article import COLUMNS
+from fazhi.config import Settings
+from fazhi.content import load_tree
+from fazhi.errors import ArticleInvalid
+from fazhi.fingerprint import Fingerprint, fingerprint
+from fazhi.hooks.status import finish_status_page
+from fazhi.lock import hold_lock
+from fazhi.releases import Release, ReleaseError, Releases, write_json
+
+EXIT_OK = 0
+EXIT_SOURCE_PROBLEM = 3
+EXIT_NOT_PUBLISHED = 4
+EXIT_LOCKED = 5
+EXIT_CODES = {
+    EXIT_OK: "all good: a new release was published, or nothing changed",
+    EXIT_SOURCE_PROBLEM: "the site is up to date with what could be fetched, but a source failed or was blocked",
+    EXIT_NOT_PUBLISHED: "nothing published: invalid articles, or the scrape, build or index failed; the previous release still serves",
+    EXIT_LOCKED: "another run holds the lock; this one did nothing",
+}
+LOCK_NAME = "nightly.lock"
+# Fault injection for the crash tests: the run stops for good at this stage (see ``_checkpoint``).
+PAUSE_ENV = "FAZHI_NIGHTLY_PAUSE"
+PAUSE_STAGES = ("site", "index", "publish")
+PAUSE_MARKER = "nightly.paused"
+REPORTS_KEPT = 100
+# Per-source numbers of the scrape report shown in the summary and on the status page.
+SOURCE_COUNTS = ("new", "changed", "unchanged", "removed", "conflicts", "failed", "requests")
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class NightlyResult:
+    """What a run did: its exit code (see ``EXIT_CODES``), outcome and report."""
+
+    exit_code: int
+    status: str  # published | unchanged | failed
+    release: str | None
+    report: dict[str, Any]
+    report_path: Path
+
+    @property
+    def summary(self) -> str:
+        return format_summary(self.report)
+
+
+def reports_dir(settings: Settings) -> Path:
+    return settings.paths.state / "reports"
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _to_json(value: Any) -> Any:
+    """A library result as JSON data: ``to_dict()`` when it has one, else its dataclass fields."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(value).items()}
+    return value
+
+
+class _Run:
+    """One nightly run; its report grows as the steps go."""
+
+    def __init__(self, settings: Settings, log: Log):
+        self.settings = settings
+        self.log = log
+        self.releases = Releases(settings.paths.releases)
+        self.reports = reports_dir(settings)
+        self.reports.mkdir(parents=True, exist_ok=True)
+        self.clock = time.monotonic()
+        self.partial: Path | None = None
+        self.name = self.releases.new_name(reserved={p.stem for p in self.reports.glob("*.json")})
+        self.report: dict[str, Any] = {
+            "run": self.name,
+            "started": _now(),
+            "finished": None,
+            "status": "running",
+            "exit_code": None,
+            "message": "",
+            "release": None,
+            "published": False,
+            "previous": None,
+            "current": None,
+            "fazhi_version": __version__,
+            "sources": [],
+            "problem_sources": [],
+            "scrape": None,
+            "articles": None,
+            "problems": [],
+            "changes": None,
+            "build": None,
+            "index": None,
+            "timings": {},
+            "cleaned": [],
+            "pruned": [],
+            "error": None,
+        }
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.report["timings"][step] = round(time.monotonic() - start, 3)
+
+    def _checkpoint(self, stage: str) -> None:
+        """Stop here for good when ``$FAZHI_NIGHTLY_PAUSE`` names this stage, so a test can kill -9 the run at a known point."""
+        if os.environ.get(PAUSE_ENV) != stage:
+            return
+        (self.settings.paths.state / PAUSE_MARKER).write_text(f"{os.getpid()} {stage}\n", "utf-8")
+        self.log(f"paused at {stage} ({PAUSE_ENV}); waiting to be killed")
+        while True:
+            time.sleep(3600)
+
+    def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
+        report = self.report
+        report["cleaned"] = self.releases.clean_leftovers()
+        if report["cleaned"]:
+            self.log(f"removed leftovers of an interrupted run: {', '.join(report['cleaned'])}")
+        current = self.releases.current()
+        report["previous"] = report["current"] = current.name if current else None
+        try:
+            if scrape:
+                self.scrape(progress)
+            if not self.validate():
+                return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
+            with self.timed("fingerprint"):
+                old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
+                new = fingerprint(self.settings, old)
+                report["changes"] = self.describe_changes(new, old)
+            if current is not None and old is not None and new.digest == old.digest and not force:
+                return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
+            release = self.build(new, current)
+            self._checkpoint("publish")
+            with self.timed("publish"):
+                self.releases.publish(release)
+        except ArticleInvalid as exc:  # the build validates again: a file edited since step 3
+            self.discard_partial()
+            report["problems"] = [str(p) for p in exc.problems]
+            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(exc.problems)} problem(s) found by the build; nothing published")
+        except Exception as exc:
+            report["error"] = f"{type(exc).__name__}: {exc}"
+            self.log(traceback.format_exc().rstrip())
+            self.discard_partial()
+            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{report['error']}; nothing published")
+        return self.published(release)
+
+    def discard_partial(self) -> None:
+        if self.partial is not None:
+            shutil.rmtree(self.partial, ignore_errors=True)
+
+    def scrape(self, progress: bool) -> None:
+        from scraper.run import scrape
+
+        self.log("scraping every enabled source")
+        with self.timed("scrape"):
+            result = scrape(self.settings, progress=progress)
+        self.report["scrape"] = _to_json(result)
+        self.report["sources"] = source_rows(self.report["scrape"])
+        self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
+
+    def validate(self) -> bool:
+        with self.timed("validate"):
+            tree = load_tree(self.settings.paths.content)
+        self.report["articles"] = len(tree.articles)
+        self.report["problems"] = [str(p) for p in tree.problems]
+        for problem in tree.problems:
+            self.log(str(problem))
+        return tree.ok
+
+    def describe_changes(self, new: Fingerprint, old: Fingerprint | None) -> dict[str, Any]:
+        """The report's view of a fingerprint diff: article files apart, other inputs by group."""
+        diff = new.diff(old)
+        content = diff.pop("content", None)
+        articles: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
+        files: dict[str, dict[str, list[str]]] = {group: changes.to_dict() for group, changes in diff.items()}
+        if content:
+            other: dict[str, list[str]] = {"added": [], "changed": [], "removed": []}
+            for kind, names in content.to_dict().items():
+                for name in names:
+                    rel = name.removeprefix("content/")
+                    is_article = rel.endswith("/index.md") and rel.count("/") == 3 and rel.split("/")[0] in COLUMNS
+                    (articles if is_article else other)[kind].append(rel)
+            if any(other.values()):
+                files["content"] = other
+        return {"articles": articles, "files": files, "values": new.changed_values(old), "first": old is None}
+
+    def build(self, new: Fingerprint, current: Release | None) -> Release:
+        """Build site and index into a partial release and seal it; nothing published yet."""
+        # Imported here: MkDocs and Whoosh are not needed by runs that stop at the fingerprint.
+        from fazhi.build import build_site
+        from search.indexer import update_index
+
+        partial = self.partial = self.releases.start(self.name)
+        self.report["release"] = self.name
+        self.report["status"] = "building"
+        self.write_reports()  # the status page in this build shows this run so far
+        self.log(f"building release {self.name}")
+        with self.timed("build"):
+            built = build_site(self.settings, partial / "site")
+        self.report["build"] = _to_json(built)
+        self._checkpoint("site")
+        with self.timed("index"):
+            if current is not None and current.index.is_dir():
+                shutil.copytree(current.index, partial / "index")
+            stats = update_index(self.settings.paths.content, partial / "index")
+        self.report["index"] = _to_json(stats)
+        self._checkpoint("index")
+        finish_status_page(partial / "site", self.report)
+        write_json(partial / "report.json", self.report)
+        manifest = {
+            "name": self.name,
+            "created": _now(),
+            "fazhi_version": __version__,
+            "articles": self.report["articles"],
+            "fingerprint": new.to_dict(),
+        }
+        return self.releases.finish(partial, manifest)
+
+    def published(self, release: Release) -> NightlyResult:
+        """Record the switch, then delete releases beyond ``keep_releases`` (a failure there is reported, not fatal)."""
+        self.report.update(published=True, current=release.name)
+        message = f"published release {release.name}"
+        try:
+            self.report["pruned"] = self.releases.prune(self.settings.keep_releases)
+        except OSError as exc:
+            self.report["error"] = f"removing old releases failed: {exc}"
+            message += f"; {self.report['error']}"
+        if self.report["pruned"]:
+            message += f"; removed old release(s) {', '.join(self.report['pruned'])}"
+        result = self.finish("published", self.exit_code(), message)
+        write_json(release.path / "report.json", self.report)
+        return result
+
+    def exit_code(self) -> int:
+        return EXIT_SOURCE_PROBLEM if self.report["problem_sources"] else EXIT_OK
+
+    def finish(self, status: str, code: int, message: str) -> NightlyResult:
+        report = self.report
+        if code == EXIT_SOURCE_PROBLEM:
+            message += f"; source(s) failed or blocked: {', '.join(report['problem_sources'])}"
+        report.update(status=status, exit_code=code, message=message, finished=_now())
+        report["timings"]["total"] = round(time.monotonic() - self.clock, 3)
+        path = self.write_reports()
+        self.prune_reports()
+        return NightlyResult(code, status, report["release"] if report["published"] else None, report, path)
+
+    def write_reports(self) -> Path:
+        path = self.reports / f"{self.name}.json"
+        write_json(path, self.report)
+        write_json(self.reports / "latest.json", self.report)
+        return path
+
+    def prune_reports(self) -> None:
+        runs = sorted((p for p in self.reports.glob("*.json") if p.name != "latest.json"), key=lambda p: p.stem)
+        for path in runs[: max(len(runs) - REPORTS_KEPT, 0)]:
+            path.unlink()
+
+
+def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked), counts and reasons."""
+    return [
+        {"name": s["name"], "status": s["status"], **{k: s.get(k, 0) for k in SOURCE_COUNTS}, "reasons": list(s.get("reasons", []))}
+        for s in (scrape or {}).get("sources", [])
+    ]
+
+
+def run_nightly(
+    settings: Settings, *, wait: float = 0.0, scrape: bool = True, force: bool = False, progress: bool = False, log: Log | None = None,
+) -> NightlyResult:
+    """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
+    say = log or (lambda _line: None)
+    with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
+        return _Run(settings, say).run(scrape, force, progress)
+
+
+def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tuple[Release, Release]:
+    """Publish the release before the current one (or the one named ``to``); returns (was, now)."""
+    releases = Releases(settings.paths.releases)
+    with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
+        was = releases.current()
+        if was is None:
+            raise ReleaseError(f"nothing is published in {releases.root}: no release to roll back from")
+        target = releases.get(to) if to else releases.previous()
+        if target.name == was.name:
+            raise ReleaseError(f"{target.name} is already the current release")
+        releases.publish(target)
+        return was, target
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Plain-text columns: the first left-aligned, numbers right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]).rstrip() for r in rows]
+
+
+def format_summary(report: dict[str, Any]) -> str:
+    """The run report as a few lines for the log: outcome, sources, changes, times."""
+    lines = [f"fazhi nightly {report['run']}: {report['status']} (exit {report['exit_code']}): {report['message']}"]
+    if report["sources"]:
+        header = ["source", "status", *SOURCE_COUNTS]
+        lines += _table([header] + [[r["name"], r["status"], *(str(r[k]) for k in SOURCE_COUNTS)] for r in report["sources"]])
+        for row in report["sources"]:
+            lines += [f"  {row['name']}: {reason}" for reason in row["reasons"]]
+    lines += [f"  {p}" for p in report["problems"]]
+    changes = report.get("changes")
+    if changes and report["status"] != "unchanged":
+        arts = changes["articles"]
+        counts = ", ".join(f"{len(arts[kind])} {kind}" for kind in ("added", "changed", "removed"))
+        lines.append(f"articles: {report['articles']} valid; {counts}")
+        other = [f"{group} ({sum(len(v) for v in c.values())} files)" for group, c in changes["files"].items()] + changes["values"]
+        if other and not changes["first"]:
+            lines.append("other inputs changed: " + ", ".join(other))
+    timings = report["timings"]
+    lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    if report.get("error"):
+        lines.append(f"error: {report['error']}")
+    return "\n".join(lines)

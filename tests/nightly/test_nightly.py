@@ -1,0 +1,220 @@
+"""The nightly job end to end over a sample mirror on 127.0.0.1: publish, skip, change, fail, crash, lock, roll back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fazhi.nightly import EXIT_LOCKED, EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_PROBLEM, PAUSE_STAGES
+from fazhi.releases import PARTIAL, Release
+from search.query import SearchRequest, search
+from tests.fixtures.served import serve_process
+from tests.nightly.conftest import Deployment
+
+# Words found in no other article, so a search for them counts exactly the articles that carry them.
+NEW_WORD, EDIT_WORD = "luzhou7731", "songling5512"
+NEW_TITLE = "关于鹭洲湿地候鸟栖息地保护的政策解读"
+NEW_BODY = f"<p>鹭洲湿地（编号 {NEW_WORD}）每年冬季迎来大批候鸟。本文解读栖息地保护的主要措施。</p>"
+
+
+def hits(release: Release, query: str) -> int:
+    return search(release.index, SearchRequest(q=query)).total
+
+
+def page_of(d: Deployment, release: Release, article: Path) -> Path:
+    """The built HTML page of an article file in a release."""
+    return release.site / article.relative_to(d.settings.paths.content).parent / "index.html"
+
+
+def sources(result: object) -> dict[str, dict]:
+    return {row["name"]: row for row in result.report["sources"]}  # type: ignore[attr-defined]
+
+
+def test_first_run_publishes_and_an_unchanged_run_rebuilds_nothing(deployment: Deployment) -> None:
+    d = deployment
+    first = d.run()
+    assert (first.exit_code, first.status) == (EXIT_OK, "published"), first.summary
+    release = d.current()
+    assert first.release == release.name
+    scraped = sorted(d.settings.paths.content.glob("*/*/*-*/index.md"))
+    by_source = {row["name"]: row["new"] for row in first.report["sources"]}
+    assert all(n > 0 for n in by_source.values()) and len(by_source) == 4, by_source
+    for article in (p for p in scraped if "origin: scraped" in p.read_text("utf-8")):
+        assert page_of(d, release, article).is_file(), f"no page for {article}"
+    assert hits(release, "生态环境") > 0
+    report = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
+    assert report["status"] == "published" and report["release"] == release.name
+    assert json.loads((release.path / "report.json").read_text("utf-8"))["published"] is True
+    status_page = (release.site / "status" / "index.html").read_text("utf-8")
+    assert "sthjt-ucap" in status_page and '<td data-run-field="time:build">' in status_page
+    assert '<td data-run-field="time:build">—</td>' not in status_page, "build time filled in before publishing"
+
+    site_mtime = (release.site / "index.html").stat().st_mtime_ns
+    second = d.run()
+    assert (second.exit_code, second.status, second.release) == (EXIT_OK, "unchanged", None), second.summary
+    assert all(row["new"] == row["changed"] == row["removed"] == 0 for row in second.report["sources"])
+    assert "build" not in second.report["timings"] and "index" not in second.report["timings"]
+    assert [r.name for r in d.releases.all()] == [release.name] and d.current().name == release.name
+    assert (release.site / "index.html").stat().st_mtime_ns == site_mtime
+    assert json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))["status"] == "unchanged"
+    assert len(list((d.settings.paths.state / "reports").glob("2*.json"))) == 2, "one report per run"
+
+    forced = d.run(scrape=False, force=True)
+    assert (forced.status, forced.report["changes"]["articles"]) == ("published", {"added": [], "changed": [], "removed": []})
+    assert [r.name for r in d.releases.all()] == [release.name, forced.release]
+
+
+def test_mirror_additions_edits_and_deletions_are_published_exactly(deployment: Deployment) -> None:
+    d = deployment
+    assert d.run().status == "published"
+    old = d.current()
+    edited, deleted = d.mirror.articles("generic")[0], d.mirror.articles("ucap")[0]
+    edited_file, deleted_file = d.article_file(d.mirror.url("generic", edited)), d.article_file(d.mirror.url("ucap", deleted))
+    untouched = {p: p.read_bytes() for p in d.settings.paths.content.rglob("*") if p.is_file() and p not in (edited_file, deleted_file)}
+
+    added = d.mirror.add_article("trs", NEW_TITLE, NEW_BODY, date="2025-11-20 09:30")
+    d.mirror.edit_article("generic", edited["id"], body=f"<p>修订后的正文：新增了秋季巡查（{EDIT_WORD}）的安排。</p>")
+    d.mirror.delete_article("ucap", deleted["id"])
+    result = d.run()
+    assert (result.exit_code, result.status) == (EXIT_OK, "published"), result.summary
+    counts = sources(result)
+    assert (counts["mee-zcjd"]["new"], counts["example-generic"]["changed"], counts["sthjt-ucap"]["removed"]) == (1, 1, 1)
+    assert sum(r["new"] + r["changed"] + r["removed"] for r in counts.values()) == 3
+
+    added_file = d.article_file(d.mirror.url("trs", added))
+    rel = lambda p: str(p.relative_to(d.settings.paths.content))  # noqa: E731
+    changes = result.report["changes"]["articles"]
+    assert changes == {"added": [rel(added_file)], "changed": sorted([rel(edited_file), rel(deleted_file)]), "removed": []}
+    for path, data in untouched.items():
+        assert path.read_bytes() == data, f"{path} changed though its article did not"
+
+    new = d.current()
+    assert new.name != old.name and new.name == result.release
+    assert "removed_upstream:" in deleted_file.read_text("utf-8")
+    assert page_of(d, new, deleted_file).is_file(), "an article removed upstream stays in the archive"
+    assert NEW_TITLE in page_of(d, new, added_file).read_text("utf-8")
+    assert EDIT_WORD in page_of(d, new, edited_file).read_text("utf-8")
+    assert EDIT_WORD not in page_of(d, old, edited_file).read_text("utf-8"), "the old release is untouched"
+    assert (hits(new, NEW_WORD), hits(old, NEW_WORD)) == (1, 0)
+    assert (hits(new, EDIT_WORD), hits(old, EDIT_WORD)) == (1, 0)
+
+
+def test_failing_sources_are_reported_and_the_others_still_publish(deployment: Deployment) -> None:
+    d = deployment
+    assert d.run().status == "published"
+    old = d.current()
+    for site in ("ucap", "hanweb", "trs", "generic"):
+        d.mirror.add_article(site, f"{NEW_TITLE}（{site}）", NEW_BODY, date="2025-11-21 10:00")
+    d.mirror.inject_fault("ucap", "500")
+    d.mirror.inject_fault("generic", "timeout")
+    d.mirror.inject_fault("trs", "412")
+    result = d.run()
+    assert (result.exit_code, result.status) == (EXIT_SOURCE_PROBLEM, "published"), result.summary
+    status = {name: row["status"] for name, row in sources(result).items()}
+    assert status == {"sthjt-ucap": "failed", "sthjt-hanweb": "ok", "mee-zcjd": "blocked", "example-generic": "failed"}
+    assert set(result.report["problem_sources"]) == {"sthjt-ucap", "mee-zcjd", "example-generic"}
+    assert all(row["removed"] == 0 for row in sources(result).values()), "a failed list walk must not mark articles removed"
+    assert len(result.report["changes"]["articles"]["added"]) == 1 and hits(d.current(), NEW_WORD) == 1
+    assert d.current().name != old.name
+    assert "mee-zcjd" in (d.current().site / "status" / "index.html").read_text("utf-8")
+
+    d.mirror.clear_faults()
+    again = d.run()
+    assert (again.exit_code, again.status) == (EXIT_OK, "published"), again.summary
+    assert len(again.report["changes"]["articles"]["added"]) == 3 and hits(d.current(), NEW_WORD) == 4
+
+
+@pytest.mark.parametrize("stage", PAUSE_STAGES)
+def test_a_run_killed_mid_build_leaves_the_published_release_serving(deployment: Deployment, stage: str) -> None:
+    d = deployment
+    assert d.run().status == "published"
+    before = d.current()
+    home = (before.site / "index.html").read_bytes()
+    added = d.mirror.add_article("hanweb", NEW_TITLE, NEW_BODY, date="2025-11-22 08:00")
+
+    d.kill(d.start_paused(stage))
+    assert d.current().name == before.name, f"killed at {stage}: the published link moved"
+    assert (before.site / "index.html").read_bytes() == home
+    assert hits(d.current(), NEW_WORD) == 0, "the published index must match the published site"
+    leftovers = [p.name for p in d.settings.paths.releases.iterdir() if p.name.startswith(PARTIAL)]
+    sealed = [r.name for r in d.releases.all() if r.name != before.name]
+    # Killed before the switch, a run leaves a partial build, or at "publish" a complete release never published.
+    assert (len(leftovers), len(sealed)) == ((0, 1) if stage == "publish" else (1, 0))
+
+    result = d.run()
+    assert (result.exit_code, result.status) == (EXIT_OK, "published"), result.summary
+    assert result.report["cleaned"] == leftovers, "the interrupted run's partial build is removed"
+    assert not any(p.name.startswith(".") for p in d.settings.paths.releases.iterdir())
+    assert hits(d.current(), NEW_WORD) == 1
+    assert page_of(d, d.current(), d.article_file(d.mirror.url("hanweb", added))).is_file()
+
+
+def test_a_second_run_exits_at_once_or_waits_for_the_lock(deployment: Deployment) -> None:
+    d = deployment
+    holder = d.start_paused("site")
+    try:
+        refused = d.cli("nightly")
+        assert refused.returncode == EXIT_LOCKED, refused.stdout + refused.stderr
+        assert "another run holds the lock" in refused.stderr and f"pid {holder.pid}" in refused.stderr
+        waiter = subprocess.Popen(d.command("nightly", "--wait", "240"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    finally:
+        d.kill(holder)
+    out, err = waiter.communicate(timeout=300)
+    assert waiter.returncode == EXIT_OK, out + err
+    assert "published release" in out and "report:" in out
+    assert d.current().name in out
+
+
+def test_rollback_switches_the_served_release_back_and_forth(deployment: Deployment, tmp_path: Path) -> None:
+    d = deployment
+    first = d.run()
+    d.mirror.add_article("trs", NEW_TITLE, NEW_BODY, date="2025-11-23 08:00")
+    second = d.run()
+    assert (first.status, second.status) == ("published", "published")
+    with serve_process(d.settings, tmp_path / "serve.log") as server:
+        assert server.get("api/health").json()["release"] == second.release
+        assert server.get("api/search", params={"q": NEW_WORD}).json()["total"] == 1
+
+        back = d.cli("rollback")
+        assert back.returncode == 0, back.stderr
+        assert f"current release: {first.release} (was {second.release})" in back.stdout
+        assert server.get("api/health").json()["release"] == first.release, "served without a restart"
+        assert server.get("api/search", params={"q": NEW_WORD}).json()["total"] == 0
+
+        listing = d.cli("releases").stdout
+        assert f"* {first.release}" in listing and f"  {second.release}" in listing
+        assert d.cli("rollback").returncode == 2, "nothing older to roll back to"
+        assert d.cli("rollback", "--to", second.release).returncode == 0
+        assert server.get("api/health").json()["release"] == second.release
+
+
+def test_an_invalid_staff_article_fails_the_run_and_keeps_the_published_release(deployment: Deployment) -> None:
+    d = deployment
+    assert d.run().status == "published"
+    before = d.current()
+    bad = d.settings.paths.content / "cases" / "2025" / "broken-draft" / "index.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("---\ntitle: 草稿\ndate: 2025-13-45\ncolumn: cases\nslug: broken-draft\n---\n\n正文。\n", "utf-8")
+    d.mirror.add_article("generic", NEW_TITLE, NEW_BODY, date="2025-11-24 08:00")
+
+    result = d.cli("nightly")
+    assert result.returncode == EXIT_NOT_PUBLISHED, result.stdout + result.stderr
+    assert "cases/2025/broken-draft/index.md:3:" in result.stderr + result.stdout
+    assert "nothing published" in result.stdout
+    assert d.current().name == before.name and [r.name for r in d.releases.all()] == [before.name]
+    latest = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
+    assert latest["status"] == "failed" and latest["problems"][0].startswith("cases/2025/broken-draft/index.md:3:")
+
+    bad.write_text(bad.read_text("utf-8").replace("2025-13-45", "2025-10-15"), "utf-8")
+    fixed = d.run(scrape=False)
+    assert (fixed.status, fixed.report["sources"]) == ("published", []), fixed.summary
+    assert len(fixed.report["changes"]["articles"]["added"]) == 2, "the staff article and the scraped one that waited for it"
+
+
+def test_help_documents_the_exit_codes(deployment: Deployment) -> None:
+    text = deployment.cli("nightly", "--help").stdout
+    for code in (EXIT_OK, EXIT_SOURCE_PROBLEM, EXIT_NOT_PUBLISHED, EXIT_LOCKED):
+        assert f"  {code}  " in text

@@ -1,0 +1,123 @@
+"""The releases folder over real files: sealing, atomic publish, rollback, pruning and leftovers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from fazhi.config import Settings, default_paths
+from fazhi.errors import LockHeld
+from fazhi.lock import hold_lock
+from fazhi.nightly import LOCK_NAME, rollback
+from fazhi.releases import CURRENT, ReleaseError, Releases
+
+
+def _make(releases: Releases, when: dt.datetime, text: str) -> str:
+    name = releases.new_name(when)
+    partial = releases.start(name)
+    (partial / "site").mkdir()
+    (partial / "site" / "index.html").write_text(text, "utf-8")
+    (partial / "index").mkdir()
+    releases.finish(partial, {"name": name, "articles": 1})
+    return name
+
+
+def _at(minute: int) -> dt.datetime:
+    return dt.datetime(2025, 11, 26, 2, minute, tzinfo=dt.UTC)
+
+
+def test_partial_builds_are_invisible_until_sealed(tmp_path: Path) -> None:
+    releases = Releases(tmp_path / "releases")
+    partial = releases.start(releases.new_name(_at(0)))
+    (partial / "site").mkdir()
+    assert releases.all() == []
+    release = releases.finish(partial, {"name": "x"})
+    assert [r.name for r in releases.all()] == ["20251126T020000Z"]
+    assert release.manifest() == {"name": "x"}
+    assert not partial.exists()
+
+
+def test_names_in_the_same_second_get_a_suffix_and_sort_in_order(tmp_path: Path) -> None:
+    releases = Releases(tmp_path)
+    names = [_make(releases, _at(0), str(i)) for i in range(3)]
+    assert names == ["20251126T020000Z", "20251126T020000Z-2", "20251126T020000Z-3"]
+    assert [r.name for r in releases.all()] == names
+    assert releases.new_name(_at(0), reserved={"20251126T020000Z-4"}) == "20251126T020000Z-5"
+
+
+def test_publish_switches_the_symlink_and_rollback_goes_back(tmp_path: Path) -> None:
+    root = tmp_path / "releases"
+    releases = Releases(root)
+    assert releases.current() is None
+    first, second = _make(releases, _at(0), "one"), _make(releases, _at(1), "two")
+    releases.publish(releases.get(first))
+    releases.publish(releases.get(second))
+    assert os.readlink(root / CURRENT) == second, "the link is relative so the folder can move"
+    assert (root / CURRENT / "site" / "index.html").read_text() == "two"
+    assert releases.previous().name == first
+
+    settings = Settings(paths=default_paths(tmp_path)).with_paths(releases=root)
+    was, now = rollback(settings)
+    assert (was.name, now.name) == (second, first)
+    assert (root / CURRENT / "site" / "index.html").read_text() == "one"
+    with pytest.raises(ReleaseError, match="oldest release"):
+        rollback(settings)
+    was, now = rollback(settings, to=second)
+    assert now.name == second
+    with pytest.raises(ReleaseError, match="no release named 'nope'"):
+        rollback(settings, to="nope")
+    with pytest.raises(ReleaseError, match="already the current"):
+        rollback(settings, to=second)
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == [], "no temp link left behind"
+
+
+def test_rollback_refuses_while_a_nightly_holds_the_lock(tmp_path: Path) -> None:
+    settings = Settings(paths=default_paths(tmp_path))
+    releases = Releases(settings.paths.releases)
+    releases.publish(releases.get(_make(releases, _at(0), "one")))
+    with hold_lock(settings.paths.state / LOCK_NAME), pytest.raises(LockHeld):
+        rollback(settings)
+
+
+def test_rollback_with_nothing_published_is_a_clear_error(tmp_path: Path) -> None:
+    settings = Settings(paths=default_paths(tmp_path))
+    with pytest.raises(ReleaseError, match="nothing is published"):
+        rollback(settings)
+
+
+def test_prune_keeps_the_newest_and_always_the_current(tmp_path: Path) -> None:
+    releases = Releases(tmp_path)
+    names = [_make(releases, _at(i), str(i)) for i in range(5)]
+    releases.publish(releases.get(names[0]))  # rolled back to the oldest
+    removed = releases.prune(2)
+    assert removed == names[1:3]
+    assert [r.name for r in releases.all()] == [names[0], *names[3:]]
+    assert releases.current().name == names[0]
+
+
+def test_leftovers_of_an_interrupted_run_are_removed(tmp_path: Path) -> None:
+    releases = Releases(tmp_path)
+    kept = _make(releases, _at(0), "kept")
+    releases.publish(releases.get(kept))
+    partial = releases.start(releases.new_name(_at(1)))
+    (partial / "site").mkdir()
+    (tmp_path / ".trash-20250101T000000Z").mkdir()
+    os.symlink(kept, tmp_path / ".current-12345")
+    no_manifest = tmp_path / "20251126T020500Z"
+    no_manifest.mkdir()
+    assert releases.clean_leftovers() == [".current-12345", f".partial-{partial.name.removeprefix('.partial-')}", ".trash-20250101T000000Z"]
+    assert [r.name for r in releases.all()] == [kept], "a folder without a manifest is not a release"
+    assert releases.current().name == kept
+
+
+def test_a_folder_in_place_of_the_link_is_refused(tmp_path: Path) -> None:
+    releases = Releases(tmp_path)
+    name = _make(releases, _at(0), "x")
+    (tmp_path / CURRENT).mkdir()
+    with pytest.raises(ReleaseError, match="expected a symlink"):
+        releases.current()
+    with pytest.raises(ReleaseError, match="expected a symlink"):
+        releases.publish(releases.get(name))
