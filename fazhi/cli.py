@@ -65,9 +65,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from fazhi.commands import nightly, scrape, search, site
+    from fazhi.commands import nightly, scrape, search, serve, site
 
-    for module in (site, scrape, search, nightly):
+    for module in (site, scrape, search, serve, nightly):
         for command in module.COMMANDS:
             main.add_command(command)
 

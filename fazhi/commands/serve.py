@@ -1,0 +1,28 @@
+"""``fazhi serve``: the built site and the search API from one local process."""
+
+from __future__ import annotations
+
+import click
+
+from fazhi.cli import settings_options
+from fazhi.config import Settings
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default: setting serve_host, 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=None, help="Port to listen on (default: setting serve_port, 8000; 0 picks a free one)."
+)
+@settings_options
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the built site and /api/search, /api/health until Ctrl-C.
+
+    Serves <releases>/current/{site,index} when that link exists, else --site and
+    --index; a newly published release or index is picked up without a restart.
+    """
+    from search.api import serve as run_server
+
+    run_server(settings, host=host, port=port)
+
+
+COMMANDS = [serve]

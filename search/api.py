@@ -1,0 +1,217 @@
+"""The archive over HTTP: the built static site and a JSON search API in one ASGI app.
+
+``create_app(settings)`` answers
+
+- ``GET /api/search`` with ``q, column, from, to, year, law, source, sort, page, per_page``
+  (read by ``SearchRequest.from_params``; see ``search.query``);
+- ``GET /api/health``: what is being served (release, index generation, document count);
+- everything else from the built site: a folder serves its ``index.html``, an unknown
+  path the site's ``404.html`` with status 404.
+
+What is served is looked up on every request, because the nightly run publishes
+without restarting the server: ``<releases>/current/{site,index}`` when that link
+exists, else the plain ``site`` and ``index`` locations. Reading the link and the
+index's ``CURRENT`` pointer costs a few system calls; the query side reopens its
+searcher when the generation or the commit changes, so a new release or a newer
+index is served from the next request on.
+
+Every API answer has one of two shapes, so a client needs one code path::
+
+    {"ok": true, ...}                                       200
+    {"ok": false, "error": {"status": 400, "message": "..."}}  4xx / 503
+
+Bad input is a 400 saying what is wrong, an unknown API path a 404, a wrong
+method a 405; a missing index, a broken release link or a search that runs past
+its time limit is a 503. No answer carries a stack trace or a server path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from fazhi.config import Settings
+from fazhi.errors import SearchQueryError
+from fazhi.releases import ReleaseError, Releases
+from search import query as query_module
+from search.indexer import current_generation, read_meta
+from search.query import SearchRequest
+
+__all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app", "resolve_served", "serve"]
+
+# uvicorn configures this logger, so our lines appear beside its own.
+log = logging.getLogger("uvicorn.error")
+
+# The parameters /api/search reads; any other is a 400, so a misspelt filter does not pass silently.
+PARAMS = ("q", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
+# Outer bound on one search; the query side has its own, shorter scoring budget inside it.
+SEARCH_TIMEOUT = 5.0
+# Searches running at once; more wait their turn, so a burst cannot start unbounded threads.
+SEARCH_THREADS = 4
+API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+NO_INDEX = "the search index has not been built yet (run `fazhi index`)"
+BROKEN_RELEASE = "the published release is incomplete; the server log says why"
+
+
+@dataclass(frozen=True)
+class Served:
+    """The site and index being served, and the release they come from (None outside releases)."""
+
+    site: Path
+    index: Path
+    release: str | None
+
+
+def resolve_served(settings: Settings) -> Served:
+    """The current release's site and index when ``releases/current`` exists, else the plain locations.
+
+    Raises ReleaseError when ``current`` exists but is not a link to a complete release.
+    """
+    release = Releases(settings.paths.releases).current()
+    if release is not None:
+        return Served(release.site, release.index, release.name)
+    return Served(settings.paths.site, settings.paths.index, None)
+
+
+def index_health(index_dir: Path) -> dict[str, Any] | None:
+    """The live index generation, its Whoosh commit, document count and write time; None without an index."""
+    live = current_generation(index_dir)
+    if live is None:
+        return None
+    commits = [int(p.stem.rsplit("_", 1)[1]) for p in live.glob("_*_*.toc") if p.stem.rsplit("_", 1)[1].isdigit()]
+    meta = read_meta(live)
+    return {"generation": live.name, "commit": max(commits, default=0), "documents": meta.get("documents"), "written": meta.get("written")}
+
+
+def search_request(request: Request) -> SearchRequest:
+    """The SearchRequest for an HTTP request; unknown or repeated parameters are a 400."""
+    params = request.query_params
+    unknown = sorted(set(params.keys()) - set(PARAMS))
+    if unknown:
+        raise SearchQueryError(f"unknown parameter {unknown[0][:40]!r} (known: {', '.join(PARAMS)})")
+    repeated = [name for name in params if len(params.getlist(name)) > 1]
+    if repeated:
+        raise SearchQueryError(f"parameter {repeated[0]!r} is given more than once")
+    return SearchRequest.from_params(params)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"ok": False, "error": {"status": status, "message": message}}
+    return JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
+
+
+class SiteFiles:
+    """Static files of whichever site is current: one StaticFiles per site folder, replaced on a new release."""
+
+    def __init__(self, served: Callable[[], Served]):
+        self._served = served
+        self._files: tuple[Path, StaticFiles] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        site = self._served().site
+        if not (site / "index.html").is_file():
+            response = PlainTextResponse("The site has not been built yet (run `fazhi build`).\n", status_code=503)
+            await response(scope, receive, send)
+            return
+        if self._files is None or self._files[0] != site:
+            self._files = (site, StaticFiles(directory=site, html=True))
+        await self._files[1](scope, receive, send)
+
+
+def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
+    """The ASGI app serving ``settings``' current site and index (see the module docstring)."""
+    limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+
+    def served() -> Served:
+        return resolve_served(settings)
+
+    async def api_search(request: Request) -> Response:
+        query = search_request(request)
+        index = served().index
+        if current_generation(index) is None:
+            return _error(503, NO_INDEX)
+        try:
+            with anyio.fail_after(search_timeout):
+                result = await anyio.to_thread.run_sync(query_module.search, index, query, abandon_on_cancel=True, limiter=limiter)
+        except TimeoutError:
+            log.warning("search timed out after %g s: %r", search_timeout, query.q[:200])
+            return _error(503, f"the search took longer than {search_timeout:g} s; try fewer or more specific words", {"Retry-After": "5"})
+        return JSONResponse({"ok": True, **result.to_dict()}, headers=API_HEADERS)
+
+    async def api_health(request: Request) -> Response:
+        now = served()
+        index = index_health(now.index)
+        if index is None:
+            return _error(503, NO_INDEX)
+        body = {"ok": True, "release": now.release, "site": {"built": (now.site / "index.html").is_file()}, "index": index}
+        return JSONResponse(body, headers=API_HEADERS)
+
+    async def api_unknown(request: Request) -> Response:
+        return _error(404, f"no API at {request.url.path[:80]!r}; there are /api/search and /api/health")
+
+    async def query_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SearchQueryError)
+        if exc.status >= 500:
+            log.error("search failed: %s", exc)
+            return _error(exc.status, NO_INDEX if exc.status == 503 else "the search failed; the server log says why")
+        return _error(exc.status, str(exc))
+
+    async def release_error(request: Request, exc: Exception) -> Response:
+        log.error("cannot serve: %s", exc)
+        if request.url.path.startswith("/api/"):
+            return _error(503, BROKEN_RELEASE)
+        return PlainTextResponse(BROKEN_RELEASE + "\n", status_code=503)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if request.url.path.startswith("/api/"):
+            return _error(exc.status_code, exc.detail)
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error answering %s", request.url.path)
+        return _error(500, "internal error; the server log says why")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        now = served()
+        log.info("serving site %s and index %s%s", now.site, now.index, f" (release {now.release})" if now.release else "")
+        yield
+
+    return Starlette(
+        routes=[
+            Route("/api/search", api_search, methods=["GET"]),
+            Route("/api/health", api_health, methods=["GET"]),
+            Route("/api/{rest:path}", api_unknown),
+            Mount("/", app=SiteFiles(served)),
+        ],
+        exception_handlers={SearchQueryError: query_error, ReleaseError: release_error, HTTPException: http_error, Exception: unexpected},
+        lifespan=lifespan,
+    )
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Run the app under uvicorn in this process until interrupted (port 0 picks a free port)."""
+    import uvicorn
+
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.serve_host,
+        port=settings.serve_port if port is None else port,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
