@@ -115,6 +115,11 @@ def section(results: list[tuple[int, dict[str, object]]], command: str, concurre
         "once per host, downloads no attachment again and writes no file. Requests above the 304s are those POSTs, "
         "the robots.txt fetches and one image the mirror deliberately lacks (retried each run, reported).",
         "",
+        "Sources on different hosts run at once (per-host delay and concurrency limits unchanged); an article whose "
+        "list entry, page bytes, source settings and extraction code are those of the file it last wrote, with the "
+        "file and its assets untouched, is not parsed again (scraper/run.py); the state database commits once per "
+        "source in WAL mode with synchronous=NORMAL.",
+        "",
     ]
     return "\n".join(lines)
 

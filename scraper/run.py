@@ -11,11 +11,33 @@ the article's folder, convert the body to Markdown and compare with the file on 
 - the file's body was edited by staff (``Article.staff_edited``), or the file is not a
   scraped article: never overwritten (``conflicts``).
 
-After a complete list walk, articles the store knows but the list no longer has get
-``removed_upstream: <date last seen>`` in their front matter and stay in the archive.
-A 412 or challenge page marks the source ``blocked``; any other failure of the list
-walk marks it ``failed``; either way the other sources run. Files are written
-atomically (temporary file + rename), so nothing archived is lost to a crash.
+A re-run skips the extraction of an article (parse, clean, Markdown, compare) when
+nothing it depends on changed: the store keeps, per article, a key over the list entry,
+the page bytes (a 304 gives the stored copy), the source's settings and the code and
+libraries that extract (``extractor_version``), plus the hash of the file it wrote. When
+the key matches, the file on disk is byte for byte what the scraper wrote (so no staff
+edit) and every downloaded image and attachment is still there, the article is
+``unchanged`` without being parsed. The article page is still asked for conditionally
+on every run; only the work after the 304 is saved. ``--offline`` always re-extracts.
+
+After a complete list walk, articles the store knows but the list no longer has are
+checked before anything is marked: a list can drop an item that still exists (UCAP's
+pinned items live only in the column page's embedded list of newest items). The check
+is a conditional GET of the article URL through the same polite fetch:
+
+- 404 or 410, or a redirect to a not-found page: removed upstream. The file gets
+  ``removed_upstream: <date last seen>`` in its front matter and stays in the archive;
+- 200 or 304: still there. It stays active, is counted ``not_listed`` and noted in the
+  report's reasons;
+- anything else (timeouts, 5xx after retries, robots.txt, other 4xx): left as it was,
+  noted in the reasons, checked again next run.
+
+Sources run concurrently when they are on different hosts (one lane per host, sources
+of a host one after another); the per-host delay and concurrency limit hold across
+lanes because every request goes through the one ``Fetcher``. A 412 or challenge page
+marks the source ``blocked``; any other failure of the list walk marks it ``failed``;
+either way the other sources run. Files are written atomically (temporary file +
+rename), so nothing archived is lost to a crash.
 
 Exit codes of ``fazhi scrape`` (``ScrapeReport.exit_code``): 0 every source ok (robots
 skips allowed), 1 a source failed or some of its articles failed, 3 a source was
@@ -25,7 +47,11 @@ blocked and none failed (2 is the CLI's own error code: bad config or options).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
+import inspect
+import json
 import re
 import shutil
 import threading
@@ -36,6 +62,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from rich.console import Console
@@ -44,10 +71,10 @@ from rich.table import Table
 
 from fazhi.article import Article, Attachment, article_path, classify, parse_article, slugify
 from fazhi.config import Settings, Source
-from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError
+from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError, NotFound
 from scraper import clean
 from scraper.html2md import to_markdown
-from scraper.http import Fetcher, RequestCounter
+from scraper.http import Fetcher, Page, RequestCounter
 from scraper.platforms import ListEntry, PageLimit, platform_for
 from scraper.platforms.base import Draft, Platform
 from scraper.store import Item, Store, write_atomic
@@ -55,6 +82,15 @@ from scraper.store import Item, Store, write_atomic
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 EXT_RE = re.compile(r"^\.[a-z0-9]{1,5}$")
 OUTCOMES = ("new", "changed", "unchanged", "conflicts", "skipped")
+# Where a site sends a request for a page it no longer has (after redirects), and what such a page says.
+NOT_FOUND_URL_RE = re.compile(r"(?:^|/)(?:404|410|notfound|not[-_]found|error|errorpage|nopage)(?:[./_-]|$)", re.I)
+NOT_FOUND_TEXT_RE = re.compile(
+    r"^\W*404(?!\d)|(?<!\d)404\W*$|页面不存在|页面未找到|找不到(?:该|此|您)?(?:页面|文章|信息)|(?:信息|文章|稿件)已(?:被)?(?:删除|撤销|撤稿|下线)"
+    r"|not\s+found",
+    re.I,
+)
+# Code and libraries whose change changes what an article file looks like (see ``extractor_version``).
+EXTRACTION_LIBRARIES = ("beautifulsoup4", "lxml", "soupsieve", "markdownify", "nh3", "charset-normalizer", "PyYAML", "pypinyin")
 
 
 @dataclass
@@ -69,6 +105,7 @@ class SourceReport:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
+    not_listed: int = 0
     conflicts: int = 0
     skipped: int = 0
     failed: int = 0
@@ -143,10 +180,21 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: bool 
     chosen = choose_sources(settings, sources)
     report = ScrapeReport(started=_now(), offline=offline)
     settings.paths.content.mkdir(parents=True, exist_ok=True)
+    lanes: dict[str, list[Source]] = {}
+    for source in chosen:
+        lanes.setdefault((urlsplit(source.base_url).hostname or source.base_url).lower(), []).append(source)
+    done: dict[str, SourceReport] = {}
     with Store(settings.paths.state) as store, Fetcher(settings.fetch, store, offline=offline, transport=transport) as fetcher, \
             _progress(progress) as bar:
-        for source in chosen:
-            report.sources.append(SourceRun(settings, source, store, fetcher, bar, offline).run())
+
+        def lane(group: list[Source]) -> None:
+            for source in group:
+                done[source.name] = SourceRun(settings, source, store, fetcher, bar, offline).run()
+
+        with ThreadPoolExecutor(max_workers=max(1, len(lanes)), thread_name_prefix="scrape-host") as pool:
+            for future in [pool.submit(lane, group) for group in lanes.values()]:
+                future.result()  # SourceRun.run never raises
+    report.sources = [done[source.name] for source in chosen]
     report.finished = _now()
     return report
 
@@ -154,13 +202,14 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: bool 
 def report_table(report: ScrapeReport) -> Table:
     """The end-of-run table: one row per source, then the reasons of anything not ok."""
     table = Table(title="scrape report", title_justify="left")
-    columns = ("source", "status", "new", "changed", "unchanged", "removed", "conflicts", "skipped", "failed", "requests", "304", "seconds")
+    columns = ("source", "status", "new", "changed", "unchanged", "removed", "not listed", "conflicts", "skipped", "failed", "requests",
+               "304", "seconds")
     for column in columns:
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
     for s in report.sources:
         style = {"ok": "green", "partial": "yellow", "failed": "red", "blocked": "magenta"}[s.status]
-        table.add_row(s.name, f"[{style}]{s.status}[/]", *(str(v) for v in (s.new, s.changed, s.unchanged, s.removed, s.conflicts,
-                      s.skipped, s.failed, s.requests, s.not_modified)), f"{s.seconds:.1f}")
+        table.add_row(s.name, f"[{style}]{s.status}[/]", *(str(v) for v in (s.new, s.changed, s.unchanged, s.removed, s.not_listed,
+                      s.conflicts, s.skipped, s.failed, s.requests, s.not_modified)), f"{s.seconds:.1f}")
     return table
 
 
@@ -185,7 +234,11 @@ class SourceRun:
         started = time.monotonic()
         task = self.bar.add(self.source.name)
         try:
-            self._run(task)
+            with self.store.batch():
+                self._run(task)
+        except Exception as exc:  # a bug or a full disk must not stop the sources of other hosts
+            self.report.status = "failed"
+            self.report.reasons.append(f"source run stopped: {type(exc).__name__}: {exc}")
         finally:
             self.report.requests, self.report.not_modified = self.counter.requests, self.counter.not_modified
             self.report.seconds = round(time.monotonic() - started, 3)
@@ -261,13 +314,17 @@ class SourceRun:
         if self.halt.is_set():
             raise _Halt
         page = self.fetch(entry.url) if self.platform.needs_page(entry) else None
+        item = self.store.item(entry.url)
+        key = self._extraction_key(entry, page)
+        if not self.offline and item is not None and self._still_as_written(item, key):
+            self.store.seen(entry.url)
+            return "unchanged"
         draft = self.platform.parse_article(page, entry)
         if not draft.title:
             raise ExtractError(entry.url, "no title")
         column = self.source.column if self.source.column != "auto" else classify(draft.title) or self.source.default_column
         slug = f"{self.source_slug}-{id_slug(entry)}"
         rel = article_path(column, draft.date, slug)
-        item = self.store.item(entry.url)
         old_rel = PurePosixPath(item.path) if item and item.path else None
         if old_rel is None or not (self.content / old_rel).is_file():
             old_rel = rel if (self.content / rel).is_file() else None
@@ -280,11 +337,11 @@ class SourceRun:
                 return "conflicts"
         folder = self.content / rel.parent
         old_folder = self.content / old_rel.parent if old_rel and old_rel != rel else None
-        body_html, attachments = self._localize(draft, folder, old_folder)
+        local = self._localize(draft, folder, old_folder)
         article = Article(
             title=draft.title, date=draft.date, time_known=draft.time_known, column=column, slug=slug,
-            body=to_markdown(body_html), source=draft.source, publisher=self.source.publisher or self.settings.publisher,
-            origin_url=entry.url, attachments=attachments, summary=draft.summary, origin="scraped",
+            body=to_markdown(local.body_html), source=draft.source, publisher=self.publisher,
+            origin_url=entry.url, attachments=local.attachments, summary=draft.summary, origin="scraped",
         ).with_hash()
         text = article.to_markdown()
         if text == old_text and old_rel == rel:
@@ -296,8 +353,38 @@ class SourceRun:
             if old_folder is not None and old_folder.is_dir():
                 shutil.rmtree(old_folder)  # the article moved (new date or column); its assets were copied
             outcome = "changed" if old_text is not None else "new"
-        self._record(entry, draft, rel, "active", article.content_hash)
+        # What a later run needs to skip this extraction; not when an asset is missing (tried again each run).
+        written = {"key": key, "file_sha": _sha256(text.encode("utf-8")), "assets": list(local.files)} if local.complete else {}
+        self._record(entry, draft, rel, "active", article.content_hash, written)
         return outcome
+
+    @property
+    def publisher(self) -> str:
+        return self.source.publisher or self.settings.publisher
+
+    def _extraction_key(self, entry: ListEntry, page: Page | None) -> str:
+        """A hash of everything an article file is made from (module docstring)."""
+        source = self.source
+        parts = {
+            "code": extractor_version(),
+            "source": [source.name, source.platform, source.column, source.default_column, self.publisher],
+            "entry": [entry.url, entry.title, entry.date, entry.time_known, dict(entry.ids), dict(entry.extra)],
+            "page": None if page is None else [page.url, page.headers.get("content-type"), _sha256(page.content)],
+        }
+        return _sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+
+    def _still_as_written(self, item: Item, key: str) -> bool:
+        """Whether the last extraction from the same inputs still stands: same key, file and assets untouched."""
+        written = item.extra
+        if item.status != "active" or not item.path or written.get("key") != key:
+            return False
+        path = self.content / item.path
+        try:
+            if _sha256(path.read_bytes()) != written.get("file_sha"):
+                return False  # edited (by staff, or by hand) or replaced: the full path decides
+        except OSError:
+            return False
+        return all((path.parent / name).is_file() for name in written.get("assets", ()))
 
     def _conflict(self, old_text: str, old_rel: PurePosixPath) -> str | None:
         """Why the file on disk must not be overwritten, or None."""
@@ -311,25 +398,28 @@ class SourceRun:
             return "staff edited the file"
         return None
 
-    def _record(self, entry: ListEntry, draft: Draft, rel: PurePosixPath, status: str, content_hash: str | None) -> None:
+    def _record(self, entry: ListEntry, draft: Draft, rel: PurePosixPath, status: str, content_hash: str | None,
+                written: dict[str, Any] | None = None) -> None:
         self.store.record(
             url=entry.url, source=self.source.name, ids=dict(entry.ids), title=draft.title,
             published=draft.date.isoformat(timespec="minutes"), content_hash=content_hash, path=str(rel), status=status,
-            extra={"date_from": draft.date_from},
+            extra={"date_from": draft.date_from, **(written or {})},
         )
 
-    def _localize(self, draft: Draft, folder: Path, old_folder: Path | None) -> tuple[str, tuple[Attachment, ...]]:
+    def _localize(self, draft: Draft, folder: Path, old_folder: Path | None) -> _Localized:
         """Download images and attachments next to the article and point the body at the local copies."""
         doc = clean.soup(f"<div>{draft.body_html}</div>").div
         assert doc is not None
         names: dict[str, str] = {}
         files: dict[str, Attachment] = {}
+        missing = 0
         for img in doc.find_all("img"):
             src = str(img.get("src") or "")
             name = self._asset(src, folder, old_folder, names, image=True) if src.startswith(("http://", "https://")) else None
             if name:
                 img["src"] = name
             elif src.startswith(("http://", "https://")):
+                missing += 1
                 link = doc.new_tag("a", href=src)
                 link.string = clean.text(str(img.get("alt") or "")) or "图片"
                 img.replace_with(link)
@@ -339,6 +429,7 @@ class SourceRun:
             href = str(link["href"])
             if href.startswith(("http://", "https://")) and clean.is_attachment(href):
                 name = self._asset(href, folder, old_folder, names, image=False)
+                missing += name is None
                 if name:
                     link["href"] = name
                     title = clean.text(link.get_text()) or clean.attachment_title(clean.attachment_name(href))
@@ -346,9 +437,11 @@ class SourceRun:
         for title, url in draft.attachments:
             if url not in files:
                 name = self._asset(url, folder, old_folder, names, image=False)
+                missing += name is None
                 if name:
                     files[url] = Attachment(title or name, name, url)
-        return "".join(str(c) for c in doc.children), tuple(files.values())
+        body = "".join(str(c) for c in doc.children)
+        return _Localized(body, tuple(files.values()), tuple(sorted(set(names.values()))), complete=not missing)
 
     def _asset(self, url: str, folder: Path, old_folder: Path | None, names: dict[str, str], image: bool) -> str | None:
         """Local file name of a downloaded asset, or None when it cannot be had (noted in the report)."""
@@ -376,28 +469,116 @@ class SourceRun:
         return name
 
     def _mark_removed(self, listed: set[str]) -> None:
-        """Front matter ``removed_upstream`` for articles the complete list no longer has."""
-        for item in self.store.items(self.source.name, status="active"):
-            if item.url in listed:
-                continue
-            self.report.removed += 1
-            self.store.set_status(item.url, "removed")
-            self._flag_removed(item)
+        """Check every active article the complete list no longer has; flag those confirmed gone."""
+        unlisted = [item for item in self.store.items(self.source.name, status="active") if item.url not in listed]
+        if not unlisted:
+            return
+        report = self.report
+        workers = max(1, self.settings.fetch.concurrency)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"check-{self.source_slug}") as pool:
+            futures: dict[Future[tuple[bool, str]], Item] = {pool.submit(self._upstream_state, item): item for item in unlisted}
+            for future in as_completed(futures):
+                item = futures[future]
+                try:
+                    gone, evidence = future.result()
+                except (CancelledError, _Halt):
+                    continue
+                except Blocked as exc:
+                    if report.status != "blocked":
+                        report.status = "blocked"
+                        report.reasons.append(f"blocked while checking unlisted articles: {exc}")
+                    self.halt.set()
+                    for other in futures:
+                        other.cancel()
+                    continue
+                except (FetchError, ExtractError) as exc:  # Disallowed, Transient, other 4xx: no verdict this run
+                    report.reasons.append(f"not listed, removal not confirmed: {item.url}: {exc.reason}; left as it was")
+                    continue
+                except Exception as exc:
+                    report.reasons.append(f"not listed, removal not confirmed: {item.url}: {type(exc).__name__}: {exc}; left as it was")
+                    continue
+                if gone:
+                    report.removed += 1
+                    self.store.set_status(item.url, "removed")
+                    self._flag_removed(item, evidence)
+                else:
+                    report.not_listed += 1
+                    self.store.seen(item.url)
+                    report.reasons.append(f"not listed: {item.url} is not in the list but its page answers {evidence}; kept active")
 
-    def _flag_removed(self, item: Item) -> None:
+    def _upstream_state(self, item: Item) -> tuple[bool, str]:
+        """(gone, evidence) for an article missing from the list: its page asked for conditionally.
+
+        Raises FetchError (and its kin) when the answer proves neither.
+        """
+        if self.halt.is_set():
+            raise _Halt
+        try:
+            page = self.fetch(item.url)
+        except NotFound as exc:
+            return True, exc.reason
+        if _redirected_to_not_found(page, item.url):
+            return True, f"a redirect to the not-found page {page.url}"
+        return False, f"HTTP {page.status}"
+
+    def _flag_removed(self, item: Item, evidence: str) -> None:
         path = self.content / item.path if item.path else None
         if path is None or not path.is_file():
-            self.report.reasons.append(f"removed upstream: {item.url} (its file is gone too)")
+            self.report.reasons.append(f"removed upstream ({evidence}): {item.url} (its file is gone too)")
             return
         text = path.read_text("utf-8")
         problem = self._conflict(text, PurePosixPath(item.path or ""))
         if problem:
-            self.report.reasons.append(f"removed upstream: {item.url}; {problem}, so its front matter is left as is")
+            self.report.reasons.append(f"removed upstream ({evidence}): {item.url}; {problem}, so its front matter is left as is")
             return
         old = parse_article(text, PurePosixPath(item.path or ""))
         seen = dt.date.fromisoformat(item.last_seen[:10])
         write_atomic(path, replace(old, removed_upstream=seen).to_markdown())
-        self.report.reasons.append(f"removed upstream: {item.url} (last seen {seen}); kept in the archive")
+        self.report.reasons.append(f"removed upstream ({evidence}): {item.url} (last seen {seen}); kept in the archive")
+
+
+@dataclass(frozen=True)
+class _Localized:
+    """A body pointing at local copies, its attachments, the local file names, and whether every asset was had."""
+
+    body_html: str
+    attachments: tuple[Attachment, ...]
+    files: tuple[str, ...]
+    complete: bool
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A hash of the code and libraries that turn a page into an article file.
+
+    Part of every extraction key, so a parser fix or a library upgrade re-extracts
+    every article once, as a first run would.
+    """
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*here.glob("*.py"), *(here / "platforms").glob("*.py"), Path(inspect.getfile(Article))]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for library in EXTRACTION_LIBRARIES:
+        try:
+            digest.update(f"{library}=={importlib.metadata.version(library)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{library} missing".encode())
+    return digest.hexdigest()
+
+
+def _redirected_to_not_found(page: Page, asked: str) -> bool:
+    """Whether a request for ``asked`` ended, after redirects, on a page saying it is not found."""
+    landed, wanted = urlsplit(page.url), urlsplit(asked)
+    if (landed.netloc, landed.path, landed.query) == (wanted.netloc, wanted.path, wanted.query):
+        return False  # not redirected, or only from http to https
+    if NOT_FOUND_URL_RE.search(landed.path):
+        return True
+    match = re.search(r"<title[^>]*>(.*?)</title>", page.text[:20_000], re.I | re.S)
+    return bool(match and NOT_FOUND_TEXT_RE.search(match.group(1)))
 
 
 def dedupe(entries: list[ListEntry]) -> list[ListEntry]:

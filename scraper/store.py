@@ -13,6 +13,11 @@
 Raw bytes live in ``<state>/raw/<host>/<key hash>`` before any parsing, so a
 parser fix can rerun extraction offline (``fazhi scrape --offline``).
 Every method takes one lock: the scraper's worker threads share one connection.
+The database runs in WAL mode with ``synchronous=NORMAL`` (a commit is not an fsync;
+a power cut can lose the last commits, never corrupt the file), and a run groups each
+source's writes into one transaction (``batch``): with a commit per statement, a
+no-change re-run of 500 articles spent seconds in fsync alone. Losing uncommitted rows
+loses nothing archived: the next run finds the files on disk and fetches unconditionally.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,16 +104,42 @@ class Store:
         self.raw_dir = state_dir / "raw"
         state_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(state_dir / "scrape.sqlite", check_same_thread=False, isolation_level=None)
+        self._batches = 0
+        self._db = sqlite3.connect(state_dir / "scrape.sqlite", check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
             self._db.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the writes made inside into one transaction; committed when any batch ends.
+
+        Batches may overlap (sources on different hosts run at once over the one
+        connection): the first opens the transaction, each one ending commits what
+        all have written so far, and the transaction reopens while others still run.
+        """
+        with self._lock:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            self._batches += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._batches -= 1
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
+                if self._batches:
+                    self._db.execute("BEGIN")
 
     def __enter__(self) -> Store:
         return self
@@ -169,6 +201,11 @@ class Store:
                 (url, source, json.dumps(ids, ensure_ascii=False), title, published, content_hash, path, status,
                  stamp, stamp, stamp, json.dumps(extra or {}, ensure_ascii=False)),
             )
+
+    def seen(self, url: str) -> None:
+        """Mark an item seen in this run without changing anything else (an unchanged article)."""
+        with self._lock:
+            self._db.execute("UPDATE items SET last_seen = ? WHERE url = ?", (now(), url))
 
     def set_status(self, url: str, status: str) -> None:
         """Change an item's status without touching last_seen (removal keeps the date it was last seen)."""

@@ -22,7 +22,8 @@ Python API (tests, ``fazhi.demo``, the nightly job)::
         mirror.write_config(path, content=…, state=…)  # the same as a fazhi.yml for the CLI
         record = mirror.add_article("trs", "某某政策解读", "<p>正文</p>")   # -> {"id", "path", …}
         mirror.edit_article("trs", record["id"], body="<p>改过的正文</p>")
-        mirror.delete_article("trs", record["id"])
+        mirror.delete_article("trs", record["id"])   # its page answers 404; answer="410" or "redirect"
+                                                     # (302 to /404.html, a 200 page saying 页面不存在)
         mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge;
         mirror.inject_fault("ucap", "412", times=1, match="/queryList")   # counted / path-limited
         mirror.clear_faults()                        # or clear_faults("hanweb")
@@ -59,7 +60,7 @@ import yaml
 
 from fazhi.config import Settings, Source, load_settings
 from fazhi.errors import ConfigError
-from scraper.mirror.data import FAULT_KINDS, HOSTS, SITES, MirrorData, Site, generate
+from scraper.mirror.data import FAULT_KINDS, GONE_ANSWERS, HOSTS, SITES, MirrorData, Site, generate
 from scraper.mirror.server import LoggedRequest, MirrorServer
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "fazhi.yml"
@@ -160,8 +161,8 @@ class Mirror:
     def edit_article(self, site: str, article_id: str, **changes: Any) -> dict[str, Any]:
         return self.data.edit_article(site, article_id, **changes)
 
-    def delete_article(self, site: str, article_id: str) -> None:
-        self.data.delete_article(site, article_id)
+    def delete_article(self, site: str, article_id: str, *, answer: str = "404") -> None:
+        self.data.delete_article(site, article_id, answer=answer)
 
     def inject_fault(self, site: str, kind: str, *, times: int | None = None, match: str | None = None) -> None:
         self.data.inject_fault(site, kind, times=times, match=match)
@@ -197,5 +198,5 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8731, seed: int =
         server.server_close()
 
 
-__all__ = ["FAULT_KINDS", "HOSTS", "SITES", "LoggedRequest", "Mirror", "MirrorData", "Site", "default_sources", "generate",
+__all__ = ["FAULT_KINDS", "GONE_ANSWERS", "HOSTS", "SITES", "LoggedRequest", "Mirror", "MirrorData", "Site", "default_sources", "generate",
            "mirror_settings", "serve"]

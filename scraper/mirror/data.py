@@ -1,8 +1,9 @@
 """The mirror's data directory: one JSON file per site plus ``faults.json``.
 
-``<data>/<site>.json`` holds ``{"site": key, "articles": [...]}``; an article is
+``<data>/<site>.json`` holds ``{"site": key, "articles": [...], "gone": {path: answer}}``; an article is
 ``{id, title, date ("YYYY-MM-DD HH:MM"), office, body (HTML as the CMS stores it),
-path (URL path of its page), files [{name, path}], images [path], flags [...], updated}``.
+path (URL path of its page), files [{name, path}], images [path], flags [...], updated}``;
+``gone`` lists deleted articles' pages that answer 410 or redirect to the not-found page.
 The server reads the files on every request (cached by modification time), so edits
 made by another process, or by tests through ``MirrorData``, show up at once.
 """
@@ -22,6 +23,8 @@ from typing import Any
 from scraper.mirror import generator as g
 
 FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge")
+# How a site answers for a deleted article's page: 404, 410 Gone, or a 302 to its not-found page.
+GONE_ANSWERS = ("404", "410", "redirect")
 
 
 @dataclass(frozen=True)
@@ -242,9 +245,13 @@ class MirrorData:
             raise KeyError(f"unknown mirror site {site!r} (sites: {', '.join(SITES)})")
         return self._read(f"{site}.json", {"articles": []})["articles"]
 
-    def save(self, site: str, articles: list[dict[str, Any]]) -> None:
+    def gone(self, site: str) -> dict[str, str]:
+        """Paths of deleted articles answered otherwise than 404: path -> ``410`` or ``redirect``."""
+        return self._read(f"{site}.json", {}).get("gone", {})
+
+    def save(self, site: str, articles: list[dict[str, Any]], gone: dict[str, str] | None = None) -> None:
         ordered = sorted(articles, key=lambda a: a["date"], reverse=True)
-        self._write(f"{site}.json", {"site": site, "articles": ordered})
+        self._write(f"{site}.json", {"site": site, "articles": ordered, "gone": self.gone(site) if gone is None else gone})
 
     def article(self, site: str, article_id: str) -> dict[str, Any]:
         for article in self.articles(site):
@@ -281,14 +288,19 @@ class MirrorData:
                     return article
         raise KeyError(f"{site} has no article {article_id!r}")
 
-    def delete_article(self, site: str, article_id: str) -> None:
-        """Take an article off the site (its page and list entry disappear)."""
+    def delete_article(self, site: str, article_id: str, *, answer: str = "404") -> None:
+        """Take an article off the site: its list entry disappears and its page answers ``answer`` (GONE_ANSWERS)."""
+        if answer not in GONE_ANSWERS:
+            raise ValueError(f"unknown answer {answer!r} (answers: {', '.join(GONE_ANSWERS)})")
         with self._lock:
             articles = self.articles(site)
-            kept = [a for a in articles if a["id"] != article_id]
-            if len(kept) == len(articles):
+            deleted = [a for a in articles if a["id"] == article_id]
+            if not deleted:
                 raise KeyError(f"{site} has no article {article_id!r}")
-            self.save(site, kept)
+            gone = dict(self.gone(site))
+            if answer != "404":
+                gone[deleted[0]["path"]] = answer
+            self.save(site, [a for a in articles if a["id"] != article_id], gone)
 
     # -- faults ------------------------------------------------------------------------------
     def faults(self) -> list[dict[str, Any]]:

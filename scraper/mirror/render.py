@@ -49,6 +49,8 @@ ROBOTS = {
     "pufa.example.org": "User-agent: *\nDisallow: /pfxc/private/\n",
 }
 FIXED_MODIFIED = "2024-01-01T00:00:00+00:00"
+# Where a site redirects requests for deleted pages: a page answered with 200, as many CMSs do.
+NOT_FOUND_PAGE = "/404.html"
 
 
 @dataclass
@@ -67,6 +69,13 @@ def _html(text: str, modified: str | None, encoding: str = "utf-8", declare: boo
 
 def not_found(path: str) -> Response:
     return Response(404, "text/html; charset=utf-8", f"<html><body><h1>404</h1><p>{html.escape(path)} 不存在</p></body></html>".encode())
+
+
+def not_found_page() -> Response:
+    """The page a redirect for a deleted article lands on: HTTP 200, saying the page does not exist."""
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
+            '<body><div class="error"><h1>404</h1><p>抱歉，您访问的页面不存在或已被删除。</p><a href="/">返回首页</a></div></body></html>')
+    return _html(page, FIXED_MODIFIED)
 
 
 def challenge_page(seed: str) -> bytes:
@@ -475,6 +484,8 @@ def route(data: MirrorData, host: str, method: str, path: str, query: dict[str, 
     """The response for one request (faults and conditional requests are the server's job)."""
     if path == "/robots.txt" and host in ROBOTS:
         return Response(200, "text/plain; charset=utf-8", ROBOTS[host].encode(), FIXED_MODIFIED)
+    if path == NOT_FOUND_PAGE and host in ROBOTS:
+        return not_found_page()
     site = site_of(host, path)
     if site is None:
         return not_found(path)
@@ -499,6 +510,12 @@ def route(data: MirrorData, host: str, method: str, path: str, query: dict[str, 
     for article in data.articles(site):
         if article["path"] == path:
             return {"ucap": ucap_article, "hanweb": hanweb_article, "trs": trs_article, "generic": generic_article}[site](article)
+    gone = data.gone(site).get(path)
+    if gone == "410":
+        page = f"<html><body><h1>410</h1><p>{html.escape(path)} 已删除</p></body></html>"
+        return Response(410, "text/html; charset=utf-8", page.encode())
+    if gone == "redirect":
+        return Response(302, "text/html; charset=utf-8", b"", headers={"Location": NOT_FOUND_PAGE})
     if path == "/module/download/downfile.jsp":
         return asset((query.get("filename") or [""])[0])
     return asset(path)
