@@ -1,0 +1,16 @@
+"""The MkDocs side of fazhi: the ``fazhi`` plugin and the pages it generates.
+
+``plugin.py`` holds one short handler per build event. Everything else is plain
+functions over an ``Archive`` (every article, gathered in one pass), so each kind
+of generated page lives in its own module and is tested without MkDocs:
+
+    archive.py       the one pass: entries, columns, years, cited laws, neighbours
+    pages.py         PageSpec (what a generated page is) and the shared paginator
+    registry.py      GENERATORS: one function per kind of generated page
+    home.py          home page data (newest articles per column)
+    listings.py      one paginated listing per column
+    archives.py      per-year archive pages per column
+    lawindex.py      the cited-law index and one page per law
+    article_page.py  the template context of an article page
+    feeds.py         RSS and Atom feeds, all articles and per column
+"""

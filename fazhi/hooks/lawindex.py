@@ -1,0 +1,35 @@
+"""The cited-law index (``/laws/``) and one paginated page per law (``/laws/<slug>/``).
+
+A law gets a page as soon as one article cites it, by its canonical name
+(short forms such as 《固废法》 are resolved by ``fazhi.laws``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fazhi.hooks.archive import Archive
+from fazhi.hooks.pages import PageSpec, paginate, src_uri
+
+INDEX_URL = "laws/"
+
+
+def pages(archive: Archive) -> Iterator[PageSpec]:
+    per_page = archive.settings.listing_per_page
+    laws = sorted(archive.laws.items(), key=lambda item: (-len(item[1]), item[0]))
+    index = [{"name": name, "url": archive.law_refs[name].url, "count": len(entries)} for name, entries in laws]
+    yield PageSpec(src_uri(INDEX_URL), "法律索引", "laws.html", {"laws": index, "total": len(index)})
+    for name, entries in laws:
+        ref = archive.law_refs[name]
+        heading = f"《{name}》"
+        for pager, chunk in paginate(entries, per_page, ref.url):
+            title = heading if pager.number == 1 else f"{heading}（第 {pager.number} 页）"
+            context = {
+                "heading": heading,
+                "parent": {"title": "法律索引", "url": INDEX_URL},
+                "intro": f"本站共有 {len(entries)} 篇文章引用了《{name}》。",
+                "entries": chunk,
+                "pager": pager,
+                "total": len(entries),
+            }
+            yield PageSpec(src_uri(pager.url), title, "listing.html", context)
