@@ -11,7 +11,7 @@ import pytest
 from fazhi.article import Article, Attachment, article_path
 from fazhi.build import build_site
 from tests.fixtures.site import REPO, SiteBuild, sample_settings
-from tests.site.util import content_copy
+from tests.website.util import content_copy
 
 TRICKY_TITLE = "关于修改<中华人民共和国行政诉讼法>的决定 & 解读"
 TRICKY_LAW = "关于修改<中华人民共和国行政诉讼法>的决定"

@@ -8,8 +8,8 @@ import pytest
 
 from fazhi.laws import law_table
 from tests.fixtures.site import SiteBuild
-from tests.site.conftest import COLUMN_INTRO, TRICKY_LAW, TRICKY_TITLE
-from tests.site.util import articles, links, page
+from tests.website.conftest import COLUMN_INTRO, TRICKY_LAW, TRICKY_TITLE
+from tests.website.util import articles, links, page
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from fazhi.config import load_settings
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, BuildFailed
 from tests.fixtures.site import REPO
-from tests.site.util import write
+from tests.website.util import write
 
 # One file per kind of mistake; the exact lines `fazhi check` and the build must print, in order.
 BROKEN = {

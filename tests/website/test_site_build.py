@@ -15,7 +15,7 @@ import pytest
 from fazhi.article import COLUMNS
 from fazhi.laws import law_table
 from tests.fixtures.site import SiteBuild
-from tests.site.util import articles, links, page, resolve
+from tests.website.util import articles, links, page, resolve
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

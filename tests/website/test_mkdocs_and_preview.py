@@ -17,7 +17,7 @@ import pytest
 
 from fazhi.article import Article, article_path
 from tests.fixtures.site import REPO
-from tests.site.util import write
+from tests.website.util import write
 
 pytestmark = pytest.mark.slow
 WAIT = 90.0
