@@ -56,7 +56,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -292,12 +292,7 @@ class SourceRun:
                 except (CancelledError, _Halt):
                     continue
                 except Blocked as exc:
-                    if report.status != "blocked":
-                        report.status = "blocked"
-                        report.reasons.append(f"blocked: {exc}")
-                    self.halt.set()
-                    for other in futures:
-                        other.cancel()
+                    self._stop_blocked(report, f"blocked: {exc}", futures)
                 except Disallowed as exc:
                     report.skipped += 1
                     report.reasons.append(f"skipped {exc}")
@@ -308,6 +303,15 @@ class SourceRun:
                     report.failed += 1
                     report.reasons.append(f"failed {entry.url}: {type(exc).__name__}: {exc}")
                 self.bar.advance(task)
+
+    def _stop_blocked(self, report: SourceReport, reason: str, futures: Iterable[Future[Any]]) -> None:
+        """A challenge page or 412: mark the source blocked once and stop its remaining work."""
+        if report.status != "blocked":
+            report.status = "blocked"
+            report.reasons.append(reason)
+        self.halt.set()
+        for other in futures:
+            other.cancel()
 
     # -- one article ---------------------------------------------------------------------------
     def _article(self, entry: ListEntry) -> str:
@@ -484,12 +488,7 @@ class SourceRun:
                 except (CancelledError, _Halt):
                     continue
                 except Blocked as exc:
-                    if report.status != "blocked":
-                        report.status = "blocked"
-                        report.reasons.append(f"blocked while checking unlisted articles: {exc}")
-                    self.halt.set()
-                    for other in futures:
-                        other.cancel()
+                    self._stop_blocked(report, f"blocked while checking unlisted articles: {exc}", futures)
                     continue
                 except (FetchError, ExtractError) as exc:  # Disallowed, Transient, other 4xx: no verdict this run
                     report.reasons.append(f"not listed, removal not confirmed: {item.url}: {exc.reason}; left as it was")
