@@ -1,0 +1,127 @@
+"""The reference corpora as archive articles, shared by bench/search_quality.py and bench/search_speed.py.
+
+Each LawRefBook file becomes one ``Article`` (title = its first ``# `` heading,
+date = the ``(YYYY-MM-DD)`` in its file name when there is one, source office =
+its top folder), so the benchmarks index it with the product's own code. The
+mapping slug -> path relative to ``data/`` is what the STARD qrels judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from fazhi.article import Article
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("FAZHI_SHARED", REPO.parent / "shared"))
+LAWS = SHARED / "corpora" / "lawrefbook" / "data"
+STARD = SHARED / "corpora" / "stard"
+RESULTS = REPO / "bench" / "RESULTS.md"
+_VERSION_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
+_TITLE = re.compile(r"^# +(.+?)\s*$", re.M)
+
+
+def law_documents() -> list[tuple[str, str, str]]:
+    """(path relative to data/, title, body) of every LawRefBook file, sorted by path."""
+    docs = []
+    for path in sorted(LAWS.rglob("*.md")):
+        text = path.read_text("utf-8")
+        match = _TITLE.search(text)
+        title = match.group(1) if match else path.stem
+        body = text[match.end():] if match else text
+        docs.append((path.relative_to(LAWS).as_posix(), title, body))
+    return docs
+
+
+def law_articles(docs: list[tuple[str, str, str]]) -> tuple[list[Article], dict[str, str]]:
+    """The documents as articles, and slug -> document path."""
+    articles, paths = [], {}
+    for n, (rel, title, body) in enumerate(docs):
+        match = _VERSION_DATE.search(rel)
+        date = dt.datetime(*(int(g) for g in match.groups())) if match else dt.datetime(2000, 1, 1)
+        slug = f"law-{n}"
+        articles.append(Article(title=title, date=date, column="interpretations", slug=slug, body=body, source=rel.split("/")[0]))
+        paths[slug] = rel
+    return articles, paths
+
+
+def split_articles(limit: int | None = None) -> Iterator[Article]:
+    """The 64,666-article national split (one JSON object a line) as articles."""
+    with (STARD / "corpus.lawrefbook-national-articles.jsonl").open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if limit is not None and n >= limit:
+                break
+            item = json.loads(line)
+            yield Article(
+                title=item["title"], date=dt.datetime(2000, 1, 1) + dt.timedelta(days=n % 9000), column="interpretations",
+                slug=f"a-{n}", body=item["text"], source=item["id"].split("/")[0],
+            )
+
+
+def questions() -> list[tuple[str, str]]:
+    """(query id, question) of the 1,543 STARD questions."""
+    rows = (line.split("\t", 1) for line in (STARD / "queries.tsv").read_text("utf-8").splitlines() if line.strip())
+    return [(qid, text.strip()) for qid, text in rows]
+
+
+def qrels() -> dict[str, set[str]]:
+    """Query id -> relevant LawRefBook document paths."""
+    judged: dict[str, set[str]] = {}
+    for line in (STARD / "qrels.lawrefbook-doc.tsv").read_text("utf-8").splitlines():
+        qid, _, doc, rel = line.split("\t")
+        if int(rel) > 0:
+            judged.setdefault(qid, set()).add(doc)
+    return judged
+
+
+def machine() -> str:
+    """One line naming the machine a result was measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
+    except OSError:
+        return "n/a"
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def write_section(heading: str, text: str) -> None:
+    """Replace (or append) one ``## heading`` section of bench/RESULTS.md, leaving the others alone."""
+    current = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.M | re.S)
+    section = f"## {heading}\n\n{text.strip()}\n\n"
+    current = pattern.sub(lambda _: section, current) if pattern.search(current) else current.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(current.rstrip("\n") + "\n", "utf-8")
+
+
+def git_revision() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"

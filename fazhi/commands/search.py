@@ -1,0 +1,97 @@
+"""``fazhi index`` and ``fazhi search``: build the Whoosh index and query it from the terminal."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+from fazhi.cli import settings_options
+from fazhi.config import Settings
+from fazhi.errors import SearchQueryError
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Write the whole index anew (default: only added, changed and removed articles).")
+@settings_options
+def index_command(settings: Settings, rebuild: bool) -> None:
+    """Index the content tree for search, incrementally by content hash."""
+    from search.indexer import rebuild_index, update_index
+
+    run = rebuild_index if rebuild else update_index
+    stats = run(settings.paths.content, settings.paths.index)
+    how = "rebuilt" if stats.rebuilt else "updated"
+    click.echo(
+        f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"
+        f" ({stats.documents} documents) in {stats.seconds:.1f} s -> {stats.directory}"
+    )
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--column", help="Only this column: summaries, interpretations or cases.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
+@click.option("--year", help="Only articles of this year.")
+@click.option("--source", help="Only articles from this source office (信息来源), exact name.")
+@click.option("--law", help="Only articles citing this law (canonical name or short form, e.g. 固废法).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="Order of results.")
+@click.option("--page", default="1", show_default=True, help="Result page to show.")
+@click.option("--per-page", default="10", show_default=True, help="Results per page (at most 100).")
+@click.option("--json", "as_json", is_flag=True, help="Print the response as JSON (the /api/search shape).")
+@settings_options
+def search_command(settings: Settings, query: str, as_json: bool, **options: str | None) -> None:
+    """Search the index: words, "exact phrases", -exclusions; prints ranked results."""
+    from search.query import SearchRequest, search
+
+    params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
+    try:
+        response = search(settings.paths.index, SearchRequest.from_params(params))
+    except SearchQueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
+        return
+    _print_results(response)
+
+
+def _print_results(response: object) -> None:
+    """Ranked results with <mark> shown in bold yellow; the rest of the snippet HTML unescaped."""
+    from html import unescape
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from search.query import SearchResponse
+
+    assert isinstance(response, SearchResponse)
+    console = Console(highlight=False)
+
+    def marked(fragment: str) -> Text:
+        text = Text()
+        for i, part in enumerate(re.split(r"</?mark>", fragment)):
+            text.append(unescape(part), style="bold yellow" if i % 2 else "")
+        return text
+
+    head = f"{response.total} results for “{response.query}”" if response.query else f"{response.total} articles"
+    partial = " · partial (time limit)" if response.partial else ""
+    console.print(Text(f"{head} · page {response.page} of {response.pages}{partial}", style="bold"))
+    if not response.hits and response.suggestion:
+        hint = "without the filters" if response.suggestion_reason == "drop_filters" else f"“{response.suggestion}”"
+        console.print(f"Nothing found. Try {hint}.")
+    start = (response.page - 1) * response.per_page
+    for n, hit in enumerate(response.hits, start + 1):
+        console.print()
+        console.print(Text(f"{n}. ") + marked(hit.title_html))
+        where = " · ".join(part for part in (hit.date, hit.column_name, hit.source, f"/{hit.url}") if part)
+        console.print(Text(f"   {where}", style="dim"))
+        console.print(Text("   ") + marked(hit.snippet))
+    facets = "; ".join(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) for name, counts in response.facets.items() if counts)
+    if facets:
+        console.print()
+        console.print(Text(facets, style="dim"))
+
+
+COMMANDS = [index_command, search_command]
+

@@ -1,0 +1,59 @@
+"""Highlighted snippets from stored text: <mark> around query terms, everything else HTML-escaped.
+
+Matching is by substring on the stored text, so 废物 is marked inside 固体废物
+just as the bigram field finds it there. The snippet is the window of
+``width`` characters holding the most distinct terms.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from search.analysis import normalize
+
+SNIPPET_CHARS = 120
+# Occurrences looked at when choosing the window: enough for any page, bounded for huge documents.
+MAX_OCCURRENCES = 400
+
+
+class Highlighter:
+    """Marks ``terms`` (case-insensitive, longest first) in titles and snippets."""
+
+    def __init__(self, terms: list[str]):
+        ordered = sorted({t.lower() for t in terms if t.strip()}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE) if ordered else None
+
+    def mark(self, text: str) -> str:
+        """``text`` escaped, every occurrence of a term wrapped in <mark>."""
+        if self.pattern is None:
+            return html.escape(text)
+        out, last = [], 0
+        for m in self.pattern.finditer(normalize(text)):
+            out.append(html.escape(text[last:m.start()]))
+            out.append(f"<mark>{html.escape(text[m.start():m.end()])}</mark>")
+            last = m.end()
+        out.append(html.escape(text[last:]))
+        return "".join(out).replace("</mark><mark>", "")
+
+    def snippet(self, body: str, width: int = SNIPPET_CHARS) -> str:
+        """The best window of ``body`` (whitespace collapsed), marked, with … where it was cut."""
+        text = " ".join(body.split())
+        occurrences: list[tuple[int, str]] = []
+        if self.pattern is not None:
+            for m in self.pattern.finditer(normalize(text)):
+                occurrences.append((m.start(), m.group().lower()))
+                if len(occurrences) >= MAX_OCCURRENCES:
+                    break
+        begin = 0
+        if occurrences:
+            best = -1
+            end_index = 0
+            for i, (start, _) in enumerate(occurrences):
+                while end_index < len(occurrences) and occurrences[end_index][0] < start + width - 10:
+                    end_index += 1
+                distinct = len({term for _, term in occurrences[i:end_index]})
+                if distinct > best:
+                    best, begin = distinct, max(0, start - width // 6)
+        end = min(len(text), begin + width)
+        return ("…" if begin else "") + self.mark(text[begin:end]) + ("…" if end < len(text) else "")

@@ -1,0 +1,258 @@
+"""BM25F over OR-ed clauses with a coordination bonus, scored straight from Whoosh's posting lists.
+
+Whoosh's own matcher tree walks every document through a chain of Python
+objects per clause; a question of twenty words plus their bigrams took
+hundreds of milliseconds that way. Here each clause's postings are read once
+(rarest first), turned into per-document BM25 contributions, and summed in a
+dict. A clause is one word position (its alternatives, in title and body) or
+one character bigram (in the bigram fields); per field
+
+    bm25 = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen))
+
+with the body field's idf, summed over fields with their weights, the best
+alternative counting. A document's score is the sum over clauses, times
+``(matched word clauses / word clauses) ** coordination``, so documents that
+match more of a question's words rise. Lengths are character counts stored in
+the index (proportional to token counts for Chinese).
+
+``IndexView`` caches what is per index generation, not per query: live
+documents, length arrays, facet groups, dates, and the decoded postings of the
+most used terms.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from array import array
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.searching import Searcher
+
+# Index fields scored for a word clause and for a bigram clause, with the length column of each.
+WORD_FIELDS = ("title", "body")
+BIGRAM_FIELDS = ("title_bigram", "body_bigram")
+LENGTH_COLUMN = {"title": "title_len", "body": "body_len", "title_bigram": "title_len", "body_bigram": "body_len"}
+# Decoded postings kept per index generation (counted in postings, about 8 bytes each).
+CACHE_POSTINGS = 4_000_000
+ADMIT_FLOOR = 500
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Scoring knobs, tuned on STARD (bench/search_quality.py); the defaults are what the product uses."""
+
+    # Weak saturation and almost no length normalisation: in long documents (a law, a yearly report)
+    # a term that recurs is what the document is about.
+    k1: float = 8.0
+    b: float = 0.1
+    title_b: float = 0.5
+    title_weight: float = 1.0
+    bigram_weight: float = 1.0
+    coordination: float = 0.5
+    # A clause found in more than this share of documents is skipped when the query has rarer ones:
+    # it barely moves the ranking and its postings are the most expensive to read.
+    common: float = 0.6
+    # A clause found in more than this share of documents (and at least ADMIT_FLOOR) only adds to documents
+    # that rarer clauses found: a document with nothing but the query's most common words is no match.
+    admit: float = 0.05
+    # Seconds for scoring; clauses left when it runs out are skipped and the response is flagged partial.
+    budget: float = 2.0
+
+
+DEFAULT_RANKING = Ranking()
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One scored unit of a query: alternatives for one position, searched in ``fields``."""
+
+    alternatives: tuple[str, ...]
+    fields: tuple[str, ...]
+    weight: float = 1.0
+
+
+class IndexView:
+    """What one index generation needs for scoring and filtering, computed once per searcher."""
+
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        reader = self.reader = searcher.reader()
+        self.live = frozenset(reader.all_doc_ids())
+        self.count = max(1, len(self.live))
+        self.size = reader.doc_count_all()
+        self.lengths = {name: array("f", _column(reader, name, self.size, 0)) for name in set(LENGTH_COLUMN.values())}
+        self.average = {name: max(1.0, sum(self.lengths[name][d] for d in self.live) / self.count) for name in self.lengths}
+        self.dates = _column(reader, "date", self.size, 0, translate=False)
+        self.groups: dict[str, dict[Any, set[int]]] = {}
+        for name in ("column", "year"):
+            values = _column(reader, name, self.size, None)
+            groups: dict[Any, set[int]] = {}
+            for docnum in self.live:
+                groups.setdefault(values[docnum], set()).add(docnum)
+            self.groups[name] = groups
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._norms: dict[tuple[str, float, float], array] = {}
+        self._cache: OrderedDict[tuple[Any, ...], tuple[array, array]] = OrderedDict()
+        self._cached = 0
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        key = (field, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
+        return found
+
+    def postings(self, field: str, text: str) -> tuple[array, array]:
+        """(document numbers, term frequencies) of one term, decoded block by block and cached."""
+        key = ("postings", field, text)
+        hit = self._recall(key)
+        if hit is not None:
+            return hit
+        ids, tfs = array("I"), array("f")
+        for segment, offset in self.reader.leaf_readers():
+            if (field, text) not in segment:
+                continue
+            matcher = segment.postings(field, text)
+            matcher = getattr(matcher, "child", matcher)  # deletions are handled by intersecting with ``live``
+            _read_matcher(matcher, offset, ids, tfs)
+        return self._keep(key, (ids, tfs))
+
+    def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
+        """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
+        r = ranking
+        field_b, field_weight = (r.title_b, r.title_weight) if field.startswith("title") else (r.b, 1.0)
+        key = ("bm25", field, text, r.k1, field_b, field_weight * weight)
+        hit = self._recall(key)
+        if hit is not None:
+            return hit
+        ids, tfs = self.postings(field, text)
+        df = self.doc_frequency(_idf_field(field), text) or self.doc_frequency(field, text)
+        factor = weight * field_weight * math.log(1 + (self.count - df + 0.5) / (df + 0.5)) * (r.k1 + 1)
+        norm = self.norms(field, r.k1, field_b)
+        scores = array("d", [factor * tf / (tf + norm[d]) for d, tf in zip(ids, tfs, strict=True)])
+        return self._keep(key, (ids, scores))
+
+    def norms(self, field: str, k1: float, b: float) -> array:
+        """Per document ``k1 * (1 - b + b * len / avglen)`` for one field."""
+        column = LENGTH_COLUMN[field]
+        key = (column, k1, b)
+        norm = self._norms.get(key)
+        if norm is None:
+            average = self.average[column]
+            norm = array("f", (k1 * (1 - b + b * length / average) for length in self.lengths[column]))
+            self._norms[key] = norm
+        return norm
+
+    def _recall(self, key: tuple[Any, ...]) -> tuple[array, array] | None:
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+        return hit
+
+    def _keep(self, key: tuple[Any, ...], value: tuple[array, array]) -> tuple[array, array]:
+        """Cache ``value``, dropping the least recently used entries beyond CACHE_POSTINGS postings."""
+        self._cache[key] = value
+        self._cached += len(value[0])
+        while self._cached > CACHE_POSTINGS and len(self._cache) > 1:
+            _, (old, _) = self._cache.popitem(last=False)
+            self._cached -= len(old)
+        return value
+
+
+def _column(reader: Any, name: str, size: int, default: Any, translate: bool = True) -> list[Any]:
+    """Every document's value of a sortable field (``default`` for a segment without the column)."""
+    values = list(reader.column_reader(name, translate=translate))
+    return values if len(values) == size else values + [default] * (size - len(values))
+
+
+def _read_matcher(matcher: Any, offset: int, ids: array, tfs: array) -> None:
+    """Append one segment's postings; whole blocks at a time for Whoosh's block matcher, else one by one."""
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            ids.extend([d + offset for d in matcher._ids] if offset else matcher._ids)
+            tfs.extend(matcher._weights)
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        ids.append(matcher.id() + offset)
+        tfs.append(matcher.weight())
+        matcher.next()
+
+
+@dataclass
+class Scores:
+    """Per-document scores of a query; ``partial`` when the time budget cut clauses off."""
+
+    scores: dict[int, float]
+    partial: bool = False
+
+
+def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: float) -> Scores:
+    """Sum of clause scores per document, with the coordination bonus; rarest clauses first."""
+    r = ranking
+    ranked = []
+    for clause in clauses:
+        df = max(view.doc_frequency(_idf_field(f), alt) or view.doc_frequency(f, alt) for alt in clause.alternatives for f in clause.fields)
+        if df:
+            ranked.append((df, clause))
+    ranked.sort(key=lambda item: item[0])
+    if ranked and ranked[0][0] <= r.common * view.count:
+        ranked = [(df, c) for df, c in ranked if df <= r.common * view.count]
+    totals = array("d", bytes(8 * view.size))
+    matched: Counter[int] = Counter()
+    partial = False
+    admit = max(ADMIT_FLOOR, r.admit * view.count)
+    for df, clause in ranked:
+        if time.perf_counter() > deadline:
+            partial = True
+            break
+        if df > admit and matched:
+            # A common clause: it only adds to documents a rarer clause already found.
+            docs = set()
+            for alternative in clause.alternatives[:1]:
+                for field in clause.fields:
+                    ids, scores = view.contributions(field, alternative, r, clause.weight)
+                    for d, s in zip(ids, scores, strict=True):
+                        if d in matched:
+                            totals[d] += s
+                            docs.add(d)
+            matched.update(docs)
+            continue
+        if len(clause.alternatives) == 1:
+            docs = set()
+            for field in clause.fields:
+                ids, scores = view.contributions(field, clause.alternatives[0], r, clause.weight)
+                for d, s in zip(ids, scores, strict=True):
+                    totals[d] += s
+                docs.update(ids)
+            matched.update(docs)
+            continue
+        best: dict[int, float] = {}
+        for alternative in clause.alternatives:
+            part: dict[int, float] = {}
+            for field in clause.fields:
+                ids, scores = view.contributions(field, alternative, r, clause.weight)
+                for d, s in zip(ids, scores, strict=True):
+                    part[d] = part.get(d, 0.0) + s
+            for d, s in part.items():
+                if s > best.get(d, 0.0):
+                    best[d] = s
+        for d, s in best.items():
+            totals[d] += s
+        matched.update(best.keys())
+    if not r.coordination:
+        return Scores({d: totals[d] for d in matched}, partial)
+    bonus = [(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)]
+    return Scores({d: totals[d] * bonus[m] for d, m in matched.items()}, partial)
+
+
+def _idf_field(field: str) -> str:
+    """The field whose document frequency gives a term's idf: the body of its kind."""
+    return "body_bigram" if field.endswith("_bigram") else "body"

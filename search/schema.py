@@ -1,0 +1,187 @@
+"""The index fields, and how an ``Article`` becomes one index document.
+
+Text is indexed twice: as words (title, body: ranking, phrases, highlighting)
+and as character bigrams (title_bigram, body_bigram: recall of words inside
+words and of words the dictionary does not know). Boosts are applied at query
+time, so tuning them never needs a rebuild. Filter and facet fields are
+sortable, so the query side reads them as columns instead of stored documents;
+so are the text lengths in characters, which BM25 normalises by.
+
+``schema_version()`` names both this layout and the analysis; the indexer
+rebuilds when the version stored beside an index differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+
+from fazhi.article import Article, body_hash
+from search.analysis import analysis_version, bigram_analyzer, word_analyzer
+
+# Bump with any change to the fields below or to ``document()``.
+SCHEMA_VERSION = 3
+LAW_SEPARATOR = ","
+# Posting lists shorter than this are stored inside their term entry (most bigrams are rare).
+INLINE_POSTINGS = 16
+
+# Markdown syntax that is not text: removed or reduced to its visible words before indexing. Each rule
+# runs only when its trigger occurs in the text (most bodies are plain paragraphs).
+_MARKDOWN = (
+    (("<!--",), re.compile(r"<!--.*?-->", re.S), " "),
+    (("```", "~~~"), re.compile(r"^\s*(```|~~~).*$", re.M), " "),
+    (("![",), re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (("](",), re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (("][",), re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
+    (("]:",), re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M), " "),
+    (("<",), re.compile(r"<[^>\n]+>"), " "),
+    (("#", ">", "- ", "* ", "+ ", ". ", ") "), re.compile(r"^\s{0,3}(#{1,6}|>+|[-*+]|\d+[.)])\s+", re.M), ""),
+    (("---",), re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M), " "),
+    (("--", "**", "__", "* *", "- -", "_ _"), re.compile(r"^\s*([-*_]\s*){3,}$", re.M), " "),
+    (("*", "__", "~~", "`"), re.compile(r"(\*{1,3}|_{2,3}|~~|`+)"), ""),
+    (("|",), re.compile(r"\s*\|\s*"), " "),
+    (("&",), re.compile(r"&(nbsp|ensp|emsp);"), " "),
+    (("  ", "\t"), re.compile(r"[ \t]+"), " "),
+    (("\n\n", "\n ", "\n\t"), re.compile(r"\n\s*\n+"), "\n"),
+)
+
+
+def schema_version() -> str:
+    """The layout and analysis an index is built with."""
+    return f"s{SCHEMA_VERSION}-{analysis_version()}"
+
+
+class FastPositions(Positions):
+    """Positions postings, taken from the analyzer's ``index_positions`` when it offers one.
+
+    Same postings as the token stream (tests/search/test_analysis.py checks it),
+    without a Token object per word: most of the indexing time otherwise.
+    """
+
+    def word_values(self, value: str, analyzer: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        fast = getattr(analyzer, "index_positions", None)
+        if fast is None or kwargs.get("mode") != "index":
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text, positions in fast(value).items():
+            yield text, len(positions), len(positions) * boost, self.encode(positions)
+
+
+class FastFrequency(Frequency):
+    """Frequency postings from the analyzer's ``index_counts`` (same counts as the token stream, much faster)."""
+
+    def word_values(self, value: str, analyzer: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        fast = getattr(analyzer, "index_counts", None)
+        if fast is None or kwargs.get("mode") != "index":
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text, count in fast(value).items():
+            yield text, count, count * boost, pack_uint(count)
+
+
+class _InlinePostingsWriter(W3PostingsWriter):
+    """Keeps short posting lists inside the term entry, as ``inlinelimit`` means to (2.7.5 calls a missing method)."""
+
+    def finish_postings(self):  # type: ignore[no-untyped-def]
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        self._terminfo = None
+        return terminfo
+
+
+class Codec(W3Codec):
+    """Whoosh's W3 format, writing faster: rare terms inline, no per-block length statistics.
+
+    The length statistics serve Whoosh's own block-skipping scorer; search.ranking
+    scores from its own length columns instead.
+    """
+
+    length_stats = False
+
+    def __init__(self) -> None:
+        super().__init__(inlinelimit=INLINE_POSTINGS)
+
+    def postings_writer(self, dbfile, byteids=False):  # type: ignore[no-untyped-def]
+        return _InlinePostingsWriter(
+            dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit,
+        )
+
+
+def _text(analyzer: object, stored: bool = False, positions: bool = True) -> TEXT:
+    field = TEXT(analyzer=analyzer, stored=stored, phrase=positions)
+    field.format = FastPositions() if positions else FastFrequency()
+    return field
+
+
+def build_schema() -> Schema:
+    words, bigrams = word_analyzer(), bigram_analyzer()
+    return Schema(
+        slug=ID(stored=True, unique=True, sortable=True),
+        fingerprint=ID(sortable=True),
+        title=_text(words, stored=True),
+        title_bigram=_text(bigrams, positions=False),
+        body=_text(words, stored=True),
+        body_bigram=_text(bigrams, positions=False),
+        column=ID(stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        title_len=NUMERIC(int, sortable=True),
+        body_len=NUMERIC(int, sortable=True),
+        source=ID(stored=True, sortable=True),
+        laws=KEYWORD(stored=True, commas=True, scorable=False),
+        url=STORED,
+        date_text=STORED,
+    )
+
+
+def plain_text(markdown: str) -> str:
+    """The readable text of a Markdown body: links and images reduced to their words, markup dropped."""
+    text = markdown
+    for triggers, pattern, replacement in _MARKDOWN:
+        if any(trigger in text for trigger in triggers):
+            text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def fingerprint(article: Article) -> str:
+    """Changes when anything the index holds of the article changes (cited laws follow from laws, title and body)."""
+    meta = {
+        "title": article.title, "date": article.date_text, "column": article.column, "slug": article.slug,
+        "source": article.source, "laws": article.laws, "url": article.url, "body": body_hash(article.body),
+    }
+    return hashlib.sha256(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def document(article: Article, stamp: str | None = None) -> dict[str, object]:
+    """The index document of one article (``stamp``: its fingerprint, when already computed)."""
+    body = plain_text(article.body)
+    doc: dict[str, object] = {
+        "slug": article.slug,
+        "fingerprint": stamp or fingerprint(article),
+        "title": article.title,
+        "title_bigram": article.title,
+        "body": body,
+        "body_bigram": body,
+        "column": article.column,
+        "date": article.date,
+        "year": article.year,
+        "title_len": len(article.title),
+        "body_len": len(body),
+        "laws": LAW_SEPARATOR.join(law.replace(LAW_SEPARATOR, " ") for law in article.cited_laws),
+        "url": article.url,
+        "date_text": article.date_text,
+    }
+    if article.source:
+        doc["source"] = article.source
+    return doc
