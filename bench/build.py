@@ -26,7 +26,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -42,10 +41,10 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.results import machine, write_section  # noqa: E402
 from fazhi.article import Article, article_path, classify, slugify  # noqa: E402
 from fazhi.hooks.archive import COLUMN_ORDER  # noqa: E402
 
-RESULTS = REPO / "bench" / "RESULTS.md"
 SECTION = "## Site build"
 FILE_DATE_RE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
 TEXT_DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -170,13 +169,6 @@ def measure(command: list[str], site: Path, urls: list[str]) -> Run:
     return Run(seconds, report["cpu"], report["maxrss_kb"] / 1024, pages, total, statistics.median(sizes) / 1024)
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    return f"{os.cpu_count()} cores (`nproc`), {cpu}, {mem_kb / 1024 / 1024:.0f} GiB RAM, Python {platform.python_version()}"
-
-
 def section(command: str, documents: int, ours: list[Run], bare: list[Run]) -> str:
     best_ours, best_bare = min(ours, key=lambda r: r.seconds), min(bare, key=lambda r: r.seconds)
     ratio = best_ours.seconds / best_bare.seconds
@@ -215,14 +207,6 @@ def section(command: str, documents: int, ours: list[Run], bare: list[Run]) -> s
         " pages render.",
         "",
     ])
-
-
-def write_section(text: str) -> None:
-    current = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    found = pattern.search(current)
-    updated = pattern.sub(lambda _: text + "\n", current, count=1) if found else current.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(updated.rstrip("\n") + "\n", "utf-8")
 
 
 def main() -> None:

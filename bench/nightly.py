@@ -20,11 +20,8 @@ section of bench/RESULTS.md. Everything runs in a temporary folder on 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
-import platform
 import random
 import shutil
 import subprocess
@@ -38,12 +35,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.results import RESULTS, machine, write_section  # noqa: E402
 from fazhi.config import load_settings  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.mirror import generator as g  # noqa: E402
 from search.indexer import rebuild_index  # noqa: E402
 
-RESULTS = REPO / "bench" / "RESULTS.md"
 HEADING = "## Nightly"
 MAX_PAGES = 200
 
@@ -75,14 +72,6 @@ def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
     answered = mirror.requests()
     not_modified = sum(1 for r in answered if r.status == 304)
     return {"seconds": seconds, "requests": len(answered), "not_modified": not_modified, "exit": proc.returncode, "report": report}
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
 def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, concurrency: int, command: str) -> str:
@@ -117,18 +106,6 @@ def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, r
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    """Replace the Nightly section of RESULTS.md (or append it), leaving the other sections as they are."""
-    old = RESULTS.read_text("utf-8") if RESULTS.is_file() else "# Benchmark results\n"
-    start = old.find(HEADING + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + (old[end + 1:] if end >= 0 else "")
-    RESULTS.write_text(new, "utf-8")
 
 
 def main() -> None:

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
-import re
 import sys
 import tempfile
 import time
@@ -26,11 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.results import machine, write_section  # noqa: E402
 from fazhi.config import Settings, default_paths  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.run import scrape  # noqa: E402
-
-RESULTS = REPO / "bench" / "RESULTS.md"
 
 
 def grow(mirror: Mirror, extra: int) -> None:
@@ -80,16 +76,6 @@ def run(extra: int, concurrency: int) -> dict[str, object]:
         }
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-
-
 def section(results: list[tuple[int, dict[str, object]]], command: str, concurrency: int) -> str:
     lines = [
         "## Scrape",
@@ -122,14 +108,6 @@ def section(results: list[tuple[int, dict[str, object]]], command: str, concurre
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    """Replace the "## Scrape" section of RESULTS.md (or append it), leaving the other sections alone."""
-    current = RESULTS.read_text("utf-8") if RESULTS.is_file() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## Scrape\n.*?(?=^## |\Z)", re.S | re.M)
-    appended = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(pattern.sub(lambda _: text + "\n", current) if pattern.search(current) else appended, "utf-8")
 
 
 def main() -> None:
