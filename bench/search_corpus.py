@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import re
 import subprocess
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("FAZHI_SHARED", REPO.parent / "shared"))
 LAWS = SHARED / "corpora" / "lawrefbook" / "data"
 STARD = SHARED / "corpora" / "stard"
-RESULTS = REPO / "bench" / "RESULTS.md"
 _VERSION_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
 _TITLE = re.compile(r"^# +(.+?)\s*$", re.M)
 
@@ -81,43 +79,16 @@ def qrels() -> dict[str, set[str]]:
     return judged
 
 
-def machine() -> str:
-    """One line naming the machine a result was measured on."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-
-
 def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, for judging times measured on a shared machine."""
     try:
-        return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
     except OSError:
         return "n/a"
 
 
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
-
-
-def write_section(heading: str, text: str) -> None:
-    """Replace (or append) one ``## heading`` section of bench/RESULTS.md, leaving the others alone."""
-    current = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.M | re.S)
-    section = f"## {heading}\n\n{text.strip()}\n\n"
-    current = pattern.sub(lambda _: section, current) if pattern.search(current) else current.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(current.rstrip("\n") + "\n", "utf-8")
 
 
 def git_revision() -> str:

@@ -36,7 +36,8 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from bench.search_corpus import git_revision, law_articles, law_documents, machine, qrels, questions, write_section
+from bench.results import machine, write_section
+from bench.search_corpus import git_revision, law_articles, law_documents, qrels, questions
 from fazhi.errors import SearchQueryError
 from search.indexer import sync_articles
 from search.query import SearchRequest, search
@@ -183,7 +184,8 @@ def main() -> int:
             f"| {name} | {m['ndcg']:.3f} | {m['recall']:.3f} | {m['mrr']:.3f} | {built:.0f} s | {queried:.0f} s |"
             for name, m, built, queried in rows
         )
-        write_section("Search quality", f"""
+        write_section(f"""## Search quality
+
 STARD: {len(queries)} layperson legal questions scored against the {len(docs):,} LawRefBook documents
 (qrels.lawrefbook-doc.tsv, binary relevance, cutoff 10). All three systems run in the same process on
 the same documents. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()}.

@@ -15,6 +15,11 @@ the only extra tokens are alternatives at the same position (固废法 -> its
 canonical name). The bigram analyzer covers what the dictionary does not know
 (赣服通, names, typos of one character).
 
+Indexing long documents token by token is most of Whoosh's indexing time, so
+both analyzers also offer the index-mode result in one pass
+(``WordAnalyzer.index_positions``, ``BigramTokenizer.index_counts``), used by
+the field formats in ``search.schema``; tests check they equal the token stream.
+
 The user dictionary ``legal_terms.txt`` (legal terms, one a line) plus every
 law name and short form of ``fazhi.laws.law_table()`` is loaded into our own
 rjieba instance. ``analysis_version()`` changes whenever the dictionary, the
@@ -132,13 +137,15 @@ def _index_words(text: str, subwords: bool, stops: frozenset[str]) -> Iterator[t
     """(word, position, start, end) as the index sees them: stop words dropped, sub-words at their word's position."""
     pos = 0
     for word, start, end in segment(text):
-        if not _HAS_WORD_CHAR.search(word):
+        cjk = "\u3400" <= word[0] <= "\ufaff"  # most words: no regex, no lower()
+        if not cjk:
+            if not _HAS_WORD_CHAR.search(word):
+                continue
+            word = word.lower()
+        if word in stops:
             continue
-        term = word.lower()
-        if term in stops:
-            continue
-        yield term, pos, start, end
-        if subwords and len(word) > 2 and is_cjk(word):
+        yield word, pos, start, end
+        if subwords and cjk and len(word) > 2:
             for sub, offset in _subwords(word):
                 if sub not in stops:
                     yield sub, pos, start + offset, start + offset + len(sub)
@@ -209,7 +216,13 @@ class BigramTokenizer(Tokenizer):
 
     def index_counts(self, value: str) -> Counter[str]:
         """Term -> frequency, exactly as the token stream counts them, without a Token per bigram."""
-        return Counter(text for text, _ in _bigrams(value))
+        counts: Counter[str] = Counter()
+        for run in _RUNS.findall(normalize(value).lower()):
+            if len(run) > 1 and is_cjk(run):
+                counts.update([run[i:i + 2] for i in range(len(run) - 1)])
+            else:
+                counts[run] += 1
+        return counts
 
 
 class StopWords(Filter):
@@ -309,8 +322,3 @@ def query_words(text: str) -> list[list[str]]:
 def query_bigrams(text: str) -> list[str]:
     """The bigrams of ``text`` in order (with repeats), as the bigram fields index them."""
     return [t.text for t in bigram_analyzer()(text, mode="query")]
-
-
-def is_stop_word(word: str) -> bool:
-    """True for words the query side drops (function and question words)."""
-    return word in STOP_WORDS or word in QUESTION_WORDS

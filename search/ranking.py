@@ -3,21 +3,27 @@
 Whoosh's own matcher tree walks every document through a chain of Python
 objects per clause; a question of twenty words plus their bigrams took
 hundreds of milliseconds that way. Here each clause's postings are read once
-(rarest first), turned into per-document BM25 contributions, and summed in a
-dict. A clause is one word position (its alternatives, in title and body) or
-one character bigram (in the bigram fields); per field
+(rarest first) and turned into per-document BM25 contributions, which are
+added up in an array. A clause is one word position (its alternatives, in
+title and body) or one character bigram (in the bigram fields); per field
 
     bm25 = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen))
 
-with the body field's idf, summed over fields with their weights, the best
-alternative counting. A document's score is the sum over clauses, times
-``(matched word clauses / word clauses) ** coordination``, so documents that
-match more of a question's words rise. Lengths are character counts stored in
-the index (proportional to token counts for Chinese).
+with the idf of the body field, weighted per field and summed; of a clause's
+alternatives the best one counts. A document's score is the sum over clauses
+times ``(matched clauses / clauses) ** coordination``, so documents matching
+more of a question's words and bigrams rise. Lengths are character counts
+stored in the index (proportional to token counts for Chinese).
 
-``IndexView`` caches what is per index generation, not per query: live
-documents, length arrays, facet groups, dates, and the decoded postings of the
-most used terms.
+Two cuts keep long questions fast on large indexes, both by document
+frequency: a clause in more than ``common`` of the documents is skipped when
+the query has rarer ones, and a clause in more than ``admit`` of them (at least
+ADMIT_FLOOR documents) only adds to documents a rarer clause found. So a
+document holding nothing but the query's commonest words is not a match.
+
+``IndexView`` caches what belongs to an index generation rather than to a
+query: live documents, length arrays, facet groups, dates, document
+frequencies and the decoded postings and BM25 contributions of recent terms.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from whoosh.searching import Searcher
 WORD_FIELDS = ("title", "body")
 BIGRAM_FIELDS = ("title_bigram", "body_bigram")
 LENGTH_COLUMN = {"title": "title_len", "body": "body_len", "title_bigram": "title_len", "body_bigram": "body_len"}
-# Decoded postings kept per index generation (counted in postings, about 8 bytes each).
+# Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
 
@@ -213,44 +219,47 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: fl
         if time.perf_counter() > deadline:
             partial = True
             break
-        if df > admit and matched:
-            # A common clause: it only adds to documents a rarer clause already found.
-            docs = set()
-            for alternative in clause.alternatives[:1]:
-                for field in clause.fields:
-                    ids, scores = view.contributions(field, alternative, r, clause.weight)
-                    for d, s in zip(ids, scores, strict=True):
-                        if d in matched:
-                            totals[d] += s
-                            docs.add(d)
-            matched.update(docs)
+        admits = df <= admit or not matched  # a common clause only adds to documents rarer ones found
+        if len(clause.alternatives) > 1:
+            best = _best_alternative(view, clause, r)
+            if not admits:
+                best = {d: s for d, s in best.items() if d in matched}
+            for d, s in best.items():
+                totals[d] += s
+            matched.update(best.keys())
             continue
-        if len(clause.alternatives) == 1:
-            docs = set()
-            for field in clause.fields:
-                ids, scores = view.contributions(field, clause.alternatives[0], r, clause.weight)
+        docs: set[int] = set()
+        for field in clause.fields:
+            ids, scores = view.contributions(field, clause.alternatives[0], r, clause.weight)
+            if admits:
                 for d, s in zip(ids, scores, strict=True):
                     totals[d] += s
                 docs.update(ids)
-            matched.update(docs)
-            continue
-        best: dict[int, float] = {}
-        for alternative in clause.alternatives:
-            part: dict[int, float] = {}
-            for field in clause.fields:
-                ids, scores = view.contributions(field, alternative, r, clause.weight)
-                for d, s in zip(ids, scores, strict=True):
-                    part[d] = part.get(d, 0.0) + s
-            for d, s in part.items():
-                if s > best.get(d, 0.0):
-                    best[d] = s
-        for d, s in best.items():
-            totals[d] += s
-        matched.update(best.keys())
+                continue
+            for d, s in zip(ids, scores, strict=True):
+                if d in matched:
+                    totals[d] += s
+                    docs.add(d)
+        matched.update(docs)
     if not r.coordination:
         return Scores({d: totals[d] for d in matched}, partial)
     bonus = [(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)]
     return Scores({d: totals[d] * bonus[m] for d, m in matched.items()}, partial)
+
+
+def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking) -> dict[int, float]:
+    """Per document, the score of the clause's best alternative (a short form or its canonical name)."""
+    best: dict[int, float] = {}
+    for alternative in clause.alternatives:
+        part: dict[int, float] = {}
+        for field in clause.fields:
+            ids, scores = view.contributions(field, alternative, ranking, clause.weight)
+            for d, s in zip(ids, scores, strict=True):
+                part[d] = part.get(d, 0.0) + s
+        for d, s in part.items():
+            if s > best.get(d, 0.0):
+                best[d] = s
+    return best
 
 
 def _idf_field(field: str) -> str:

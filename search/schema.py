@@ -87,7 +87,7 @@ class FastFrequency(Frequency):
             yield text, count, count * boost, pack_uint(count)
 
 
-class _InlinePostingsWriter(W3PostingsWriter):
+class _PostingsWriter(W3PostingsWriter):
     """Keeps short posting lists inside the term entry, as ``inlinelimit`` means to (2.7.5 calls a missing method)."""
 
     def finish_postings(self):  # type: ignore[no-untyped-def]
@@ -113,7 +113,7 @@ class Codec(W3Codec):
         super().__init__(inlinelimit=INLINE_POSTINGS)
 
     def postings_writer(self, dbfile, byteids=False):  # type: ignore[no-untyped-def]
-        return _InlinePostingsWriter(
+        return _PostingsWriter(
             dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit,
         )
 

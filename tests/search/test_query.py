@@ -10,6 +10,7 @@ import pytest
 
 from fazhi.errors import SearchQueryError
 from search.query import SearchRequest, SearchResponse, parse_query, search
+from search.ranking import Ranking
 
 
 def run(index: Path, q: str = "", **options: object) -> SearchResponse:
@@ -192,3 +193,9 @@ def test_response_to_dict_is_json_shaped(search_index: Path) -> None:
     data = run(search_index, "执法", per_page=2).to_dict()
     assert set(data) >= {"query", "total", "page", "pages", "hits", "facets", "suggestion", "partial"}
     assert set(data["hits"][0]) >= {"title", "url", "date", "column", "column_name", "source", "laws", "snippet", "score"}
+
+
+def test_a_spent_time_budget_returns_a_flagged_partial_answer(search_index: Path) -> None:
+    assert run(search_index, "执法 检查").partial is False
+    spent = search(search_index, SearchRequest(q="执法 检查"), ranking=Ranking(budget=0.0))
+    assert spent.partial is True and spent.total < run(search_index, "执法 检查").total
