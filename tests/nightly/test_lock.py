@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,58 +26,51 @@ with hold_lock(Path(sys.argv[1]), what="test holder"):
 """
 
 
-def _start_holder(lock: Path, tmp_path: Path, seconds: float) -> subprocess.Popen[bytes]:
+@contextmanager
+def holder(lock: Path, tmp_path: Path, seconds: float) -> Iterator[subprocess.Popen[bytes]]:
+    """Another process holding ``lock`` for ``seconds``; killed on leaving the block whatever happened."""
     ready = tmp_path / "ready"
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(ready), str(seconds)], cwd=Path(__file__).parents[2])
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        assert proc.poll() is None, "lock holder exited early"
-        assert time.monotonic() < deadline, "lock holder never took the lock"
-        time.sleep(0.05)
-    return proc
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists():
+            assert proc.poll() is None, "lock holder exited early"
+            assert time.monotonic() < deadline, "lock holder never took the lock"
+            time.sleep(0.05)
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def test_second_holder_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
     lock = tmp_path / "state" / "nightly.lock"
-    proc = _start_holder(lock, tmp_path, 60)
-    try:
+    with holder(lock, tmp_path, 60) as proc:
         with pytest.raises(LockHeld) as info, hold_lock(lock):
             pass
         assert f"pid {proc.pid}" in str(info.value)
         assert "test holder" in str(info.value)
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_waiting_gets_the_lock_when_the_holder_finishes(tmp_path: Path) -> None:
     lock = tmp_path / "nightly.lock"
-    proc = _start_holder(lock, tmp_path, 1.0)
-    try:
+    with holder(lock, tmp_path, 1.0) as proc:
         with hold_lock(lock, wait=30):
             assert f"pid {os.getpid()}" in lock.read_text()
         assert proc.wait(timeout=30) == 0, "the holder should have finished its sleep and released normally"
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_waiting_gives_up_after_the_deadline(tmp_path: Path) -> None:
     lock = tmp_path / "nightly.lock"
-    proc = _start_holder(lock, tmp_path, 60)
-    try:
-        with pytest.raises(LockHeld, match=r"after waiting 0\.3 s"), hold_lock(lock, wait=0.3):
-            pass
-    finally:
-        proc.kill()
-        proc.wait()
+    with holder(lock, tmp_path, 60), pytest.raises(LockHeld, match=r"after waiting 0\.3 s"), hold_lock(lock, wait=0.3):
+        pass
 
 
 def test_a_killed_holder_releases_the_lock(tmp_path: Path) -> None:
     lock = tmp_path / "nightly.lock"
-    proc = _start_holder(lock, tmp_path, 60)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with holder(lock, tmp_path, 60) as proc:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
     with hold_lock(lock):
         assert lock.exists()
 
