@@ -39,10 +39,11 @@ from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid
+from fazhi.files import write_json
 from fazhi.fingerprint import Fingerprint, fingerprint
 from fazhi.hooks.status import finish_status_page
 from fazhi.lock import hold_lock
-from fazhi.releases import Release, ReleaseError, Releases, write_json
+from fazhi.releases import Release, ReleaseError, Releases
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi.errors import FazhiError
+from fazhi.files import write_json
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -72,12 +73,6 @@ class Release:
         path = self.path / REPORT
         return json.loads(path.read_text("utf-8")) if path.is_file() else None
 
-
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON through a temp file and a rename so readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    os.replace(tmp, path)
 
 
 def _fsync_dir(path: Path) -> None:

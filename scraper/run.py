@@ -72,12 +72,13 @@ from rich.table import Table
 from fazhi.article import Article, Attachment, article_path, classify, parse_article, slugify
 from fazhi.config import Settings, Source
 from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError, NotFound
+from fazhi.files import write_atomic
 from scraper import clean
 from scraper.html2md import to_markdown
 from scraper.http import Fetcher, Page, RequestCounter
 from scraper.platforms import ListEntry, PageLimit, platform_for
 from scraper.platforms.base import Draft, Platform
-from scraper.store import Item, Store, write_atomic
+from scraper.store import Item, Store
 
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
 EXT_RE = re.compile(r"^\.[a-z0-9]{1,5}$")

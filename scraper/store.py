@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -34,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from fazhi.files import write_atomic
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -234,11 +235,3 @@ def _item(row: sqlite3.Row) -> Item:
         content_hash=row["content_hash"], path=row["path"], status=row["status"], first_seen=row["first_seen"],
         last_seen=row["last_seen"], extra=json.loads(row["extra"] or "{}"),
     )
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)

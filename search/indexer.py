@@ -31,6 +31,7 @@ from whoosh import index as whoosh_index
 from fazhi.article import Article
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, LockHeld
+from fazhi.files import write_atomic, write_json
 from search.schema import Codec, build_schema, document, fingerprint, schema_version
 
 POINTER = "CURRENT"
@@ -146,9 +147,7 @@ def _write_generation(
     writer.commit()
     ix.close()
     _write_meta(target, len(articles))
-    tmp = index_dir / f".{POINTER}.tmp"
-    tmp.write_text(target.name + "\n", "utf-8")
-    os.replace(tmp, index_dir / POINTER)
+    write_atomic(index_dir / POINTER, target.name + "\n")
     keep = {target.name, live.name if live else None}
     for old in index_dir.glob("gen-*"):
         if old.name not in keep:
@@ -189,6 +188,4 @@ def _update_generation(live: Path, articles: dict[str, Article], stamps: dict[st
 
 def _write_meta(generation: Path, count: int) -> None:
     meta = {"schema": schema_version(), "documents": count, "written": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    tmp = generation / f".{META}.tmp"
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    os.replace(tmp, generation / META)
+    write_json(generation / META, meta, indent=1)

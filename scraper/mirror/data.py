@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import random
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi.files import write_json
 from scraper.mirror import generator as g
 
 FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge")
@@ -233,9 +233,7 @@ class MirrorData:
 
     def _write(self, name: str, value: Any) -> None:
         path = self.dir / name
-        tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(tmp, path)
+        write_json(path, value, indent=1)
         self._cache.pop(name, None)
 
     # -- articles ----------------------------------------------------------------------------
