@@ -9,7 +9,6 @@ import pwd
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ import yaml
 
 from fazhi.cli import main
 from fazhi.releases import Releases
+from tests.helpers import free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -52,12 +52,6 @@ def test_deploy_commands_use_options_the_cli_has() -> None:
             command.make_context(args[0], args[1:], resilient_parsing=False)
         except click.UsageError as exc:
             pytest.fail(f"{where}: `fazhi {' '.join(args)}` no longer parses: {exc}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _release(releases: Releases, minute: int, text: str) -> str:
@@ -93,7 +87,7 @@ def test_nginx_block_serves_the_current_release_and_follows_the_switch(tmp_path:
     releases.publish(releases.get(old))
     api = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
     threading.Thread(target=api.serve_forever, daemon=True).start()
-    port = _free_port()
+    port = free_port()
     block = (DEPLOY / "nginx.conf").read_text("utf-8")
     block = block.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
     block = block.replace("/srv/fazhi/var/releases", str(releases.root)).replace("127.0.0.1:8000", f"127.0.0.1:{api.server_address[1]}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 
 from fazhi.article import Article, article_path
 from tests.fixtures.site import REPO
+from tests.helpers import free_port
 from tests.website.util import write
 
 pytestmark = pytest.mark.slow
@@ -33,12 +33,6 @@ def test_plain_mkdocs_build_strict_from_the_repository(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for rel in ("index.html", "summaries/page/2/index.html", "laws/index.html", "rss.xml", "cases/atom.xml", "sitemap.xml"):
         assert (site / rel).is_file(), rel
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check: Callable[[], bool], what: str, process: subprocess.Popen[bytes], log: Path) -> None:
