@@ -16,15 +16,17 @@ setup: $(STAMP)
 
 ## The whole job on the built-in sample mirror, then serve the site on 127.0.0.1.
 demo: $(STAMP)
-	$(BIN)/python -m fazhi.demo
+	$(BIN)/python -m fazhi_app.demo
 
 ## Lint and the whole test suite (browser tests skip with a reason when Chromium is absent).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ## Benchmarks; results go to bench/RESULTS.md.
 bench: $(STAMP)

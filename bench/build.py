@@ -5,7 +5,7 @@ tree, spread over the three columns (title from the first ``# `` heading, date f
 ``(YYYY-MM-DD)`` in the file name, else the first ``YYYY年M月D日`` in the text), then
 times two builds of that same tree, each in its own process:
 
-- fazhi: ``fazhi.build.build_site`` (validation, strict MkDocs build with the fazhi
+- fazhi: ``fazhi_app.build.build_site`` (validation, strict MkDocs build with the fazhi
   plugin: listings, year archives, law pages, feeds);
 - bare: Material with no plugin at all and ``nav`` set to the home page, so the
   articles are plain pages rendered by the same theme and Markdown extensions.
@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.results import machine, write_section  # noqa: E402
 from fazhi.article import Article, article_path, classify, slugify  # noqa: E402
-from fazhi.hooks.archive import COLUMN_ORDER  # noqa: E402
+from fazhi_app.hooks.archive import COLUMN_ORDER  # noqa: E402
 
 SECTION = "## Site build"
 FILE_DATE_RE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
@@ -55,7 +55,7 @@ TARGET_MEDIAN_KB = 60
 OUR_BUILD = """
 import json, resource, sys
 from pathlib import Path
-from fazhi.build import build_site
+from fazhi_app.build import build_site
 from fazhi.config import Settings, default_paths
 repo, content, site, state = map(Path, sys.argv[1:5])
 settings = Settings(paths=default_paths(repo)).with_paths(content=content, site=site, state=state)
@@ -203,7 +203,7 @@ def section(command: str, documents: int, ours: list[Run], bare: list[Run]) -> s
         " cited law, guide) plus the feeds, and validates every article first. What keeps it close to bare: article files are"
         " loaded once with libyaml and filed under column, year and law in one pass; generated pages skip the Markdown pass;"
         " Material's nav, tabs, stylesheet/script links, footer and config block are rendered once per place in the site"
-        " instead of once per page (`fazhi/hooks/theme.py`); the garbage collector does not rescan the loaded archive while"
+        " instead of once per page (`fazhi_app/hooks/theme.py`); the garbage collector does not rescan the loaded archive while"
         " pages render.",
         "",
     ])

@@ -1,8 +1,8 @@
 """fazhi: a searchable public archive of legal-publicity articles.
 
-The core package shared by the scraper, the site build and the search index:
-the article model, configuration, errors, the law-citation table, the CLI and
-the nightly pipeline.
+The model every part shares: the article, the content tree, the cited-law table,
+the configuration, errors and atomic file writes. It imports nothing else of
+ours; the scraper, the search index and the application (``fazhi_app``) build on it.
 """
 
 __version__ = "0.1.0"

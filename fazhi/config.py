@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from fazhi.article import COLUMNS
 from fazhi.errors import ConfigError
 
 CONFIG_ENV = "FAZHI_CONFIG"
@@ -149,8 +150,6 @@ def _typed(cls: type, raw: Any, where: str) -> dict[str, Any]:
 
 
 def _source(raw: Any, where: str) -> Source:
-    from fazhi.article import COLUMNS
-
     values = _typed(Source, raw, where)
     for key in ("name", "platform", "base_url"):
         if not values.get(key):

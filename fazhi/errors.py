@@ -11,6 +11,7 @@
     │   └── Transient        timeout, connection error, 5xx, 429: worth a retry
     ├── ExtractError         a fetched page does not have the expected shape
     ├── SearchQueryError     a search query that cannot be answered (4xx)
+    ├── ReleaseError         the releases folder is not in the expected shape
     └── LockHeld             another run holds the nightly lock
 """
 
@@ -95,3 +96,7 @@ class SearchQueryError(FazhiError):
 
 class LockHeld(FazhiError):
     """Another nightly run holds the lock."""
+
+
+class ReleaseError(FazhiError):
+    """The releases folder is not in the expected shape, or a requested release does not exist."""

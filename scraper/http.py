@@ -1,7 +1,8 @@
-"""Fetching: one httpx client, one base fetch, and the policy chain around it.
+"""Fetching: the request and page types, one httpx client and the one base fetch.
 
 Platform code only ever calls ``fetch(url, data=None, headers=None) -> Page``.
-What happens on the way is decided here, in one ordered table (outermost first)::
+What happens on the way is decided by the policies (``scraper.policies``), which
+``scraper.fetcher`` chains around the base fetch in one ordered table (outermost first)::
 
     RobotsPolicy    robots.txt (protego), cached per host: a disallowed URL raises Disallowed
     RetryPolicy     retries Transient (timeouts, connection errors, 5xx, 429) with exponential backoff
@@ -34,7 +35,6 @@ import httpx
 
 from fazhi.config import FetchSettings
 from fazhi.errors import FetchError, Transient
-from scraper.store import Store
 
 CHARSET_HEADER_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 CHARSET_META_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -216,38 +216,6 @@ def _form(form: FormData | None) -> dict[str, Any] | None:
     return out
 
 
-class Fetcher:
-    """The policy chain around one client; ``fetch_for(counter)`` gives platforms their ``fetch``."""
-
-    def __init__(self, settings: FetchSettings, store: Store | None = None, *, offline: bool = False,
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None):
-        from scraper.policies import POLICY_ORDER, PolicyContext
-
-        self.client = build_client(settings, transport)
-        context = PolicyContext(settings=settings, store=store, offline=offline, sleep=sleep)
-        handler: Handler = HttpFetch(self.client, settings.max_bytes)
-        self.policies = [p for p in (cls.create(context) for cls in POLICY_ORDER) if p is not None]
-        for policy in reversed(self.policies):
-            handler = functools.partial(policy, next_handler=handler)
-        self.handle: Handler = handler
-
-    def fetch_for(self, counter: RequestCounter | None) -> Fetch:
-        def fetch(url: str, *, data: FormData | None = None, headers: Mapping[str, str] | None = None, kind: str = "page") -> Page:
-            method = "GET" if data is None else "POST"
-            return self.handle(Request(url, method, data, dict(headers or {}), kind, counter))
-
-        return fetch
-
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> Fetcher:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 class Fetch(Protocol):
     """Type of the ``fetch`` callable platforms receive (GET, or POST when ``data`` is given)."""
 
@@ -255,4 +223,4 @@ class Fetch(Protocol):
                  kind: str = "page") -> Page: ...
 
 
-__all__ = ["Fetch", "Fetcher", "HostMapTransport", "Page", "Request", "RequestCounter", "build_client", "decode"]
+__all__ = ["Fetch", "HostMapTransport", "HttpFetch", "Page", "Request", "RequestCounter", "build_client", "decode"]

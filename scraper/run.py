@@ -74,8 +74,9 @@ from fazhi.config import Settings, Source
 from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError, NotFound
 from fazhi.files import write_atomic
 from scraper import clean
+from scraper.fetcher import Fetcher
 from scraper.html2md import to_markdown
-from scraper.http import Fetcher, Page, RequestCounter
+from scraper.http import Page, RequestCounter
 from scraper.platforms import ListEntry, PageLimit, platform_for
 from scraper.platforms.base import Draft, Platform
 from scraper.store import Item, Store

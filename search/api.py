@@ -1,6 +1,6 @@
 """The archive over HTTP: the built static site and a JSON search API in one ASGI app.
 
-``create_app(settings)`` answers
+``create_app(served)`` answers
 
 - ``GET /api/search`` with ``q, column, from, to, year, law, source, sort, page, per_page``
   (read by ``SearchRequest.from_params``; see ``search.query``);
@@ -8,9 +8,9 @@
 - everything else from the built site: a folder serves its ``index.html``, an unknown
   path the site's ``404.html`` with status 404.
 
-What is served is looked up on every request, because the nightly run publishes
-without restarting the server: ``<releases>/current/{site,index}`` when that link
-exists, else the plain ``site`` and ``index`` locations. Reading the link and the
+What is served is asked of ``served`` on every request, because the nightly run
+publishes without restarting the server; the application decides what that is
+(``fazhi_app.serving``: the current release, else the plain locations). Reading the link and the
 index's ``CURRENT`` pointer costs a few system calls; the query side reopens its
 searcher when the generation or the commit changes, so a new release or a newer
 index is served from the next request on.
@@ -43,14 +43,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
-from fazhi.config import Settings
-from fazhi.errors import SearchQueryError
-from fazhi.releases import ReleaseError, Releases
+from fazhi.errors import ReleaseError, SearchQueryError
 from search import query as query_module
 from search.indexer import current_generation, read_meta
 from search.query import SearchRequest
 
-__all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app", "resolve_served", "serve"]
+__all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app"]
 
 # uvicorn configures this logger, so our lines appear beside its own.
 log = logging.getLogger("uvicorn.error")
@@ -73,17 +71,6 @@ class Served:
     site: Path
     index: Path
     release: str | None
-
-
-def resolve_served(settings: Settings) -> Served:
-    """The current release's site and index when ``releases/current`` exists, else the plain locations.
-
-    Raises ReleaseError when ``current`` exists but is not a link to a complete release.
-    """
-    release = Releases(settings.paths.releases).current()
-    if release is not None:
-        return Served(release.site, release.index, release.name)
-    return Served(settings.paths.site, settings.paths.index, None)
 
 
 def index_health(index_dir: Path) -> dict[str, Any] | None:
@@ -131,12 +118,13 @@ class SiteFiles:
         await self._files[1](scope, receive, send)
 
 
-def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
-    """The ASGI app serving ``settings``' current site and index (see the module docstring)."""
-    limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
+    """The ASGI app serving what ``served`` names, asked again on every request (see the module docstring).
 
-    def served() -> Served:
-        return resolve_served(settings)
+    ``served`` may raise ReleaseError when what should be served is broken: pages and
+    the API then answer 503 instead of serving half a release.
+    """
+    limiter = anyio.CapacityLimiter(SEARCH_THREADS)
 
     async def api_search(request: Request) -> Response:
         query = search_request(request)
@@ -200,18 +188,4 @@ def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT) ->
         ],
         exception_handlers={SearchQueryError: query_error, ReleaseError: release_error, HTTPException: http_error, Exception: unexpected},
         lifespan=lifespan,
-    )
-
-
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the app under uvicorn in this process until interrupted (port 0 picks a free port)."""
-    import uvicorn
-
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.serve_host,
-        port=settings.serve_port if port is None else port,
-        proxy_headers=True,
-        server_header=False,
-        log_level="info",
     )

@@ -12,7 +12,7 @@ only ``fetch.host_map`` sends the connections here. Every GET page has an ETag a
 Last-Modified and answers 304 to a matching conditional request; each host serves
 a robots.txt (pufa.example.org forbids /pfxc/private/, which one list entry links to).
 
-Python API (tests, ``fazhi.demo``, the nightly job)::
+Python API (tests, ``fazhi_app.demo``, the nightly job)::
 
     from scraper.mirror import Mirror
 

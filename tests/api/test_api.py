@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from fazhi.article import Article
 from fazhi.config import Settings
-from fazhi.releases import Releases
-from search.api import create_app
+from fazhi_app.releases import Releases
+from fazhi_app.serving import create_app
 from search.query import MAX_PAGE, MAX_PER_PAGE
 from tests.api.conftest import make_settings, write_tiny_site
 from tests.fixtures.search import sample_articles, write_tree

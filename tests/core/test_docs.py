@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from fazhi.article import FIELDS
-from fazhi.cli import main
 from fazhi.config import FetchSettings, Paths, Settings, Source
+from fazhi_app.cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
 COMMANDS = ("new", "check", "preview", "build", "index", "serve", "search", "scrape", "mirror", "nightly", "rollback")

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from fazhi.config import Settings, load_settings
-from fazhi.nightly import PAUSE_ENV, PAUSE_MARKER, NightlyResult, run_nightly
-from fazhi.releases import Release, Releases
+from fazhi_app.nightly import PAUSE_ENV, PAUSE_MARKER, NightlyResult, run_nightly
+from fazhi_app.releases import Release, Releases
 from scraper.mirror import SITES, Mirror
 from tests.fixtures.served import fazhi_executable
 

@@ -20,8 +20,8 @@ import httpx
 import pytest
 import yaml
 
-from fazhi.cli import main
-from fazhi.releases import Releases
+from fazhi_app.cli import main
+from fazhi_app.releases import Releases
 from tests.helpers import free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fazhi import fingerprint as fp_module
 from fazhi.config import Settings, default_paths
-from fazhi.fingerprint import Fingerprint, fingerprint, template_dirs
+from fazhi_app import fingerprint as fp_module
+from fazhi_app.fingerprint import Fingerprint, fingerprint, template_dirs
 
 
 @pytest.fixture

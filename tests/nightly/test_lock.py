@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from fazhi.errors import LockHeld
-from fazhi.lock import hold_lock
+from fazhi_app.lock import hold_lock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from fazhi.lock import hold_lock
+from fazhi_app.lock import hold_lock
 with hold_lock(Path(sys.argv[1]), what="test holder"):
     Path(sys.argv[2]).write_text("held")
     time.sleep(float(sys.argv[3]))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.nightly import EXIT_LOCKED, EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_PROBLEM, PAUSE_STAGES
-from fazhi.releases import PARTIAL, Release
+from fazhi_app.nightly import EXIT_LOCKED, EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_PROBLEM, PAUSE_STAGES
+from fazhi_app.releases import PARTIAL, Release
 from search.query import SearchRequest, search
 from tests.fixtures.served import serve_process
 from tests.nightly.conftest import Deployment

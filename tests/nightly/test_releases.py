@@ -10,9 +10,9 @@ import pytest
 
 from fazhi.config import Settings, default_paths
 from fazhi.errors import LockHeld
-from fazhi.lock import hold_lock
-from fazhi.nightly import LOCK_NAME, rollback
-from fazhi.releases import CURRENT, ReleaseError, Releases
+from fazhi_app.lock import hold_lock
+from fazhi_app.nightly import LOCK_NAME, rollback
+from fazhi_app.releases import CURRENT, ReleaseError, Releases
 
 
 def _make(releases: Releases, when: dt.datetime, text: str) -> str:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from fazhi.config import Settings, default_paths
-from fazhi.hooks.archive import Archive
-from fazhi.hooks.status import SRC_URI, finish_status_page, pages
+from fazhi_app.hooks.archive import Archive
+from fazhi_app.hooks.status import SRC_URI, finish_status_page, pages
 
 REPORT = {
     "run": "20251126T020000Z",

@@ -16,7 +16,7 @@ from fazhi.config import load_settings
 
 
 def test_scrape_command_json_report_and_exit_codes(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    cli = pytest.importorskip("fazhi.cli", exc_type=ImportError)
+    cli = pytest.importorskip("fazhi_app.cli", exc_type=ImportError)
     config = fresh_mirror.write_config(tmp_path / "fazhi.yml", content=tmp_path / "content", state=tmp_path / "state")
     assert load_settings(config).fetch.host_map
     runner = CliRunner()
@@ -34,7 +34,7 @@ def test_scrape_command_json_report_and_exit_codes(fresh_mirror, tmp_path) -> No
 
 
 def test_mirror_command_serves_until_stopped(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("fazhi.cli", exc_type=ImportError)
+    pytest.importorskip("fazhi_app.cli", exc_type=ImportError)
     fazhi = Path(sys.executable).with_name("fazhi")
     process = subprocess.Popen([str(fazhi), "mirror", "--port", "0", "--data", str(tmp_path / "m")],
                                stdout=subprocess.PIPE, text=True)

@@ -20,7 +20,7 @@ ARTICLE_RE = re.compile(r"<article\b.*?</article>", re.S)
 
 @pytest.mark.slow
 def test_built_site_has_nothing_executable_from_sources(scraped, mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    build = pytest.importorskip("fazhi.build")
+    build = pytest.importorskip("fazhi_app.build")
     content = tmp_path / "content"
     shutil.copytree(REPO / "docs", content)
     for article in scraped.content.rglob("index.md"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fazhi.cli import main
+from fazhi_app.cli import main
 from tests.fixtures.search import sample_articles, write_tree
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fazhi.article import Article, Attachment, article_path
-from fazhi.build import build_site
+from fazhi_app.build import build_site
 from tests.fixtures.site import REPO, SiteBuild, sample_settings
 from tests.website.util import content_copy
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from fazhi.article import Article
-from fazhi.build import render_markdown
 from fazhi.config import Settings, default_paths
-from fazhi.hooks.archive import build_archive, excerpt
-from fazhi.hooks.feeds import atom, rss, write_feeds
-from fazhi.hooks.pages import paginate
-from fazhi.hooks.plugin import nav_paths
-from fazhi.hooks.registry import GENERATORS
+from fazhi_app.build import render_markdown
+from fazhi_app.hooks.archive import build_archive, excerpt
+from fazhi_app.hooks.feeds import atom, rss, write_feeds
+from fazhi_app.hooks.pages import paginate
+from fazhi_app.hooks.plugin import nav_paths
+from fazhi_app.hooks.registry import GENERATORS
 from tests.fixtures.site import REPO
 
 SETTINGS = Settings(paths=default_paths(Path("/nonexistent")))

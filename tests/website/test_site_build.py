@@ -53,7 +53,7 @@ def test_sample_content_covers_what_the_site_must_show(sample: list) -> None:
 def test_global_nav_lists_top_level_pages_only(site_build: SiteBuild, sample: list) -> None:
     """Every kind of page, in every column and at every depth, links the same top-level pages.
 
-    The nav is rendered once per place in the site (fazhi.hooks.theme.Memo): a wrong reuse
+    The nav is rendered once per place in the site (fazhi_app.hooks.theme.Memo): a wrong reuse
     would show here as links that resolve somewhere else.
     """
     article_urls = {a.url for a in sample}

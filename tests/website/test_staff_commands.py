@@ -13,11 +13,11 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from fazhi.article import parse_article, slugify
-from fazhi.build import build_site
-from fazhi.cli import main
 from fazhi.config import load_settings
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, BuildFailed
+from fazhi_app.build import build_site
+from fazhi_app.cli import main
 from tests.fixtures.site import REPO
 from tests.website.util import write
 

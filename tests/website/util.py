@@ -42,7 +42,7 @@ def articles(content: Path) -> list[Article]:
 
 def content_copy(docs: Path, target: Path) -> Path:
     """The repository's site pages (home, guide, search, assets) without its articles, at ``target``."""
-    from fazhi.hooks.archive import COLUMN_ORDER
+    from fazhi_app.hooks.archive import COLUMN_ORDER
 
     shutil.copytree(docs, target, ignore=lambda folder, names: [n for n in names if Path(folder) == docs and n in COLUMN_ORDER])
     return target

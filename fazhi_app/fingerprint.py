@@ -2,7 +2,7 @@
 
 Inputs, in groups: the content tree (articles, their files and site pages),
 the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
-own code (the ``fazhi`` and ``search`` packages), and as values the versions of
+own code (the ``fazhi``, ``fazhi_app`` and ``search`` packages), and as values the versions of
 the packages that render or index and the settings the site is rendered with. Each file is recorded
 as relative path, size, mtime_ns and SHA-256. A new scan hashes only files
 whose size or mtime differ from the previous fingerprint, so an unchanged tree
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import re
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import fazhi
+import fazhi_app
+import search
 from fazhi.config import Settings
 
 # name -> [size, mtime_ns, sha256]
@@ -154,11 +155,7 @@ def template_dirs(mkdocs_config: Path) -> list[Path]:
 
 def code_dirs() -> dict[str, Path]:
     """Our packages whose code shapes the site and the index (the scraper's output is content)."""
-    dirs = {"fazhi": Path(fazhi.__file__).parent}
-    spec = importlib.util.find_spec("search")
-    if spec and spec.submodule_search_locations:
-        dirs["search"] = Path(next(iter(spec.submodule_search_locations)))
-    return dirs
+    return {package.__name__: Path(package.__file__).parent for package in (fazhi, fazhi_app, search)}
 
 
 def _version(name: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fazhi.hooks.archive import Archive
-from fazhi.hooks.pages import PageSpec, paginate, src_uri
+from fazhi_app.hooks.archive import Archive
+from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
 
 INDEX_URL = "laws/"
 

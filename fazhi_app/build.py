@@ -28,7 +28,7 @@ from mkdocs.exceptions import MkDocsException
 from fazhi.config import Settings
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, BuildFailed, ConfigError
-from fazhi.hooks.plugin import FazhiPlugin, prepared
+from fazhi_app.hooks.plugin import FazhiPlugin, prepared
 
 PREVIEW_HOST = "127.0.0.1"
 

@@ -7,11 +7,11 @@ import sys
 import click
 
 from fazhi.article import COLUMNS
-from fazhi.authoring import check_content, new_article
-from fazhi.build import build_site, preview
-from fazhi.cli import settings_options
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid, Problem
+from fazhi_app.authoring import check_content, new_article
+from fazhi_app.build import build_site, preview
+from fazhi_app.options import settings_options
 
 
 def _report(problems: list[Problem], what: str) -> None:

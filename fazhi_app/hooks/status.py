@@ -18,8 +18,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from fazhi.hooks.archive import Archive
-from fazhi.hooks.pages import PageSpec
+from fazhi_app.hooks.archive import Archive
+from fazhi_app.hooks.pages import PageSpec
 
 log = logging.getLogger("mkdocs.plugins.fazhi")
 

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import click
 
-from fazhi.cli import settings_options
 from fazhi.config import Settings
+from fazhi_app.options import settings_options
+from scraper.mirror import HOSTS, serve
+from scraper.run import report_table
+from scraper.run import scrape as run_scrape
 
 
 @click.command()
@@ -26,9 +29,6 @@ def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_j
     failed; 2 bad configuration or options.
     """
     from rich.console import Console
-
-    from scraper.run import report_table
-    from scraper.run import scrape as run_scrape
 
     report = run_scrape(settings, list(sources) or None, progress=not no_progress and not as_json, offline=offline)
     if as_json:
@@ -53,8 +53,6 @@ def mirror(port: int, data_dir: Path, seed: int) -> None:
     Point the scraper at it with fetch.host_map (every host below -> the printed
     address), e.g. in a fazhi.yml, and set fetch.delay: 0.
     """
-    from scraper.mirror import HOSTS, serve
-
     def ready(base_url: str) -> None:
         click.echo(f"fazhi mirror serving {data_dir} on {base_url}")
         click.echo("fetch:\n  delay: 0\n  host_map:")

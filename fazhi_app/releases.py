@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fazhi.errors import FazhiError
+from fazhi.errors import ReleaseError
 from fazhi.files import write_json
 
 CURRENT = "current"
@@ -36,10 +36,6 @@ PARTIAL = ".partial-"
 TRASH = ".trash-"
 LINK_TMP = ".current-"
 NAME_RE = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
-
-
-class ReleaseError(FazhiError):
-    """The releases folder is not in the expected shape, or a requested release does not exist."""
 
 
 def _sort_key(name: str) -> tuple[str, int]:

@@ -32,11 +32,11 @@ from fazhi.article import COLUMNS
 from fazhi.config import Settings, load_settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import FazhiError
-from fazhi.hooks import article_page, theme
-from fazhi.hooks.archive import COLUMN_ORDER, Archive, build_archive
-from fazhi.hooks.feeds import write_feeds
-from fazhi.hooks.pages import PageSpec
-from fazhi.hooks.registry import GENERATORS
+from fazhi_app.hooks import article_page, theme
+from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
+from fazhi_app.hooks.feeds import write_feeds
+from fazhi_app.hooks.pages import PageSpec
+from fazhi_app.hooks.registry import GENERATORS
 
 log = logging.getLogger("mkdocs.plugins.fazhi")
 

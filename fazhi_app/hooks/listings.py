@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fazhi.article import COLUMNS
-from fazhi.hooks.archive import COLUMN_ORDER, Archive
-from fazhi.hooks.feeds import feed_urls
-from fazhi.hooks.pages import PageSpec, paginate, src_uri
+from fazhi_app.hooks.archive import COLUMN_ORDER, Archive
+from fazhi_app.hooks.feeds import feed_urls
+from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
 
 
 def year_links(archive: Archive, column: str) -> list[dict[str, object]]:

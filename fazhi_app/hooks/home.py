@@ -7,9 +7,9 @@ introduction and ``home.html`` adds the search box and the column blocks.
 from __future__ import annotations
 
 from fazhi.article import COLUMNS
-from fazhi.hooks.archive import COLUMN_ORDER, Archive
-from fazhi.hooks.feeds import feed_urls
-from fazhi.hooks.pages import PageSpec
+from fazhi_app.hooks.archive import COLUMN_ORDER, Archive
+from fazhi_app.hooks.feeds import feed_urls
+from fazhi_app.hooks.pages import PageSpec
 
 NEWEST_PER_COLUMN = 8
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fazhi.article import COLUMNS
-from fazhi.hooks.archive import COLUMN_ORDER, Archive
-from fazhi.hooks.feeds import feed_urls
-from fazhi.hooks.listings import year_links
-from fazhi.hooks.pages import PageSpec, paginate, src_uri
+from fazhi_app.hooks.archive import COLUMN_ORDER, Archive
+from fazhi_app.hooks.feeds import feed_urls
+from fazhi_app.hooks.listings import year_links
+from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
 
 
 def pages(archive: Archive) -> Iterator[PageSpec]:

@@ -5,12 +5,12 @@ The steps, under a lock on ``<state>/nightly.lock``:
 1. remove what an interrupted run left in the releases folder;
 2. scrape every enabled source into the content tree (skipped with ``scrape=False``);
 3. validate every article; any problem fails the run before anything is built;
-4. fingerprint the build inputs (see ``fazhi.fingerprint``) and stop when they
+4. fingerprint the build inputs (see ``fazhi_app.fingerprint``) and stop when they
    match the published release's: nothing is rebuilt;
 5. build the site and the search index into ``releases/.partial-<name>/`` (the
    index starts as a copy of the published one and is updated incrementally),
    seal it as ``releases/<name>/`` and publish it by replacing the ``current``
-   symlink (see ``fazhi.releases``), then delete releases beyond ``keep_releases``;
+   symlink (see ``fazhi_app.releases``), then delete releases beyond ``keep_releases``;
 6. write the run report: ``report.json`` in the release, and
    ``<state>/reports/<run>.json`` plus ``latest.json`` for every run.
 
@@ -40,10 +40,13 @@ from fazhi.config import Settings
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
-from fazhi.fingerprint import Fingerprint, fingerprint
-from fazhi.hooks.status import finish_status_page
-from fazhi.lock import hold_lock
-from fazhi.releases import Release, ReleaseError, Releases
+from fazhi_app.build import build_site
+from fazhi_app.fingerprint import Fingerprint, fingerprint
+from fazhi_app.hooks.status import finish_status_page
+from fazhi_app.lock import hold_lock
+from fazhi_app.releases import Release, ReleaseError, Releases
+from scraper.run import scrape
+from search.indexer import update_index
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -192,8 +195,6 @@ class _Run:
             shutil.rmtree(self.partial, ignore_errors=True)
 
     def scrape(self, progress: bool) -> None:
-        from scraper.run import scrape
-
         self.log("scraping every enabled source")
         with self.timed("scrape"):
             result = scrape(self.settings, progress=progress)
@@ -230,9 +231,6 @@ class _Run:
     def build(self, new: Fingerprint, current: Release | None) -> Release:
         """Build site and index into a partial release and seal it; nothing published yet."""
         # Imported here: MkDocs and Whoosh are not needed by runs that stop at the fingerprint.
-        from fazhi.build import build_site
-        from search.indexer import update_index
-
         partial = self.partial = self.releases.start(self.name)
         self.report["release"] = self.name
         self.report["status"] = "building"

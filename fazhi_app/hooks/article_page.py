@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fazhi.hooks.archive import Archive, Entry
+from fazhi_app.hooks.archive import Archive, Entry
 
 
 def context(archive: Archive, entry: Entry) -> dict[str, Any]:

@@ -1,19 +1,19 @@
 """Every kind of generated page, in one tuple: a new kind is a module plus a line here.
 
 A generator is a function ``pages(archive) -> Iterable[PageSpec]`` (see
-``fazhi.hooks.pages``). It gets the whole ``Archive`` (articles and
+``fazhi_app.hooks.pages``). It gets the whole ``Archive`` (articles and
 ``archive.settings``), runs once per build, and must not write files itself.
 """
 
 from __future__ import annotations
 
-from fazhi.hooks import archives, home, lawindex, listings, status
-from fazhi.hooks.pages import Generator
+from fazhi_app.hooks import archives, home, lawindex, listings, status
+from fazhi_app.hooks.pages import Generator
 
 GENERATORS: tuple[Generator, ...] = (
     home.pages,
     listings.pages,
     archives.pages,
     lawindex.pages,
-    status.pages,  # the 运行状态 page from the latest nightly run report (fazhi/hooks/status.py)
+    status.pages,  # the 运行状态 page from the latest nightly run report (fazhi_app/hooks/status.py)
 )

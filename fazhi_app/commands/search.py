@@ -7,9 +7,11 @@ import re
 
 import click
 
-from fazhi.cli import settings_options
 from fazhi.config import Settings
 from fazhi.errors import SearchQueryError
+from fazhi_app.options import settings_options
+from search.indexer import rebuild_index, update_index
+from search.query import SearchRequest, SearchResponse, search
 
 
 @click.command("index")
@@ -17,8 +19,6 @@ from fazhi.errors import SearchQueryError
 @settings_options
 def index_command(settings: Settings, rebuild: bool) -> None:
     """Index the content tree for search, incrementally by content hash."""
-    from search.indexer import rebuild_index, update_index
-
     run = rebuild_index if rebuild else update_index
     stats = run(settings.paths.content, settings.paths.index)
     how = "rebuilt" if stats.rebuilt else "updated"
@@ -43,8 +43,6 @@ def index_command(settings: Settings, rebuild: bool) -> None:
 @settings_options
 def search_command(settings: Settings, query: str, as_json: bool, **options: str | None) -> None:
     """Search the index: words, "exact phrases", -exclusions; prints ranked results."""
-    from search.query import SearchRequest, search
-
     params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
     try:
         response = search(settings.paths.index, SearchRequest.from_params(params))
@@ -62,8 +60,6 @@ def _print_results(response: object) -> None:
 
     from rich.console import Console
     from rich.text import Text
-
-    from search.query import SearchResponse
 
     assert isinstance(response, SearchResponse)
     console = Console(highlight=False)

@@ -1,4 +1,4 @@
-"""``make demo`` (``python -m fazhi.demo``): the whole nightly job on the sample mirror, then the site.
+"""``make demo`` (``python -m fazhi_app.demo``): the whole nightly job on the sample mirror, then the site.
 
 1. start the sample mirror of the four source platforms on 127.0.0.1 (data in
    ``var/demo/mirror``, generated on first use);
@@ -19,18 +19,16 @@ import shutil
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import yaml
 
 from fazhi.config import load_settings
 from fazhi.errors import ConfigError, FazhiError
-from fazhi.nightly import EXIT_NOT_PUBLISHED, run_nightly
-from fazhi.releases import Releases
-
-if TYPE_CHECKING:
-    from scraper.mirror import Mirror
+from fazhi_app.nightly import EXIT_NOT_PUBLISHED, run_nightly
+from fazhi_app.releases import Releases
+from fazhi_app.serving import serve as serve_site
+from scraper.mirror import Mirror
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO / "var" / "demo"
@@ -59,7 +57,7 @@ def write_config(mirror: Mirror, base: Path, port: int) -> Path:
         mkdocs_config=str(REPO / "mkdocs.yml"), site=str(base / "site"), index=str(base / "index"), releases=str(base / "releases"),
     )
     raw.update(site_name=defaults.site_name, publisher=defaults.publisher, site_url=f"http://127.0.0.1:{port}/", serve_port=port)
-    header = "# Written by `make demo` (python -m fazhi.demo) on each start: the sample mirror's port changes.\n"
+    header = "# Written by `make demo` (python -m fazhi_app.demo) on each start: the sample mirror's port changes.\n"
     config.write_text(header + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
     return config
 
@@ -75,9 +73,6 @@ def port_free(port: int) -> bool:
 
 def run_demo(base: Path, port: int, serve: bool = True) -> int:
     """Mirror, nightly run, then serve until Ctrl-C; returns the exit code for the shell."""
-    from scraper.mirror import Mirror
-    from search.api import serve as serve_site
-
     if serve and not port_free(port):
         click.echo(f"fazhi demo: port {port} on 127.0.0.1 is in use; choose another with --port", err=True)
         return 1

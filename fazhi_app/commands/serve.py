@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from fazhi.cli import settings_options
 from fazhi.config import Settings
+from fazhi_app.options import settings_options
+from fazhi_app.serving import serve as run_server
 
 
 @click.command("serve")
@@ -20,8 +21,6 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
     Serves <releases>/current/{site,index} when that link exists, else --site and
     --index; a newly published release or index is picked up without a restart.
     """
-    from search.api import serve as run_server
-
     run_server(settings, host=host, port=port)
 
 

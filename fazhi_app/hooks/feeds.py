@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from fazhi.article import COLUMNS
-from fazhi.hooks.archive import COLUMN_ORDER, Archive, Entry
+from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, Entry
 
 FEED_SIZE = 50
 CHINA = dt.timezone(dt.timedelta(hours=8))

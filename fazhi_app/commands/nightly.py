@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from fazhi.cli import settings_options
 from fazhi.config import Settings
 from fazhi.errors import LockHeld
-from fazhi.nightly import EXIT_CODES, EXIT_LOCKED, rollback, run_nightly
-from fazhi.releases import Releases
+from fazhi_app.nightly import EXIT_CODES, EXIT_LOCKED, rollback, run_nightly
+from fazhi_app.options import settings_options
+from fazhi_app.releases import Releases
 
 
 def _exit_help(codes: dict[int, str]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from fazhi.hooks.archive import Archive
+    from fazhi_app.hooks.archive import Archive
 
 T = TypeVar("T")
 # Page links shown around the current page before a gap ("…") in long listings.
