@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -24,6 +25,7 @@ from pypinyin import lazy_pinyin
 
 from fazhi.errors import ArticleInvalid, Problem
 from fazhi.laws import law_table
+from fazhi.yamlerrors import yaml_error_at
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(
 # Front matter keys in the order they are written.
 FIELDS = (
     "title", "date", "column", "source", "publisher", "origin_url", "attachments", "laws",
-    "tags", "summary", "slug", "origin", "content_hash", "removed_upstream",
+    "tags", "summary", "slug", "origin", "content_hash", "removed_upstream", "withdrawn", "withdrawn_reason",
 )
 REQUIRED = ("title", "date", "column", "slug")
 
@@ -76,6 +78,7 @@ class Attachment:
     title: str
     file: str
     url: str | None = None
+    line: int = field(default=1, compare=False, repr=False)  # where the file names it, for problems
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class Article:
     origin: str = "staff"
     content_hash: str | None = None
     removed_upstream: dt.date | None = None
+    withdrawn: dt.date | None = None
+    withdrawn_reason: str | None = None
     path: PurePosixPath | None = field(default=None, compare=False)
 
     @property
@@ -154,6 +159,8 @@ class Article:
             "origin": self.origin,
             "content_hash": self.content_hash,
             "removed_upstream": self.removed_upstream.isoformat() if self.removed_upstream else None,
+            "withdrawn": self.withdrawn.isoformat() if self.withdrawn else None,
+            "withdrawn_reason": self.withdrawn_reason,
         }
         return {k: values[k] for k in FIELDS if values[k] not in (None, [], "")}
 
@@ -180,12 +187,15 @@ def article_path(column: str, date: dt.date, slug: str) -> PurePosixPath:
     return PurePosixPath(column, f"{date.year:04d}", slug, "index.md")
 
 
-def slugify(text: str, max_words: int = 8) -> str:
-    """An ASCII slug: pinyin for Chinese, lower-case words, hyphens, at most ``max_words`` parts."""
+def slugify(text: str, max_words: int = 8, fallback: str = "article") -> str:
+    """An ASCII slug: pinyin for Chinese, lower-case words, hyphens, at most ``max_words`` parts.
+
+    ``fallback`` is returned when the text gives no letter or digit (punctuation only).
+    """
     words: list[str] = []
     for part in lazy_pinyin(text):
         words.extend(w for w in re.split(r"[^a-z0-9]+", part.lower()) if w)
-    return "-".join(words[:max_words]) or "article"
+    return "-".join(words[:max_words]) or fallback
 
 
 def classify(title: str) -> str | None:
@@ -227,7 +237,7 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def _load_front_matter(yaml_text: str) -> tuple[Any, dict[str, int]]:
-    """Front matter value and the line (1-based, in the file) of each top-level key, from one parse.
+    """Front matter value and the line (1-based, in the file) of each top-level key and list item, from one parse.
 
     Errors are parsed again by the pure-Python loader, whose messages and lines are the ones we report.
     """
@@ -246,7 +256,22 @@ def _compose_and_construct(yaml_text: str, loader_class: type) -> tuple[Any, dic
         loader.dispose()
     if not isinstance(node, yaml.MappingNode):
         return value, {}
-    return value, {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    lines: dict[str, int] = {}
+    for key, item in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines[key.value] = key.start_mark.line + 2
+            if isinstance(item, yaml.SequenceNode):  # each list item's own line: "attachments[0]", ...
+                lines.update({f"{key.value}[{i}]": _item_line(entry) for i, entry in enumerate(item.value)})
+    return value, lines
+
+
+def _item_line(node: yaml.Node) -> int:
+    """File line of a list item: of its ``file:`` key when it names a file (attachments), else of its start."""
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "file":
+                return key.start_mark.line + 2
+    return node.start_mark.line + 2
 
 
 def _str_list(value: Any, name: str, problems: list[str]) -> tuple[str, ...]:
@@ -270,10 +295,8 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
     except ValueError as exc:
         raise ArticleInvalid([Problem(where, 1, str(exc))]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        what = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        raise ArticleInvalid([Problem(where, line, f"front matter is not valid YAML: {what}")]) from None
+        line, _, what = yaml_error_at(exc)
+        raise ArticleInvalid([Problem(where, line + 2, f"front matter is not valid YAML: {what}")]) from None
     if not isinstance(meta, dict):
         raise ArticleInvalid([Problem(where, 1, "front matter must be a mapping of field: value")])
 
@@ -314,14 +337,16 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
         bad("attachments", "attachments must be a list of {title, file, url}")
         raw_attachments = []
     for i, item in enumerate(raw_attachments, 1):
+        item_key = f"attachments[{i - 1}]" if f"attachments[{i - 1}]" in lines else "attachments"
         if not isinstance(item, dict) or not item.get("file"):
-            bad("attachments", f"attachment {i} needs at least a file")
+            bad(item_key, f"attachment {i} needs at least a file")
             continue
         file = str(item["file"])
         if file.startswith("/") or ".." in PurePosixPath(file).parts or "://" in file:
-            bad("attachments", f"attachment {i}: file {file!r} must be a path inside the article folder")
+            bad(item_key, f"attachment {i}: file {file!r} must be a path inside the article folder")
             continue
-        attachments.append(Attachment(str(item.get("title") or PurePosixPath(file).name), file, item.get("url")))
+        label = str(item.get("title") or PurePosixPath(file).name)
+        attachments.append(Attachment(label, file, item.get("url"), line=lines.get(item_key, 1)))
 
     field_problems: list[str] = []
     laws = _str_list(meta.get("laws"), "laws", field_problems)
@@ -335,6 +360,7 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
             removed = parse_date(meta["removed_upstream"])[0].date()
         except ValueError as exc:
             bad("removed_upstream", f"unparseable removed_upstream: {exc}")
+    withdrawn, withdrawn_reason = _withdrawal(meta, bad)
 
     if problems:
         raise ArticleInvalid(problems)
@@ -355,8 +381,27 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
         origin=origin,
         content_hash=_opt_str(meta.get("content_hash")),
         removed_upstream=removed,
+        withdrawn=withdrawn,
+        withdrawn_reason=withdrawn_reason,
         path=PurePosixPath(path),
     )
+
+
+def _withdrawal(meta: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, str | None]:
+    """The ``withdrawn`` day and ``withdrawn_reason``: both or neither, so every withdrawal says why."""
+    raw_day, reason = meta.get("withdrawn"), _opt_str(meta.get("withdrawn_reason"))
+    day = None
+    if raw_day not in (None, ""):
+        try:
+            day = parse_date(raw_day)[0].date()
+        except ValueError as exc:
+            bad("withdrawn", f"unparseable withdrawn: {exc}")
+            return None, reason
+        if not reason:
+            bad("withdrawn", "a withdrawn article needs withdrawn_reason: why it was taken down")
+    elif reason:
+        bad("withdrawn_reason", "withdrawn_reason without withdrawn: give the day it was withdrawn, or remove the reason")
+    return day, reason
 
 
 def _opt_str(value: Any) -> str | None:

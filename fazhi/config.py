@@ -17,6 +17,7 @@ import yaml
 
 from fazhi.article import COLUMNS
 from fazhi.errors import ConfigError
+from fazhi.yamlerrors import yaml_error_at
 
 CONFIG_ENV = "FAZHI_CONFIG"
 DEFAULT_CONFIG_NAME = "fazhi.yml"
@@ -113,6 +114,8 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
     """The config file to use, or None for built-in defaults."""
     if explicit:
         path = Path(explicit)
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a directory, not a config file")
         if not path.is_file():
             raise ConfigError(f"{path}: config file not found")
         return path.resolve()
@@ -122,47 +125,143 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
     return local.resolve() if local.is_file() else None
 
 
-def _typed(cls: type, raw: Any, where: str) -> dict[str, Any]:
-    """Check a mapping's keys against a dataclass and coerce simple scalar types."""
+# Allowed ranges of numeric settings, by dotted name (``sources.max_pages`` for every source).
+RANGES: dict[str, tuple[float, float | None]] = {
+    "listing_per_page": (1, 1000),
+    "serve_port": (0, 65535),
+    "keep_releases": (1, 1000),
+    "fetch.delay": (0, 3600),
+    "fetch.concurrency": (1, 64),
+    "fetch.timeout": (0.1, 3600),
+    "fetch.retries": (0, 20),
+    "fetch.backoff": (0, 3600),
+    "fetch.max_bytes": (1, None),
+    "sources.max_pages": (1, 100000),
+}
+INTERNAL = ("config_file",)  # dataclass fields no config file may set
+KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}
+
+Key = tuple[str | int, ...]
+
+
+class _Marks:
+    """Where each value sits in the config file, so an error names file, line and column."""
+
+    def __init__(self, path: Path, root: yaml.Node | None):
+        self.path = path
+        self.marks: dict[Key, yaml.Mark] = {}
+        if root is not None:
+            self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, key: Key) -> None:
+        self.marks[key] = node.start_mark
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    self.marks[(*key, "<key>", k.value)] = k.start_mark
+                    self._walk(v, (*key, k.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*key, i))
+
+    def error(self, key: Key, what: str, *, at_key: bool = False) -> ConfigError:
+        """A ConfigError ``file:line:column: setting: what``; ``at_key`` points at the key, not its value."""
+        mark = self.marks.get((*key[:-1], "<key>", key[-1]) if at_key and key else key)
+        where = f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(self.path)
+        return ConfigError(f"{where}: {_dotted(key)}: {what}" if key else f"{where}: {what}")
+
+
+def _dotted(key: Key) -> str:
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
+
+
+def _range_text(low: float, high: float | None) -> str:
+    return f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+
+
+def _coerce(kind: str, value: Any, limits: tuple[float, float | None] | None) -> Any:
+    """``value`` as ``kind`` within ``limits``; ValueError says what was expected."""
+    expected = KINDS.get(kind, kind) + (f" {_range_text(*limits)}" if limits else "")
+    if kind == "int":
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())):
+            raise ValueError(f"expected {expected}, not {value!r}")
+        value = int(value)
+    elif kind == "float":
+        if isinstance(value, bool):
+            raise ValueError(f"expected {expected}, not {value!r}")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"expected {expected}, not {value!r}") from None
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected {expected}, not {value!r}")
+    elif kind == "str":
+        if isinstance(value, (dict, list)):
+            raise ValueError(f"expected {expected}, not a {'mapping' if isinstance(value, dict) else 'list'}")
+        value = "" if value is None else str(value)
+    if limits and not (limits[0] <= value and (limits[1] is None or value <= limits[1])):
+        raise ValueError(f"expected {expected}, not {value!r}")
+    return value
+
+
+def _typed(cls: type, raw: Any, marks: _Marks, key: Key, scope: str = "") -> dict[str, Any]:
+    """Check a mapping's keys against a dataclass and coerce scalar settings, with their ranges."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a mapping")
-    known = {f.name: f for f in fields(cls)}
+        raise marks.error(key, "must be a mapping of settings")
+    known = {f.name: f for f in fields(cls) if f.name not in INTERNAL}
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
-        kind = known[key].type
+    for name, value in raw.items():
+        if name not in known:
+            raise marks.error((*key, name), f"unknown setting (known: {', '.join(sorted(known))})", at_key=True)
+        kind = str(known[name].type)
         try:
-            if kind in ("int", int):
-                value = int(value)
-            elif kind in ("float", float):
-                value = float(value)
-            elif kind in ("bool", bool) and not isinstance(value, bool):
-                raise ValueError(f"{value!r} is not true/false")
-            elif kind in ("str", str):
-                value = str(value)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{where}.{key}: {exc}") from None
-        out[key] = value
+            if kind.startswith("dict"):
+                if not isinstance(value, dict):
+                    raise ValueError(f"expected a mapping, not {value!r}")
+            elif kind in KINDS:
+                value = _coerce(kind, value, RANGES.get(f"{scope}{name}"))
+        except ValueError as exc:
+            raise marks.error((*key, name), str(exc)) from None
+        out[name] = value
     return out
 
 
-def _source(raw: Any, where: str) -> Source:
-    values = _typed(Source, raw, where)
-    for key in ("name", "platform", "base_url"):
-        if not values.get(key):
-            raise ConfigError(f"{where}: missing {key}")
+def _source(raw: Any, marks: _Marks, key: Key) -> Source:
+    values = _typed(Source, raw, marks, key, "sources.")
+    for name in ("name", "platform", "base_url"):
+        if not values.get(name):
+            raise marks.error(key, f"missing {name}")
     if values["platform"] not in PLATFORMS:
-        raise ConfigError(f"{where}.platform: {values['platform']!r} is not one of {', '.join(PLATFORMS)}")
-    for key in ("column", "default_column"):
-        column = values.get(key)
-        if column is not None and column not in COLUMNS and not (key == "column" and column == "auto"):
-            raise ConfigError(f"{where}.{key}: {column!r} is not a column ({', '.join(COLUMNS)}{', auto' if key == 'column' else ''})")
-    if not isinstance(values.get("params", {}), dict):
-        raise ConfigError(f"{where}.params: must be a mapping")
+        raise marks.error((*key, "platform"), f"{values['platform']!r} is not one of {', '.join(PLATFORMS)}")
+    for name in ("column", "default_column"):
+        column = values.get(name)
+        if column is not None and column not in COLUMNS and not (name == "column" and column == "auto"):
+            raise marks.error((*key, name), f"{column!r} is not a column ({', '.join(COLUMNS)}{', auto' if name == 'column' else ''})")
     return Source(**values)
+
+
+def read_config(path: Path) -> tuple[Any, _Marks]:
+    """The config file's YAML data and where each value sits; every failure names file, line and column."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line, column, what = yaml_error_at(exc)
+        raise ConfigError(f"{path}:{line + 1}:{column + 1}: not valid YAML: {what}") from None
+    return value, _Marks(path, root)
 
 
 def load_settings(config: str | Path | None = None) -> Settings:
@@ -170,30 +269,31 @@ def load_settings(config: str | Path | None = None) -> Settings:
     path = find_config(config)
     if path is None:
         return Settings(paths=default_paths(Path.cwd()))
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    raw, marks = read_config(path)
+    raw = {} if raw is None else raw
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: must be a mapping of settings")
+        raise marks.error((), "must be a mapping of settings (setting: value)")
     base = path.parent
     defaults = default_paths(base)
     raw_paths = raw.pop("paths", None) or {}
     if not isinstance(raw_paths, dict):
-        raise ConfigError(f"{path}: paths must be a mapping")
-    unknown = set(raw_paths) - {f.name for f in fields(Paths)}
-    if unknown:
-        raise ConfigError(f"{path}: paths: unknown location(s) {', '.join(sorted(unknown))}")
+        raise marks.error(("paths",), "must be a mapping of location: path")
+    locations = {f.name for f in fields(Paths)}
+    for name, value in raw_paths.items():
+        if name not in locations:
+            raise marks.error(("paths", name), f"unknown location (known: {', '.join(sorted(locations))})", at_key=True)
+        if not isinstance(value, str) or not value.strip():
+            raise marks.error(("paths", name), f"expected a path, not {value!r}")
     paths = replace(defaults, **{k: (base / str(v)).resolve() for k, v in raw_paths.items()})
-    fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), f"{path}: fetch"))
+    fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), marks, ("fetch",), "fetch."))
     sources = raw.pop("sources", None) or []
     if not isinstance(sources, list):
-        raise ConfigError(f"{path}: sources must be a list")
-    parsed = tuple(_source(s, f"{path}: sources[{i}]") for i, s in enumerate(sources))
-    names = [s.name for s in parsed]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"{path}: source names must be unique")
-    rest = _typed(Settings, raw, str(path))
-    for key in ("paths", "config_file", "fetch", "sources"):
-        rest.pop(key, None)
+        raise marks.error(("sources",), "must be a list of sources")
+    parsed = tuple(_source(s, marks, ("sources", i)) for i, s in enumerate(sources))
+    seen: set[str] = set()
+    for i, source in enumerate(parsed):
+        if source.name in seen:
+            raise marks.error(("sources", i, "name"), f"{source.name!r} is used by another source; names must be unique")
+        seen.add(source.name)
+    rest = _typed(Settings, raw, marks, ())
     return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, **rest)

@@ -1,9 +1,14 @@
 """The content tree: find, load and validate every article file.
 
 An article file is ``<column>/<year>/<slug>/index.md`` under the content root.
-Other Markdown files (the home page, 投稿指南, the search page) are site pages
-and are not articles. Loading never stops at the first bad file: it returns
-every problem so ``fazhi check`` and the build can print them all.
+Any other Markdown file under a column folder, and any Markdown file with a
+``column:`` field elsewhere, is a misplaced article: a problem of the tree (with
+the place its front matter gives it), never a page built on its own. The
+remaining Markdown files (the home page, 投稿指南, the search page, a column's
+or year's introduction) are site pages. Withdrawn articles are loaded and
+checked like the others but kept apart from the published ones. Loading never
+stops at the first bad file: it returns every problem so ``fazhi check`` and the
+build can print them all.
 """
 
 from __future__ import annotations
@@ -19,13 +24,31 @@ from fazhi.errors import ArticleInvalid, Problem
 LOCAL_LINK_RE = re.compile(r"!?\[[^\]]*\]\((?!https?:|mailto:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
+# A column's own page and a year's page may carry a hand-written introduction to the listing.
+INTRO_RE = re.compile(r"^[a-z]+/(?:\d{4}/)?index\.md$")
+COLUMN_FIELD_RE = re.compile(r"^column\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Misplaced:
+    """An article file not at ``<column>/<year>/<slug>/index.md`` of its own front matter.
+
+    ``target`` is where it belongs, or None while its front matter is too broken to say.
+    """
+
+    path: PurePosixPath
+    target: PurePosixPath | None
+
+
 @dataclass
 class ContentTree:
-    """Every valid article in a content root, plus the problems of the rest."""
+    """Every valid published article in a content root, the withdrawn ones, and the problems of the rest."""
 
     root: Path
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    withdrawn: list[Article] = field(default_factory=list)
+    misplaced: list[Misplaced] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,6 +69,38 @@ def article_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def misplaced_candidates(root: Path) -> list[Path]:
+    """Markdown files that look like articles but are not in the article shape (see the module docstring)."""
+    shaped = set(article_files(root))
+    found: list[Path] = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root)
+        if path in shaped or any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        under_column = rel.parts[0] in COLUMNS and len(rel.parts) > 1
+        if (under_column and not INTRO_RE.match(rel.as_posix())) or _has_column_field(path):
+            found.append(path)
+    return found
+
+
+def _has_column_field(path: Path) -> bool:
+    """Whether a Markdown file's front matter has a ``column:`` field (unreadable front matter has none)."""
+    try:
+        meta, _, _ = split_front_matter(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return COLUMN_FIELD_RE.search(meta) is not None
+
+
+def misplaced_problem(item: Misplaced) -> Problem:
+    """The line ``fazhi check`` prints for a misplaced article."""
+    if item.target is None:
+        what = "fix its front matter (above) so its place is known"
+    else:
+        what = f"it belongs at {item.target} (`fazhi check --fix` moves it there with its files)"
+    return Problem(str(item.path), 1, f"misplaced article: articles live at <column>/<year>/<slug>/index.md; {what}")
+
+
 def check_article(article: Article, root: Path, body_line: int = 1) -> list[Problem]:
     """Problems that need the file's location or its folder: wrong place, missing files.
 
@@ -54,13 +109,10 @@ def check_article(article: Article, root: Path, body_line: int = 1) -> list[Prob
     assert article.path is not None
     where = str(article.path)
     problems: list[Problem] = []
-    expected = article_path(article.column, article.date, article.slug)
-    if PurePosixPath(article.path) != expected:
-        problems.append(Problem(where, 1, f"file is at {article.path} but its column, date and slug put it at {expected}"))
     folder = root / PurePosixPath(article.path).parent
     for attachment in article.attachments:
         if not (folder / attachment.file).is_file():
-            problems.append(Problem(where, 1, f"broken attachment link: {attachment.file} does not exist beside the article"))
+            problems.append(Problem(where, attachment.line, f"broken attachment link: {attachment.file} does not exist beside the article"))
     for lineno, line in enumerate(article.body.split("\n"), 1):
         if "](" not in line:  # no link on this line: skip the regex (long law texts have thousands of lines)
             continue
@@ -72,30 +124,47 @@ def check_article(article: Article, root: Path, body_line: int = 1) -> list[Prob
 
 
 def load_tree(root: Path) -> ContentTree:
-    """Load and validate every article under ``root``; newest first; duplicate slugs reported."""
+    """Load and validate every article under ``root``; newest first; duplicate slugs and misplaced files reported."""
     tree = ContentTree(root)
     seen: dict[str, Article] = {}
-    for path in article_files(root):
+    shaped = article_files(root)
+    for path in [*shaped, *misplaced_candidates(root)]:
         rel = PurePosixPath(path.relative_to(root).as_posix())
-        try:
-            text = path.read_text("utf-8")
-            article = parse_article(text, rel)
-        except UnicodeDecodeError as exc:
-            tree.problems.append(Problem(str(rel), 1, f"not UTF-8 text: {exc.reason}"))
+        loaded = _load_one(path, rel, tree)
+        if loaded is None:
             continue
-        except ArticleInvalid as exc:
-            tree.problems.extend(exc.problems)
-            continue
+        article, text = loaded
         problems = check_article(article, root, _body_line(text))
+        target = article_path(article.column, article.date, article.slug)
+        if rel != target:
+            tree.misplaced.append(Misplaced(rel, target))
+            problems.append(misplaced_problem(tree.misplaced[-1]))
         if article.slug in seen:
             problems.append(Problem(str(rel), 1, f"duplicate slug {article.slug!r}: also used by {seen[article.slug].path}"))
         if problems:
             tree.problems.extend(problems)
             continue
         seen[article.slug] = article
-        tree.articles.append(article)
+        (tree.withdrawn if article.withdrawn else tree.articles).append(article)
     tree.articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    tree.problems.sort(key=lambda p: (p.path, p.line))
     return tree
+
+
+def _load_one(path: Path, rel: PurePosixPath, tree: ContentTree) -> tuple[Article, str] | None:
+    """One file parsed, or None with its problems added to ``tree`` (a misplaced one is recorded as such)."""
+    shaped = len(rel.parts) == 4 and rel.parts[0] in COLUMNS and rel.name == "index.md"
+    try:
+        text = path.read_text("utf-8")
+        return parse_article(text, rel), text
+    except UnicodeDecodeError as exc:
+        tree.problems.append(Problem(str(rel), 1, f"not UTF-8 text: {exc.reason}"))
+    except ArticleInvalid as exc:
+        tree.problems.extend(exc.problems)
+    if not shaped:
+        tree.misplaced.append(Misplaced(rel, None))
+        tree.problems.append(misplaced_problem(tree.misplaced[-1]))
+    return None
 
 
 def _body_line(text: str) -> int:

@@ -185,7 +185,7 @@ class _Run:
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(exc.problems)} problem(s) found by the build; nothing published")
         except Exception as exc:
             report["error"] = f"{type(exc).__name__}: {exc}"
-            self.log(traceback.format_exc().rstrip())
+            report["traceback"] = traceback.format_exc().rstrip()  # in the report file; the log keeps to its summary
             self.discard_partial()
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{report['error']}; nothing published")
         return self.published(release)

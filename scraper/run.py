@@ -398,6 +398,8 @@ class SourceRun:
             old = parse_article(old_text, old_rel)
         except ArticleInvalid as exc:
             return f"the file is not a valid article ({exc.problems[0].message})"
+        if old.withdrawn is not None:
+            return f"the article was withdrawn on {old.withdrawn}"
         if old.origin != "scraped":
             return "the file is a staff article"
         if old.staff_edited:

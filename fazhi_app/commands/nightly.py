@@ -8,17 +8,12 @@ import click
 
 from fazhi.config import Settings
 from fazhi.errors import LockHeld
-from fazhi_app.nightly import EXIT_CODES, EXIT_LOCKED, rollback, run_nightly
+from fazhi_app.exit_codes import epilog
+from fazhi_app.failures import debugging
+from fazhi_app.nightly import EXIT_LOCKED, rollback, run_nightly
 from fazhi_app.options import settings_options
 from fazhi_app.releases import Releases
 
-
-def _exit_help(codes: dict[int, str]) -> str:
-    """An epilog listing exit codes; \\b keeps click from rewrapping it."""
-    return "\b\nExit codes:\n" + "\n".join(f"  {code}  {text}" for code, text in sorted(codes.items()))
-
-
-EXIT_HELP = _exit_help({**EXIT_CODES, 2: "bad config or options"})
 WAIT_HELP = "If another run holds the lock, wait up to SECONDS for it instead of exiting at once."
 
 
@@ -26,7 +21,7 @@ def _echo_err(line: str) -> None:
     click.echo(line, err=True)
 
 
-@click.command("nightly", epilog=EXIT_HELP)
+@click.command("nightly", epilog=epilog("nightly"))
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS", help=WAIT_HELP)
 @click.option("--no-scrape", is_flag=True, help="Skip the scrape: publish staff edits and template/config changes only.")
 @click.option("--force", is_flag=True, help="Build and publish a new release even when nothing changed.")
@@ -48,13 +43,12 @@ def nightly(settings: Settings, wait: float, no_scrape: bool, force: bool, progr
         sys.exit(EXIT_LOCKED)
     click.echo(result.summary)
     click.echo(f"report: {result.report_path}")
+    if result.report.get("traceback") and debugging(sys.argv):
+        click.echo(result.report["traceback"], err=True)
     sys.exit(result.exit_code)
 
 
-ROLLBACK_EXIT_HELP = _exit_help({0: "switched", 2: "no such release, or nothing to roll back to", EXIT_LOCKED: "a run holds the lock"})
-
-
-@click.command("rollback", epilog=ROLLBACK_EXIT_HELP)
+@click.command("rollback", epilog=epilog("rollback"))
 @click.option("--to", "to", metavar="RELEASE", default=None, help="Release to publish (see `fazhi releases`); default: the previous one.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS", help=WAIT_HELP)
 @settings_options
@@ -72,7 +66,7 @@ def rollback_command(settings: Settings, to: str | None, wait: float) -> None:
     click.echo(f"current release: {now.name} (was {was.name})")
 
 
-@click.command("releases")
+@click.command("releases", epilog=epilog("releases"))
 @settings_options
 def releases_command(settings: Settings) -> None:
     """List the kept releases, oldest first; the published one is marked with *."""

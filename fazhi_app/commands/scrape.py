@@ -9,25 +9,24 @@ from pathlib import Path
 import click
 
 from fazhi.config import Settings
-from fazhi_app.options import settings_options
+from fazhi_app.exit_codes import epilog
+from fazhi_app.options import global_options, settings_options
+from fazhi_app.ports import require_port
 from scraper.mirror import HOSTS, serve
 from scraper.run import report_table
 from scraper.run import scrape as run_scrape
 
+MIRROR_HOST = "127.0.0.1"
 
-@click.command()
+
+@click.command(epilog=epilog("scrape"))
 @settings_options
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Scrape only this source (repeatable; may name a disabled one).")
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs, cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--offline", is_flag=True, help="Re-extract from the stored raw pages; no network (after a parser fix).")
 def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_json: bool, offline: bool) -> None:
-    """Scrape the configured sources into the content tree.
-
-    Exit status: 0 all sources ok; 1 a source failed or some of its articles
-    failed; 3 a source was blocked (anti-bot challenge / HTTP 412) and none
-    failed; 2 bad configuration or options.
-    """
+    """Scrape the configured sources into the content tree."""
     from rich.console import Console
 
     report = run_scrape(settings, list(sources) or None, progress=not no_progress and not as_json, offline=offline)
@@ -42,17 +41,20 @@ def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_j
     sys.exit(report.exit_code)
 
 
-@click.command()
-@click.option("--port", type=int, default=8731, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.command(epilog=epilog("mirror"))
+@click.option("--port", type=click.IntRange(0, 65535), default=8731, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/mirror"), show_default=True,
               help="Mirror data directory; generated when empty.")
 @click.option("--seed", type=int, default=2020, show_default=True, help="Seed for generating the fictional articles.")
-def mirror(port: int, data_dir: Path, seed: int) -> None:
+@global_options
+def mirror(port: int, data_dir: Path, seed: int, **_ignored: object) -> None:
     """Serve the sample mirror of the four source platforms on 127.0.0.1.
 
     Point the scraper at it with fetch.host_map (every host below -> the printed
     address), e.g. in a fazhi.yml, and set fetch.delay: 0.
     """
+    require_port(MIRROR_HOST, port)
+
     def ready(base_url: str) -> None:
         click.echo(f"fazhi mirror serving {data_dir} on {base_url}")
         click.echo("fetch:\n  delay: 0\n  host_map:")
@@ -60,7 +62,7 @@ def mirror(port: int, data_dir: Path, seed: int) -> None:
             click.echo(f"    {host}: {base_url}")
         click.echo("(Ctrl-C stops it)")
 
-    serve(data_dir, "127.0.0.1", port, seed, on_ready=ready)
+    serve(data_dir, MIRROR_HOST, port, seed, on_ready=ready)
 
 
 COMMANDS = [scrape, mirror]

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import click
 
 from fazhi.config import Settings
-from fazhi.errors import SearchQueryError
+from fazhi.errors import ConfigError, SearchQueryError
+from fazhi_app.exit_codes import epilog
 from fazhi_app.options import settings_options
 from search.indexer import rebuild_index, update_index
 from search.query import SearchRequest, SearchResponse, search
 
 
-@click.command("index")
+@click.command("index", epilog=epilog("index"))
 @click.option("--rebuild", is_flag=True, help="Write the whole index anew (default: only added, changed and removed articles).")
 @settings_options
 def index_command(settings: Settings, rebuild: bool) -> None:
@@ -28,7 +30,7 @@ def index_command(settings: Settings, rebuild: bool) -> None:
     )
 
 
-@click.command("search")
+@click.command("search", epilog=epilog("search"))
 @click.argument("query", required=False, default="")
 @click.option("--column", help="Only this column: summaries, interpretations or cases.")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
@@ -47,11 +49,27 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     try:
         response = search(settings.paths.index, SearchRequest.from_params(params))
     except SearchQueryError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise ConfigError(_query_problem(exc, settings.paths.index)) from None
     if as_json:
         click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
         return
     _print_results(response)
+
+
+# Search parameters as the command line spells them, for naming the culprit of a bad query.
+OPTION_OF = {"column": "--column", "from": "--from", "to": "--to", "year": "--year", "source": "--source", "law": "--law",
+             "sort": "--sort", "page": "--page", "per_page": "--per-page"}
+
+
+def _query_problem(exc: SearchQueryError, index: Path) -> str:
+    """``culprit: what`` for a query the index cannot answer: the option, the query, or the index."""
+    message = str(exc)
+    if exc.status == 503:
+        return f"{index}: no search index here; run `fazhi index` first (or pass --index)"
+    for name, option in OPTION_OF.items():
+        if re.match(rf"(unknown )?'?{name}'?\b", message) or f"'{name}'" in message:
+            return f"{option}: {message}"
+    return f"QUERY: {message}"
 
 
 def _print_results(response: object) -> None:

@@ -32,7 +32,7 @@ from fazhi.article import COLUMNS
 from fazhi.config import Settings, load_settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import FazhiError
-from fazhi_app.hooks import article_page, theme
+from fazhi_app.hooks import article_page, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
 from fazhi_app.hooks.feeds import write_feeds
 from fazhi_app.hooks.pages import PageSpec
@@ -89,6 +89,7 @@ class FazhiPlugin(BasePlugin):
         self.serving = False
         self.archive: Archive | None = None
         self.invalid: set[str] = set()
+        self.notices: list[PageSpec] = []
         self.specs: dict[str, PageSpec] = {}
         self.pages = 0
 
@@ -121,6 +122,7 @@ class FazhiPlugin(BasePlugin):
             log.warning("these articles are left out of the preview until fixed:\n%s", lines)
             self.invalid = {p.path for p in tree.problems}
         self.archive = build_archive(tree.articles, settings)
+        self.notices = withdrawn.notice_specs(tree.withdrawn)
         config.site_name = settings.site_name
         if not config.site_url:
             config.site_url = settings.site_url
@@ -132,9 +134,9 @@ class FazhiPlugin(BasePlugin):
     # Generated pages must exist as Files before MkDocs builds the nav from them; articles
     # are marked not-in-nav so the global nav (rendered into every page) stays small.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for uri in self.invalid:
+        for uri in self.invalid | {notice.src_uri for notice in self.notices}:
             if (bad := files.get_file_from_path(uri)) is not None:
-                files.remove(bad)
+                files.remove(bad)  # broken while previewing, or withdrawn: its text must not be built
         for uri in self.data.by_src:
             article_file = files.get_file_from_path(uri)
             if article_file is not None:
@@ -144,6 +146,8 @@ class FazhiPlugin(BasePlugin):
         for generator in GENERATORS:
             for spec in generator(self.data):
                 self._add(spec, files, config, in_nav)
+        for notice in self.notices:
+            self._add(notice, files, config, in_nav)
         self.pages = len(files.documentation_pages())
         return files
 

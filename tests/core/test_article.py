@@ -76,7 +76,7 @@ def test_date_without_time() -> None:
         (("column: interpretations", "column: news"), "x/index.md:4: unknown column 'news'"),
         (("slug: soil-law-points", "slug: Soil Law"), "x/index.md:13: slug 'Soil Law' must be lower-case"),
         (("tags: [土壤]", "tagz: [土壤]"), "x/index.md:12: unknown field 'tagz'"),
-        (("  file: jiedu.pdf", "  file: ../../secret.pdf"), "x/index.md:8: attachment 1: file '../../secret.pdf' must be a path inside"),
+        (("  file: jiedu.pdf", "  file: ../../secret.pdf"), "x/index.md:10: attachment 1: file '../../secret.pdf' must be a path inside"),
     ],
 )
 def test_each_problem_names_file_and_line(change: tuple[str, str], expected: str) -> None:

@@ -42,14 +42,18 @@ def test_paths_relative_to_config_file_and_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("listing_per_page: many\n", "listing_per_page: invalid literal"),
-        ("colour: red\n", "unknown setting 'colour'"),
-        ("paths:\n  htdocs: x\n", "unknown location(s) htdocs"),
+        ("listing_per_page: many\n", ":1:19: listing_per_page: expected a whole number from 1 to 1000, not 'many'"),
+        ("keep_releases: 0\n", ":1:16: keep_releases: expected a whole number from 1 to 1000, not 0"),
+        ("fetch:\n  delay: soon\n", ":2:10: fetch.delay: expected a number from 0 to 3600, not 'soon'"),
+        ("fetch:\n  robots: maybe\n", ":2:11: fetch.robots: expected true or false"),
+        ("colour: red\n", ":1:1: colour: unknown setting"),
+        ("paths:\n  htdocs: x\n", ":2:3: paths.htdocs: unknown location"),
         ("sources:\n- {name: s, platform: joomla, base_url: 'http://x/'}\n", "platform: 'joomla' is not one of"),
         ("sources:\n- {name: s, platform: trs, base_url: 'http://x/', column: news}\n", "column: 'news' is not a column"),
         ("sources:\n- {name: s, platform: trs}\n", "missing base_url"),
         ("- just\n- a list\n", "must be a mapping of settings"),
-        ("a: [unclosed\n", "not valid YAML"),
+        ("a: [unclosed\n", ":1:4: not valid YAML: a flow sequence opened here is not closed"),
+        ("site_name: x\ntitle: \"open\nb: 1\n", ":2:8: not valid YAML: a quoted scalar opened here is not closed"),
     ],
 )
 def test_bad_config_names_file_and_setting(tmp_path: Path, text: str, message: str) -> None:

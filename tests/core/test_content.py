@@ -36,9 +36,9 @@ def test_reports_location_duplicates_and_broken_links(tmp_path: Path) -> None:
     messages = sorted((str(p) for p in tree.problems), key=lambda m: (m.split(":")[0], int(m.split(":")[1])))
     assert [a.slug for a in tree.articles] == ["a"]
     assert messages == [
-        "cases/2021/wrong-year/index.md:1: file is at cases/2021/wrong-year/index.md but its column, date and slug put it at "
-        "cases/2022/wrong-year/index.md",
-        "cases/2022/files/index.md:1: broken attachment link: missing.pdf does not exist beside the article",
+        "cases/2021/wrong-year/index.md:1: misplaced article: articles live at <column>/<year>/<slug>/index.md; it belongs at "
+        "cases/2022/wrong-year/index.md (`fazhi check --fix` moves it there with its files)",
+        "cases/2022/files/index.md:7: broken attachment link: missing.pdf does not exist beside the article",
         "cases/2022/files/index.md:12: broken link: chart.png does not exist beside the article",
         "summaries/2022/a/index.md:1: duplicate slug 'a': also used by cases/2022/a/index.md",
     ]

@@ -42,10 +42,13 @@ def test_index_then_search_from_the_command_line(tmp_path: Path) -> None:
 
 def test_bad_input_is_a_usage_error_not_a_traceback(search_index: Path) -> None:
     runner = CliRunner()
-    for args in (["*"], ["执法", "--from", "2020-02-30"], ["执法", "--page", "0"]):
+    cases = ((["*"], "fazhi: QUERY: the query has no searchable words"), (["执法", "--from", "2020-02-30"], "fazhi: --from: "),
+             (["执法", "--page", "0"], "fazhi: --page: page must be between 1 and"))
+    for args, line in cases:
         result = runner.invoke(main, ["search", *args, "--index", str(search_index)])
         assert result.exit_code == 2, result.output
-        assert "Traceback" not in result.output and "Error:" in result.output
+        assert "Traceback" not in result.output
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith(line), result.stderr
 
 
 def test_search_without_an_index_says_how_to_make_one(tmp_path: Path) -> None:

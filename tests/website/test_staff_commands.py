@@ -37,7 +37,7 @@ BROKEN = {
 }
 EXPECTED = [
     "cases/2021/odd-column/index.md:4: unknown column 'news' (known: cases, interpretations, summaries)",
-    "cases/2023/lost-file/index.md:1: broken attachment link: missing.pdf does not exist beside the article",
+    "cases/2023/lost-file/index.md:7: broken attachment link: missing.pdf does not exist beside the article",
     "cases/2023/lost-file/index.md:12: broken link: chart.png does not exist beside the article",
     "summaries/2020/bad-date/index.md:3: unparseable date: date '2020-13-45' does not exist (month must be in 1..12)",
     "summaries/2020/no-title/index.md:1: missing title",
