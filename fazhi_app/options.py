@@ -28,9 +28,14 @@ GLOBAL_NAMES = ("config", *(name for name, _ in LOCATION_OPTIONS))
 DEBUG_HELP = "Show the full traceback of an unexpected error (also FAZHI_DEBUG=1)."
 
 
+def debug_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--debug``: read from the command line by ``fazhi_app.failures``; the command ignores its value."""
+    return click.option("--debug", is_flag=True, default=False, expose_value=False, help=DEBUG_HELP)(func)
+
+
 def global_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--config``, the location options and ``--debug`` to a command or the group."""
-    func = click.option("--debug", is_flag=True, default=False, help=DEBUG_HELP)(func)
+    func = debug_option(func)
     for name, help_text in reversed(LOCATION_OPTIONS):
         flag = "--" + name.replace("_", "-")
         kind = click.Path(file_okay=name == "mkdocs_config", dir_okay=name != "mkdocs_config")
@@ -52,7 +57,7 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The global options on a command that receives ``settings`` loaded from them."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, debug: bool, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         given = given_globals({name: kwargs.pop(name) for name in GLOBAL_NAMES})
         return func(*args, settings=load_command_settings(given), **kwargs)
 

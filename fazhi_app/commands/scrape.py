@@ -10,7 +10,7 @@ import click
 
 from fazhi.config import Settings
 from fazhi_app.exit_codes import epilog
-from fazhi_app.options import global_options, settings_options
+from fazhi_app.options import debug_option, settings_options
 from fazhi_app.ports import require_port
 from scraper.mirror import HOSTS, serve
 from scraper.run import report_table
@@ -46,8 +46,8 @@ def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_j
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/mirror"), show_default=True,
               help="Mirror data directory; generated when empty.")
 @click.option("--seed", type=int, default=2020, show_default=True, help="Seed for generating the fictional articles.")
-@global_options
-def mirror(port: int, data_dir: Path, seed: int, **_ignored: object) -> None:
+@debug_option
+def mirror(port: int, data_dir: Path, seed: int) -> None:
     """Serve the sample mirror of the four source platforms on 127.0.0.1.
 
     Point the scraper at it with fetch.host_map (every host below -> the printed

@@ -10,6 +10,7 @@ import click
 
 from fazhi.config import Settings
 from fazhi.errors import ConfigError, SearchQueryError
+from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import epilog
 from fazhi_app.options import settings_options
 from search.indexer import rebuild_index, update_index
@@ -22,7 +23,7 @@ from search.query import SearchRequest, SearchResponse, search
 def index_command(settings: Settings, rebuild: bool) -> None:
     """Index the content tree for search, incrementally by content hash."""
     run = rebuild_index if rebuild else update_index
-    stats = run(settings.paths.content, settings.paths.index)
+    stats = run(content_root(settings), settings.paths.index)
     how = "rebuilt" if stats.rebuilt else "updated"
     click.echo(
         f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"

@@ -1,0 +1,35 @@
+"""The README's exit-code table and the code agree, and each command's --help lists its codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from fazhi_app.cli import main
+from fazhi_app.exit_codes import OWN, SHARED, codes_for, markdown_cell
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+
+
+def readme_rows() -> dict[str, str]:
+    """The exit-code table: command (or ``every command``) -> its cell."""
+    table = README.split("**Exit codes**", 1)[1]
+    rows = re.findall(r"^\| (`fazhi [a-z]+`|every command) \| (.*) \|$", table.split("\n\n", 2)[1], re.MULTILINE)
+    return {name.strip("`").removeprefix("fazhi "): cell for name, cell in rows}
+
+
+def test_the_readme_table_lists_every_command_with_the_codes_it_exits_with() -> None:
+    rows = readme_rows()
+    assert rows.pop("every command") == markdown_cell(SHARED)
+    assert sorted(rows) == sorted(main.commands), "the table must have one row per command, and no other"
+    for name, cell in rows.items():
+        assert cell == markdown_cell(OWN.get(name, {})), f"README row for `fazhi {name}` differs from fazhi_app/exit_codes.py"
+
+
+def test_every_command_help_ends_with_its_exit_codes() -> None:
+    for name in main.commands:
+        shown = CliRunner().invoke(main, [name, "--help"]).output
+        for code in codes_for(name):
+            assert re.search(rf"^\s+{code}  ", shown, re.MULTILINE), f"`fazhi {name} --help` does not list exit code {code}"
