@@ -10,7 +10,10 @@ reason is shown: either may be what had to be taken down.
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from fazhi.article import Article
 from fazhi_app.hooks.pages import PageSpec
@@ -29,6 +32,22 @@ def notice_specs(withdrawn: Iterable[Article]) -> list[PageSpec]:
     ]
 
 
-def withdrawn_urls(withdrawn: Iterable[Article]) -> set[str]:
-    """Site-relative URLs of withdrawn articles (``cases/2022/slug/``), for what must not list them."""
-    return {article.url for article in withdrawn}
+def prune_sitemap(site_dir: Path, urls: set[str]) -> None:
+    """Drop withdrawn URLs from ``sitemap.xml`` and its ``.gz`` twin: a notice is nothing to index."""
+    sitemap = site_dir / "sitemap.xml"
+    if not urls or not sitemap.is_file():
+        return
+    text = sitemap.read_text("utf-8")
+    entry = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+    kept = entry.sub(lambda m: "" if _site_path(m.group(1)) in urls else m.group(0), text)
+    if kept != text:
+        sitemap.write_text(kept, "utf-8")
+        zipped = site_dir / "sitemap.xml.gz"
+        if zipped.is_file():
+            zipped.write_bytes(gzip.compress(kept.encode("utf-8"), mtime=0))
+
+
+def _site_path(loc: str) -> str:
+    """``cases/2022/slug/`` of an absolute sitemap URL, whatever the site's base URL and depth."""
+    match = re.search(r"([a-z]+/\d{4}/[^/]+/)$", loc)
+    return match.group(1) if match else loc
