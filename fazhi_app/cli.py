@@ -17,7 +17,7 @@ import click
 
 from fazhi import __version__
 from fazhi_app.commands import nightly, scrape, search, serve, site
-from fazhi_app.failures import exit_for
+from fazhi_app.failures import run_reporting
 from fazhi_app.options import global_options
 
 
@@ -27,13 +27,8 @@ class FazhiGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        try:
-            code = super().main(argv, prog_name or "fazhi", complete_var, standalone_mode=False, **extra)
-        except Exception as exc:
-            code = exit_for(exc, argv)
-        except KeyboardInterrupt as exc:
-            code = exit_for(exc, argv)
-        sys.exit(code if isinstance(code, int) else 0)
+        run = super().main
+        sys.exit(run_reporting(lambda: run(argv, prog_name or "fazhi", complete_var, standalone_mode=False, **extra), argv))
 
 
 @click.group(cls=FazhiGroup, context_settings={"help_option_names": ["-h", "--help"]})

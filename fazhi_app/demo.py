@@ -9,14 +9,15 @@
 4. serve the published release (site and search API) on 127.0.0.1 until Ctrl-C.
 
 Run it again and the nightly run finds nothing changed and serves at once; while
-it serves, ``fazhi nightly --config var/demo/fazhi.yml`` reruns the job against the
-same mirror from another terminal.
+it serves, ``.venv/bin/fazhi nightly --config var/demo/fazhi.yml`` reruns the job
+against the same mirror from another terminal. Every command the demo prints is
+spelt with absolute paths, so it works as printed in a fresh shell.
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -25,13 +26,17 @@ import yaml
 
 from fazhi.config import load_settings
 from fazhi.errors import ConfigError, FazhiError
+from fazhi_app.exit_codes import EXIT_USAGE
+from fazhi_app.failures import run_reporting
 from fazhi_app.nightly import EXIT_NOT_PUBLISHED, run_nightly
+from fazhi_app.ports import port_free
 from fazhi_app.releases import Releases
 from fazhi_app.serving import serve as serve_site
 from scraper.mirror import Mirror
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO / "var" / "demo"
+DEMO_HOST = "127.0.0.1"
 
 
 def seed_content(content: Path) -> None:
@@ -62,20 +67,17 @@ def write_config(mirror: Mirror, base: Path, port: int) -> Path:
     return config
 
 
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+def fazhi_command() -> str:
+    """How a fresh shell runs this installation's ``fazhi``: the script beside this Python, by absolute path."""
+    script = Path(sys.executable).with_name("fazhi")
+    return shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m fazhi_app.cli"
 
 
 def run_demo(base: Path, port: int, serve: bool = True) -> int:
     """Mirror, nightly run, then serve until Ctrl-C; returns the exit code for the shell."""
-    if serve and not port_free(port):
-        click.echo(f"fazhi demo: port {port} on 127.0.0.1 is in use; choose another with --port", err=True)
-        return 1
+    if serve and not port_free(DEMO_HOST, port):
+        click.echo(f"fazhi: {DEMO_HOST}:{port}: the port is in use; choose another with `make demo PORT=8001`", err=True)
+        return EXIT_USAGE
     base.mkdir(parents=True, exist_ok=True)
     seed_content(base / "content")
     with Mirror(base / "mirror") as mirror:
@@ -93,9 +95,13 @@ def run_demo(base: Path, port: int, serve: bool = True) -> int:
             return result.exit_code
         if result.exit_code == EXIT_NOT_PUBLISHED:
             click.echo(f"fazhi demo: this run published nothing; serving the previous release {current.name}", err=True)
-        click.echo(f"\nfazhi demo: the archive and its search are at http://127.0.0.1:{port}/  (Ctrl-C stops)")
-        click.echo(f"            rerun the job meanwhile: fazhi nightly --config {config}\n")
-        serve_site(settings, host="127.0.0.1", port=port)
+        fazhi = fazhi_command()
+        click.echo(f"\nfazhi demo: the archive and its search are at http://{DEMO_HOST}:{port}/  (Ctrl-C stops)")
+        click.echo("            from another terminal, as printed:")
+        click.echo(f"              rerun the job:  {fazhi} nightly --config {shlex.quote(str(config))}")
+        click.echo(f"              search:         {fazhi} search 执法 --config {shlex.quote(str(config))}")
+        click.echo(f"              releases:       {fazhi} releases --config {shlex.quote(str(config))}\n")
+        serve_site(settings, host=DEMO_HOST, port=port)
     return 0
 
 
@@ -109,10 +115,16 @@ def main(port: int, base: Path, no_serve: bool) -> None:
     try:
         code = run_demo(base.resolve(), port, serve=not no_serve)
     except FazhiError as exc:
-        click.echo(f"fazhi demo: {exc}", err=True)
-        code = 2
+        click.echo(f"fazhi: {exc}", err=True)
+        code = EXIT_USAGE
     sys.exit(code)
 
 
+def run() -> None:
+    """``main`` with the CLI's one-line errors for bad options (``make demo PORT=abc``)."""
+    argv = sys.argv[1:]
+    sys.exit(run_reporting(lambda: main.main(argv, "python -m fazhi_app.demo", standalone_mode=False), argv))
+
+
 if __name__ == "__main__":
-    main()
+    run()

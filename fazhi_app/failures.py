@@ -11,7 +11,8 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
@@ -20,6 +21,20 @@ from fazhi_app.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS,
 from fazhi_app.nightly import EXIT_LOCKED
 
 DEBUG_ENV = "FAZHI_DEBUG"
+
+
+def run_reporting(call: Callable[[], Any], argv: Sequence[str]) -> int:
+    """Run ``call`` (a click command's ``main`` with ``standalone_mode=False``) and return the exit code.
+
+    Any failure is reported by ``exit_for``; a command's own ``sys.exit`` passes through.
+    """
+    try:
+        code = call()
+    except Exception as exc:
+        code = exit_for(exc, argv)
+    except KeyboardInterrupt as exc:
+        code = exit_for(exc, argv)
+    return code if isinstance(code, int) else 0
 
 
 def debugging(argv: Sequence[str]) -> bool:

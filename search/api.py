@@ -100,6 +100,16 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
 
 
+class _TypedStaticFiles(StaticFiles):
+    """StaticFiles that types a compressed file as what it is: ``sitemap.xml.gz`` is gzip data, not XML."""
+
+    def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if str(full_path).endswith(".gz"):
+            response.headers["content-type"] = "application/gzip"
+        return response
+
+
 class SiteFiles:
     """Static files of whichever site is current: one StaticFiles per site folder, replaced on a new release."""
 
@@ -114,7 +124,7 @@ class SiteFiles:
             await response(scope, receive, send)
             return
         if self._files is None or self._files[0] != site:
-            self._files = (site, StaticFiles(directory=site, html=True))
+            self._files = (site, _TypedStaticFiles(directory=site, html=True))
         await self._files[1](scope, receive, send)
 
 

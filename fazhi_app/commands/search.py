@@ -13,6 +13,7 @@ from fazhi.errors import ConfigError, SearchQueryError
 from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import epilog
 from fazhi_app.options import settings_options
+from fazhi_app.serving import resolve_served
 from search.indexer import rebuild_index, update_index
 from search.query import SearchRequest, SearchResponse, search
 
@@ -45,12 +46,17 @@ def index_command(settings: Settings, rebuild: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the response as JSON (the /api/search shape).")
 @settings_options
 def search_command(settings: Settings, query: str, as_json: bool, **options: str | None) -> None:
-    """Search the index: words, "exact phrases", -exclusions; prints ranked results."""
+    """Search the index: words, "exact phrases", -exclusions; prints ranked results.
+
+    Searches <releases>/current/index when a release is published (what `fazhi
+    serve` answers from), else --index.
+    """
     params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
+    index = resolve_served(settings).index  # the published release's index, as `fazhi serve` answers from
     try:
-        response = search(settings.paths.index, SearchRequest.from_params(params))
+        response = search(index, SearchRequest.from_params(params))
     except SearchQueryError as exc:
-        raise ConfigError(_query_problem(exc, settings.paths.index)) from None
+        raise ConfigError(_query_problem(exc, index)) from None
     if as_json:
         click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
         return

@@ -1,0 +1,28 @@
+"""Site files are served with the types of what they are, compressed ones included."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from fazhi_app.serving import create_app
+from tests.api.conftest import make_settings, write_tiny_site
+
+
+def test_sitemap_and_feeds_have_their_own_types(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    site = settings.paths.site
+    write_tiny_site(site)
+    sitemap = "<?xml version='1.0' encoding='UTF-8'?><urlset/>\n"
+    (site / "sitemap.xml").write_text(sitemap, "utf-8")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8")))
+    (site / "rss.xml").write_text("<?xml version='1.0'?><rss/>\n", "utf-8")
+    client = TestClient(create_app(settings))
+    zipped = client.get("/sitemap.xml.gz")
+    assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/gzip"
+    assert "content-encoding" not in zipped.headers, "the file is gzip data, not XML sent compressed"
+    assert gzip.decompress(zipped.content).decode("utf-8") == sitemap
+    assert client.get("/sitemap.xml").headers["content-type"].startswith(("application/xml", "text/xml"))
+    assert client.get("/").headers["content-type"].startswith("text/html")
