@@ -164,11 +164,14 @@ class _Marks:
             for i, item in enumerate(node.value):
                 self._walk(item, (*key, i))
 
+    def at(self, key: Key, *, at_key: bool = False) -> str:
+        """``file:line:column`` of the value at ``key`` (of its key with ``at_key``), or just the file."""
+        mark = self.marks.get((*key[:-1], "<key>", key[-1]) if at_key and key else key)
+        return f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(self.path)
+
     def error(self, key: Key, what: str, *, at_key: bool = False) -> ConfigError:
         """A ConfigError ``file:line:column: setting: what``; ``at_key`` points at the key, not its value."""
-        mark = self.marks.get((*key[:-1], "<key>", key[-1]) if at_key and key else key)
-        where = f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(self.path)
-        return ConfigError(f"{where}: {_dotted(key)}: {what}" if key else f"{where}: {what}")
+        return ConfigError(f"{self.at(key, at_key=at_key)}: {_dotted(key)}: {what}" if key else f"{self.at(key)}: {what}")
 
 
 def _dotted(key: Key) -> str:
@@ -205,17 +208,40 @@ def _coerce(kind: str, value: Any, limits: tuple[float, float | None] | None) ->
     return value
 
 
-def _typed(cls: type, raw: Any, marks: _Marks, key: Key, scope: str = "") -> dict[str, Any]:
-    """Check a mapping's keys against a dataclass and coerce scalar settings, with their ranges."""
+@dataclass(frozen=True)
+class Where:
+    """A place in the config file: the file's marks and the key path of a mapping (``("fetch",)``, ``("sources", 0)``)."""
+
+    marks: _Marks
+    key: Key = ()
+
+    def error(self, name: str | None, what: str, *, at_key: bool = False) -> ConfigError:
+        return self.marks.error((*self.key, name) if name is not None else self.key, what, at_key=at_key)
+
+
+def _fail(where: str | Where, name: str | None, what: str, *, at_key: bool = False) -> ConfigError:
+    """A ConfigError for setting ``name`` of the mapping at ``where`` (a Where, or a plain ``file: section`` prefix)."""
+    if isinstance(where, Where):
+        return where.error(name, what, at_key=at_key)
+    return ConfigError(f"{where}.{name}: {what}" if name is not None else f"{where}: {what}")
+
+
+def _typed(cls: type, raw: Any, where: str | Where) -> dict[str, Any]:
+    """Check a mapping's keys against a dataclass and coerce scalar settings, within their RANGES."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise marks.error(key, "must be a mapping of settings")
+        raise _fail(where, None, "must be a mapping of settings")
     known = {f.name: f for f in fields(cls) if f.name not in INTERNAL}
+    scope = f"{where.key[0]}." if isinstance(where, Where) and where.key else ""
     out: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in known:
-            raise marks.error((*key, name), f"unknown setting (known: {', '.join(sorted(known))})", at_key=True)
+            unknown = f"unknown setting {name!r} (known: {', '.join(sorted(known))})"
+            if isinstance(where, Where):
+                section = f"{_dotted(where.key)}: " if where.key else ""
+                raise ConfigError(f"{where.marks.at((*where.key, name), at_key=True)}: {section}{unknown}")
+            raise ConfigError(f"{where}: {unknown}")
         kind = str(known[name].type)
         try:
             if kind.startswith("dict"):
@@ -224,13 +250,13 @@ def _typed(cls: type, raw: Any, marks: _Marks, key: Key, scope: str = "") -> dic
             elif kind in KINDS:
                 value = _coerce(kind, value, RANGES.get(f"{scope}{name}"))
         except ValueError as exc:
-            raise marks.error((*key, name), str(exc)) from None
+            raise _fail(where, name, str(exc)) from None
         out[name] = value
     return out
 
 
 def _source(raw: Any, marks: _Marks, key: Key) -> Source:
-    values = _typed(Source, raw, marks, key, "sources.")
+    values = _typed(Source, raw, Where(marks, key))
     for name in ("name", "platform", "base_url"):
         if not values.get(name):
             raise marks.error(key, f"missing {name}")
@@ -285,7 +311,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
         if not isinstance(value, str) or not value.strip():
             raise marks.error(("paths", name), f"expected a path, not {value!r}")
     paths = replace(defaults, **{k: (base / str(v)).resolve() for k, v in raw_paths.items()})
-    fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), marks, ("fetch",), "fetch."))
+    fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), Where(marks, ("fetch",))))
     sources = raw.pop("sources", None) or []
     if not isinstance(sources, list):
         raise marks.error(("sources",), "must be a list of sources")
@@ -295,5 +321,5 @@ def load_settings(config: str | Path | None = None) -> Settings:
         if source.name in seen:
             raise marks.error(("sources", i, "name"), f"{source.name!r} is used by another source; names must be unique")
         seen.add(source.name)
-    rest = _typed(Settings, raw, marks, ())
+    rest = _typed(Settings, raw, Where(marks))
     return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, **rest)
