@@ -24,6 +24,9 @@ from fazhi.errors import ArticleInvalid, Problem
 LOCAL_LINK_RE = re.compile(r"!?\[[^\]]*\]\((?!https?:|mailto:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
+# The file in a built site's root listing the URL paths of withdrawn articles, one a line
+# (``cases/2022/slug/``): their notice pages are answered with HTTP 410 where the server can.
+WITHDRAWN_LIST = "withdrawn.txt"
 # A column's own page and a year's page may carry a hand-written introduction to the listing.
 INTRO_RE = re.compile(r"^[a-z]+/(?:\d{4}/)?index\.md$")
 COLUMN_FIELD_RE = re.compile(r"^column\s*:", re.MULTILINE)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from fazhi.content import WITHDRAWN_LIST
 from fazhi.errors import ReleaseError, SearchQueryError
 from search import query as query_module
 from search.indexer import current_generation, read_meta
@@ -100,14 +102,33 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
 
 
-class _TypedStaticFiles(StaticFiles):
-    """StaticFiles that types a compressed file as what it is: ``sitemap.xml.gz`` is gzip data, not XML."""
+class _SiteStaticFiles(StaticFiles):
+    """StaticFiles for a built site: a compressed file typed as what it is (``sitemap.xml.gz`` is gzip data,
+    not XML), and a withdrawn article's notice page answered 410 Gone (the site's ``WITHDRAWN_LIST``)."""
+
+    _gone: tuple[float, frozenset[str]] = (-1.0, frozenset())
 
     def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
+        if status_code == 200 and self._withdrawn(Path(full_path)):
+            status_code = 410
         response = super().file_response(full_path, stat_result, scope, status_code)
         if str(full_path).endswith(".gz"):
             response.headers["content-type"] = "application/gzip"
         return response
+
+    def _withdrawn(self, path: Path) -> bool:
+        listed = Path(str(self.directory)) / WITHDRAWN_LIST
+        try:
+            mtime = listed.stat().st_mtime
+        except OSError:
+            return False
+        if mtime != self._gone[0]:
+            self._gone = (mtime, frozenset(listed.read_text("utf-8").split()))
+        try:
+            folder = Path(os.path.realpath(path)).parent.relative_to(os.path.realpath(str(self.directory)))
+        except ValueError:
+            return False
+        return path.name == "index.html" and f"{folder.as_posix()}/" in self._gone[1]
 
 
 class SiteFiles:
@@ -124,7 +145,7 @@ class SiteFiles:
             await response(scope, receive, send)
             return
         if self._files is None or self._files[0] != site:
-            self._files = (site, _TypedStaticFiles(directory=site, html=True))
+            self._files = (site, _SiteStaticFiles(directory=site, html=True))
         await self._files[1](scope, receive, send)
 
 

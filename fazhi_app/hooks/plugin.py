@@ -194,7 +194,9 @@ class FazhiPlugin(BasePlugin):
     # Feeds need the final site_url and go beside the pages once these are written.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_feeds(self.data, Path(config.site_dir), config.site_url or "")
-        withdrawn.prune_sitemap(Path(config.site_dir), {notice.src_uri.removesuffix("index.md") for notice in self.notices})
+        gone = {notice.src_uri.removesuffix("index.md") for notice in self.notices}
+        withdrawn.prune_sitemap(Path(config.site_dir), gone)
+        withdrawn.write_list(Path(config.site_dir), gone)
         gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:

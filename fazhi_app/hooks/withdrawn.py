@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fazhi.article import Article
+from fazhi.content import WITHDRAWN_LIST
+from fazhi.files import write_atomic
 from fazhi_app.hooks.pages import PageSpec
 
 TEMPLATE = "withdrawn.html"
@@ -30,6 +32,12 @@ def notice_specs(withdrawn: Iterable[Article]) -> list[PageSpec]:
         for article in withdrawn
         if article.path is not None
     ]
+
+
+def write_list(site_dir: Path, urls: set[str]) -> None:
+    """List the withdrawn URL paths in the site, so ``fazhi serve`` answers them with 410 Gone."""
+    if urls:
+        write_atomic(site_dir / WITHDRAWN_LIST, "".join(f"{url}\n" for url in sorted(urls)))
 
 
 def prune_sitemap(site_dir: Path, urls: set[str]) -> None:

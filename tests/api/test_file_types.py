@@ -7,6 +7,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from fazhi.content import WITHDRAWN_LIST
 from fazhi_app.serving import create_app
 from tests.api.conftest import make_settings, write_tiny_site
 
@@ -26,3 +27,17 @@ def test_sitemap_and_feeds_have_their_own_types(tmp_path: Path) -> None:
     assert gzip.decompress(zipped.content).decode("utf-8") == sitemap
     assert client.get("/sitemap.xml").headers["content-type"].startswith(("application/xml", "text/xml"))
     assert client.get("/").headers["content-type"].startswith("text/html")
+
+
+def test_a_withdrawn_article_answers_410_with_its_notice(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    site = settings.paths.site
+    write_tiny_site(site)
+    notice = site / "cases" / "2021" / "fuqi-zhaiwu" / "index.html"
+    notice.write_text("<h1>本文已撤回</h1>\n", "utf-8")
+    client = TestClient(create_app(settings))
+    assert client.get("/cases/2021/fuqi-zhaiwu/").status_code == 200
+    (site / WITHDRAWN_LIST).write_text("cases/2021/fuqi-zhaiwu/\n", "utf-8")
+    gone = client.get("/cases/2021/fuqi-zhaiwu/")
+    assert gone.status_code == 410 and "本文已撤回" in gone.text and gone.headers["content-type"].startswith("text/html")
+    assert client.get("/").status_code == 200

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from fazhi.article import parse_article
 from fazhi.config import load_settings
-from fazhi.content import load_tree
+from fazhi.content import WITHDRAWN_LIST, load_tree
 from fazhi_app.cli import main
 from search.indexer import update_index
 from search.query import SearchRequest, search
@@ -113,8 +113,9 @@ def test_a_withdrawn_article_leaves_every_view_and_comes_back_with_undo(config: 
     site = settings.paths.site
     notice = (site / "cases/2022/gone-case/index.html").read_text("utf-8")
     assert "本文已撤回" in notice and 'name="robots" content="noindex"' in notice
+    assert (site / WITHDRAWN_LIST).read_text("utf-8") == "cases/2022/gone-case/\n"
     assert "张某某" not in notice and "个人信息" not in notice
-    everything = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml") and "gone-case" not in str(p)]
+    everything = [p for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json") and "gone-case" not in str(p)]
     assert everything
     for page in everything:
         assert "gone-case" not in page.read_text("utf-8") and "张某某" not in page.read_text("utf-8"), page
