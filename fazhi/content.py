@@ -98,7 +98,7 @@ def _has_column_field(path: Path) -> bool:
 def misplaced_problem(item: Misplaced) -> Problem:
     """The line ``fazhi check`` prints for a misplaced article."""
     if item.target is None:
-        what = "fix its front matter (above) so its place is known"
+        what = "fix its front matter so its place is known"
     else:
         what = f"it belongs at {item.target} (`fazhi check --fix` moves it there with its files)"
     return Problem(str(item.path), 1, f"misplaced article: articles live at <column>/<year>/<slug>/index.md; {what}")

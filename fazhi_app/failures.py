@@ -65,7 +65,7 @@ def exit_for(exc: BaseException, argv: Sequence[str]) -> int:
         say("", f"{len(exc.problems)} problem(s) in {files} file(s)")
         return EXIT_PROBLEMS
     if isinstance(exc, FazhiError):
-        say("", str(exc).split("\n")[0] if not debugging(argv) else str(exc))
+        say("", "; ".join(line.strip() for line in str(exc).splitlines() if line.strip()))
         return EXIT_LOCKED if isinstance(exc, LockHeld) else EXIT_USAGE
     if isinstance(exc, OSError):
         say(str(exc.filename or ""), exc.strerror or str(exc))

@@ -9,7 +9,7 @@ import click
 from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid, Problem
-from fazhi_app.authoring import check_content, fix_misplaced, new_article
+from fazhi_app.authoring import check_content, content_root, fix_misplaced, new_article
 from fazhi_app.build import PREVIEW_HOST, build_site, preview
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
@@ -67,7 +67,7 @@ def check(settings: Settings, fix: bool) -> None:
 @settings_options
 def preview_command(settings: Settings, port: int) -> None:
     """Serve the site on 127.0.0.1 with live reload while editing."""
-    check_content(settings)
+    content_root(settings)
     require_port(PREVIEW_HOST, port)
     preview(settings, port=port)
 

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from fazhi_app.cli import main
-from fazhi_app.exit_codes import EXIT_USAGE
+from fazhi_app.commands import site as site_commands
+from fazhi_app.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 from tests.cli.conftest import World
 
 Case = Callable[[World], tuple[list[str], int, list[str]]]
@@ -202,3 +203,21 @@ def test_the_installed_command_answers_a_port_in_use_with_one_line(world: World)
         assert done.returncode == EXIT_USAGE, done.stderr
         assert done.stderr.splitlines() == [done.stderr.strip()] and f"127.0.0.1:{world.busy_port}" in done.stderr
         assert "Application startup complete" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("raised", "code", "line"), [
+    (RuntimeError("boom"), EXIT_INTERNAL, "fazhi: internal error: RuntimeError: boom (rerun with --debug for the traceback)"),
+    (KeyboardInterrupt(), EXIT_INTERRUPTED, "fazhi: interrupted"),
+    (PermissionError(13, "Permission denied", "/srv/fazhi/docs"), EXIT_USAGE, "fazhi: /srv/fazhi/docs: Permission denied"),
+])
+def test_an_unexpected_failure_is_one_line_too(
+    raised: BaseException, code: int, line: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(site_commands, "check_content", fail)
+    result = CliRunner().invoke(main, ["--config", str(world.config), "check"])
+    assert result.exit_code == code
+    # (after Ctrl-C click first ends the terminal's line: an empty line before ours)
+    assert [shown for shown in result.stderr.splitlines() if shown] == [line] and "Traceback" not in result.output

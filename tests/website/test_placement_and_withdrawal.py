@@ -57,7 +57,7 @@ def test_misplaced_articles_are_reported_moved_and_refused(config: Path, content
         "elsewhere/stray.md:1: misplaced article: articles live at <column>/<year>/<slug>/index.md; it belongs at "
         f"cases/2022/stray-case/index.md {hint}",
         "interpretations/notes.md:1: misplaced article: articles live at <column>/<year>/<slug>/index.md; "
-        "fix its front matter (above) so its place is known",
+        "fix its front matter so its place is known",
         "interpretations/notes.md:2: front matter is not valid YAML: a quoted scalar opened here is not closed "
         "(found unexpected end of stream)",
         "summaries/2024/my-article.md:1: misplaced article: articles live at <column>/<year>/<slug>/index.md; it belongs at "
