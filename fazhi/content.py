@@ -143,7 +143,8 @@ def load_tree(root: Path) -> ContentTree:
             tree.misplaced.append(Misplaced(rel, target))
             problems.append(misplaced_problem(tree.misplaced[-1]))
         if article.slug in seen:
-            problems.append(Problem(str(rel), 1, f"duplicate slug {article.slug!r}: also used by {seen[article.slug].path}"))
+            line = _field_line(text, "slug")
+            problems.append(Problem(str(rel), line, f"duplicate slug {article.slug!r}: also used by {seen[article.slug].path}"))
         if problems:
             tree.problems.extend(problems)
             continue
@@ -161,13 +162,21 @@ def _load_one(path: Path, rel: PurePosixPath, tree: ContentTree) -> tuple[Articl
         text = path.read_text("utf-8")
         return parse_article(text, rel), text
     except UnicodeDecodeError as exc:
-        tree.problems.append(Problem(str(rel), 1, f"not UTF-8 text: {exc.reason}"))
+        line = exc.object[: exc.start].count(b"\n") + 1
+        what = f"not UTF-8 text: {exc.reason} (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8"
+        tree.problems.append(Problem(str(rel), line, what))
     except ArticleInvalid as exc:
         tree.problems.extend(exc.problems)
     if not shaped:
         tree.misplaced.append(Misplaced(rel, None))
         tree.problems.append(misplaced_problem(tree.misplaced[-1]))
     return None
+
+
+def _field_line(text: str, name: str) -> int:
+    """File line of a top-level front-matter field, or 1 when it is not found."""
+    match = re.search(rf"^{name}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _body_line(text: str) -> int:

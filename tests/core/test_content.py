@@ -40,7 +40,7 @@ def test_reports_location_duplicates_and_broken_links(tmp_path: Path) -> None:
         "cases/2022/wrong-year/index.md (`fazhi check --fix` moves it there with its files)",
         "cases/2022/files/index.md:7: broken attachment link: missing.pdf does not exist beside the article",
         "cases/2022/files/index.md:12: broken link: chart.png does not exist beside the article",
-        "summaries/2022/a/index.md:1: duplicate slug 'a': also used by cases/2022/a/index.md",
+        "summaries/2022/a/index.md:5: duplicate slug 'a': also used by cases/2022/a/index.md",
     ]
 
 
@@ -51,3 +51,12 @@ def test_not_utf8(tmp_path: Path) -> None:
     tree = load_tree(tmp_path)
     assert [str(p).split(":")[0] for p in tree.problems] == ["cases/2022/gbk/index.md"]
     assert "not UTF-8" in str(tree.problems[0])
+
+
+def test_not_utf8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "cases/2022/mixed/index.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(article("mixed").encode("utf-8") + "第二段。\n".encode("gbk"))
+    assert [str(p) for p in load_tree(tmp_path).problems] == [
+        "cases/2022/mixed/index.md:9: not UTF-8 text: invalid start byte (byte 0xb5); save it as UTF-8"
+    ]

@@ -41,7 +41,7 @@ EXPECTED = [
     "cases/2023/lost-file/index.md:12: broken link: chart.png does not exist beside the article",
     "summaries/2020/bad-date/index.md:3: unparseable date: date '2020-13-45' does not exist (month must be in 1..12)",
     "summaries/2020/no-title/index.md:1: missing title",
-    "summaries/2022/same-slug/index.md:1: duplicate slug 'same-slug': also used by interpretations/2022/same-slug/index.md",
+    "summaries/2022/same-slug/index.md:5: duplicate slug 'same-slug': also used by interpretations/2022/same-slug/index.md",
 ]
 
 
