@@ -72,9 +72,12 @@ def article_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
-def misplaced_candidates(root: Path) -> list[Path]:
-    """Markdown files that look like articles but are not in the article shape (see the module docstring)."""
-    shaped = set(article_files(root))
+def misplaced_candidates(root: Path, shaped_files: list[Path]) -> list[Path]:
+    """Markdown files that look like articles but are not in the article shape (see the module docstring).
+
+    ``shaped_files`` are the tree's ``article_files``, found once by the caller.
+    """
+    shaped = set(shaped_files)
     found: list[Path] = []
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root)
@@ -131,7 +134,7 @@ def load_tree(root: Path) -> ContentTree:
     tree = ContentTree(root)
     seen: dict[str, Article] = {}
     shaped = article_files(root)
-    for path in [*shaped, *misplaced_candidates(root)]:
+    for path in [*shaped, *misplaced_candidates(root, shaped)]:
         rel = PurePosixPath(path.relative_to(root).as_posix())
         loaded = _load_one(path, rel, tree)
         if loaded is None:
