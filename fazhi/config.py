@@ -215,14 +215,15 @@ class Where:
     marks: _Marks
     key: Key = ()
 
-    def error(self, name: str | None, what: str, *, at_key: bool = False) -> ConfigError:
-        return self.marks.error((*self.key, name) if name is not None else self.key, what, at_key=at_key)
+    def error(self, name: str | None, what: str) -> ConfigError:
+        """A ConfigError for the value of ``name`` in this mapping (or for the mapping itself)."""
+        return self.marks.error((*self.key, name) if name is not None else self.key, what)
 
 
-def _fail(where: str | Where, name: str | None, what: str, *, at_key: bool = False) -> ConfigError:
+def _fail(where: str | Where, name: str | None, what: str) -> ConfigError:
     """A ConfigError for setting ``name`` of the mapping at ``where`` (a Where, or a plain ``file: section`` prefix)."""
     if isinstance(where, Where):
-        return where.error(name, what, at_key=at_key)
+        return where.error(name, what)
     return ConfigError(f"{where}.{name}: {what}" if name is not None else f"{where}: {what}")
 
 
@@ -316,10 +317,9 @@ def load_settings(config: str | Path | None = None) -> Settings:
     if not isinstance(sources, list):
         raise marks.error(("sources",), "must be a list of sources")
     parsed = tuple(_source(s, marks, ("sources", i)) for i, s in enumerate(sources))
-    seen: set[str] = set()
-    for i, source in enumerate(parsed):
-        if source.name in seen:
-            raise marks.error(("sources", i, "name"), f"{source.name!r} is used by another source; names must be unique")
-        seen.add(source.name)
+    names = [s.name for s in parsed]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
     rest = _typed(Settings, raw, Where(marks))
     return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, **rest)
