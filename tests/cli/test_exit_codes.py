@@ -28,7 +28,8 @@ def test_the_readme_table_lists_every_command_with_the_codes_it_exits_with() -> 
     assert not missing, "README's exit-code table lacks these rows:\n" + "\n".join(missing)
     assert set(rows) <= set(expected), f"README lists commands fazhi does not have: {sorted(set(rows) - set(expected))}"
     for name, cell in rows.items():
-        assert f"| `fazhi {name}` | {cell} |" == expected[name], f"README row differs from fazhi_app/exit_codes.py; it should be:\n{expected[name]}"
+        row = f"| `fazhi {name}` | {cell} |"
+        assert row == expected[name], f"README row differs from fazhi_app/exit_codes.py; it should be:\n{expected[name]}"
 
 
 def test_every_command_help_ends_with_its_exit_codes() -> None:
