@@ -52,6 +52,11 @@ def world(tmp_path: Path) -> Iterator[World]:
     bad_type.write_text("site_name: ok\nkeep_releases: many\n", "utf-8")
     bad_range = tmp_path / "range.yml"
     bad_range.write_text("fetch:\n  concurrency: 0\n", "utf-8")
+    published = tmp_path / "published" / "20260101T000000Z"  # one release, published: `current` links to it
+    published.mkdir(parents=True)
+    (published / "manifest.json").write_text('{"name": "20260101T000000Z", "articles": 1}\n', "utf-8")
+    (published.parent / "current").symlink_to(published.name)
+    (tmp_path / "not-releases" / "current").mkdir(parents=True)  # `current` must be a link, not a folder
     a_file = tmp_path / "plain.txt"
     a_file.write_text("not a directory\n", "utf-8")
     with socket.socket() as busy:

@@ -94,11 +94,15 @@ CASES: dict[str, list[Case]] = {
     ],
     "releases": [
         _u(["releases", "--releases", "{a_file}"], "--releases", "is a file"),
+        _u(["releases", "--releases", "{base}/not-releases"], "{base}/not-releases/current", "expected a symlink"),
     ],
     "rollback": [
         _u(["rollback"], "var/releases", "nothing is published"),
         _u(["rollback", "--to", "20990101T000000Z"], "var/releases", "nothing is published"),
         _u(["rollback", "--wait", "soon"], "--wait", "'soon'"),
+        _u(["rollback", "--to", "20990101T000000Z", "--releases", "{base}/published"], "no release named '20990101T000000Z'"),
+        _u(["rollback", "--releases", "{base}/published"], "20260101T000000Z is the oldest release"),
+        _u(["rollback", "--releases", "{base}/not-releases"], "{base}/not-releases/current", "expected a symlink"),
     ],
     "withdraw": [
         _u(["withdraw", "cases/2022/sample-case/"], "--reason"),
