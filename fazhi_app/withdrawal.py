@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -39,9 +40,10 @@ class Withdrawal:
 
 
 def find_article(settings: Settings, given: str) -> Path:
-    """The article file named by a path (file or folder, absolute or relative) or a site URL path."""
+    """The article file named by a path (file or folder, absolute or relative), a site URL path, or a page URL."""
     root = content_root(settings)
-    candidates = [Path(given), root / given.strip("/")]
+    url_path = urlsplit(given).path if "://" in given else given  # a link copied from the site works too
+    candidates = [Path(given), root / url_path.strip("/")]
     for candidate in candidates:
         path = candidate / "index.md" if candidate.is_dir() else candidate
         if path.is_file():

@@ -91,7 +91,7 @@ def build(settings: Settings) -> None:
 def withdraw_command(settings: Settings, path: str, reason: str | None, undo: bool) -> None:
     """Take an article off the site (or bring it back with --undo); its file and record stay.
 
-    PATH is the article's index.md, its folder, or its URL path (cases/2022/slug/).
+    PATH is the article's index.md, its folder, its URL path (cases/2022/slug/) or its page address.
     The next build leaves it out of its page, listings, feeds, law pages and search,
     and its URL answers with a short notice. The scraper never restores it.
     """

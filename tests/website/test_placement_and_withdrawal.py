@@ -124,7 +124,7 @@ def test_a_withdrawn_article_leaves_every_view_and_comes_back_with_undo(config: 
     assert [hit.url for hit in found.hits] == ["cases/2022/kept-case/"]
     assert [a.slug for a in load_tree(content).withdrawn] == ["gone-case"]
 
-    back = fazhi(config, "withdraw", "cases/2022/gone-case/", "--undo")
+    back = fazhi(config, "withdraw", "http://127.0.0.1:8000/cases/2022/gone-case/", "--undo")
     assert back.exit_code == 0, back.output
     assert (content / "cases/2022/gone-case/index.md").read_text("utf-8") == article(
         "gone-case", "撤回的案例张某某", "当事人张某某住址某某路。依据《环保法》处罚。", date="2022-07-01")
