@@ -102,6 +102,10 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse(body, status_code=status, headers={**API_HEADERS, **(headers or {})})
 
 
+# Types Python's table gets wrong for a built site: it calls x.xml.gz XML (the .gz as an encoding) and knows no .map.
+SITE_TYPES = {".gz": "application/gzip", ".map": "application/json"}
+
+
 class _SiteStaticFiles(StaticFiles):
     """StaticFiles for a built site: a compressed file typed as what it is (``sitemap.xml.gz`` is gzip data,
     not XML), and a withdrawn article's notice page answered 410 Gone (the site's ``WITHDRAWN_LIST``)."""
@@ -112,8 +116,8 @@ class _SiteStaticFiles(StaticFiles):
         if status_code == 200 and self._withdrawn(Path(full_path)):
             status_code = 410
         response = super().file_response(full_path, stat_result, scope, status_code)
-        if str(full_path).endswith(".gz"):
-            response.headers["content-type"] = "application/gzip"
+        if (own := SITE_TYPES.get(Path(full_path).suffix)) is not None:
+            response.headers["content-type"] = own
         return response
 
     def _withdrawn(self, path: Path) -> bool:

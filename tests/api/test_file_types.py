@@ -20,7 +20,9 @@ def test_sitemap_and_feeds_have_their_own_types(tmp_path: Path) -> None:
     (site / "sitemap.xml").write_text(sitemap, "utf-8")
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode("utf-8")))
     (site / "rss.xml").write_text("<?xml version='1.0'?><rss/>\n", "utf-8")
+    (site / "bundle.js.map").write_text('{"version": 3}\n', "utf-8")
     client = TestClient(create_app(settings))
+    assert client.get("/bundle.js.map").headers["content-type"] == "application/json"
     zipped = client.get("/sitemap.xml.gz")
     assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/gzip"
     assert "content-encoding" not in zipped.headers, "the file is gzip data, not XML sent compressed"
