@@ -118,7 +118,8 @@ def _move(root: Path, rel: PurePosixPath, target: PurePosixPath) -> Moved:
     if dest.exists() or (dest.parent.exists() and any(dest.parent.iterdir())):
         return Moved(rel, target, refused=f"{target.parent} already exists")
     folder = source.parent
-    if source.name == "index.md" and folder != root and not any(p != source for p in folder.rglob("*.md")):
+    own_folder = folder != root and folder not in dest.parents and not any(p != source for p in folder.rglob("*.md"))
+    if source.name == "index.md" and own_folder:
         # an article folder in the wrong place: it moves whole, with everything beside it
         files = tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p != source))
         dest.parent.parent.mkdir(parents=True, exist_ok=True)
