@@ -3,6 +3,8 @@ VENV    ?= .venv
 PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.fazhi-installed
+# axe-core for the browser accessibility tests, at the version pinned in tests/browser/package-lock.json.
+AXE     := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: setup demo test lint bench clean
 
@@ -19,14 +21,18 @@ $(STAMP): pyproject.toml
 	touch $@
 	@echo "==> installed: the command is $(CURDIR)/$(BIN)/fazhi"
 
-setup: $(STAMP)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(AXE)
 
 ## The whole job on the built-in sample mirror, then serve the site on 127.0.0.1:$(PORT) (make demo PORT=8001).
 demo: $(STAMP)
 	$(BIN)/python -m fazhi_app.demo --port $(PORT)
 
 ## Lint and the whole test suite (browser tests skip with a reason when Chromium is absent).
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
@@ -44,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/nightly.py
 
 clean:
-	rm -rf var site public tests/artifacts .pytest_cache .ruff_cache
+	rm -rf var site public tests/artifacts tests/browser/node_modules .pytest_cache .ruff_cache

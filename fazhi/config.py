@@ -9,6 +9,7 @@ defaults below anchored at the current directory.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,37 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Footer:
+    """What a Chinese government website shows in its footer (《政府网站发展指引》); all empty by default.
+
+    Each field is shown on every page once set: 主办单位, 承办单位, the 联系方式 (address,
+    postcode, telephone, e-mail), the ICP 备案号 and 公安机关备案号 (linked to their filing
+    registries) and the 网站标识码. ``police_badge`` is the site-relative path of the small
+    公安 badge shown before the 公安机关备案号: an image kept in the site, never hot-linked.
+    """
+
+    sponsor: str = ""
+    operator: str = ""
+    address: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    icp: str = ""
+    police: str = ""
+    police_badge: str = "assets/fazhi/beian-badge.svg"
+    site_code: str = ""
+
+    @property
+    def police_code(self) -> str:
+        """The digits of the 公安机关备案号 (``赣公网安备 36010202000123号`` -> ``36010202000123``)."""
+        return "".join(re.findall(r"\d+", self.police))
+
+    @property
+    def shown(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "police_badge")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know; ``config_file`` is None when only defaults apply."""
 
@@ -91,6 +123,7 @@ class Settings:
     serve_host: str = "127.0.0.1"
     serve_port: int = 8000
     keep_releases: int = 5
+    footer: Footer = field(default_factory=Footer)
 
     def with_paths(self, **overrides: Path | str | None) -> Settings:
         """A copy with some locations replaced (command-line options); None leaves one as is."""
@@ -270,6 +303,19 @@ def _source(raw: Any, marks: _Marks, key: Key) -> Source:
     return Source(**values)
 
 
+def _footer(raw: Any, where: Where) -> Footer:
+    footer = Footer(**{k: v.strip() for k, v in _typed(Footer, raw, where).items()})
+    if footer.icp and "ICP" not in footer.icp.upper():
+        raise where.error("icp", f"{footer.icp!r} is not an ICP 备案号 (shaped like 赣ICP备12345678号)")
+    if footer.police and not footer.police_code:
+        raise where.error("police", f"{footer.police!r} has no record number (shaped like 赣公网安备 36010202000123号)")
+    if footer.email and "@" not in footer.email:
+        raise where.error("email", f"{footer.email!r} is not an e-mail address")
+    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", footer.police_badge, re.I):
+        raise where.error("police_badge", f"{footer.police_badge!r} must be a path inside the site (no image from another host)")
+    return footer
+
+
 def read_config(path: Path) -> tuple[Any, _Marks]:
     """The config file's YAML data and where each value sits; every failure names file, line and column."""
     try:
@@ -313,6 +359,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
             raise marks.error(("paths", name), f"expected a path, not {value!r}")
     paths = replace(defaults, **{k: (base / str(v)).resolve() for k, v in raw_paths.items()})
     fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), Where(marks, ("fetch",))))
+    footer = _footer(raw.pop("footer", None), Where(marks, ("footer",)))
     sources = raw.pop("sources", None) or []
     if not isinstance(sources, list):
         raise marks.error(("sources",), "must be a list of sources")
@@ -322,4 +369,4 @@ def load_settings(config: str | Path | None = None) -> Settings:
         if name in names[:i]:
             raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
     rest = _typed(Settings, raw, Where(marks))
-    return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, **rest)
+    return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, **rest)

@@ -158,7 +158,7 @@
     var title = el("a", { href: siteLink(hit.url) });
     title.appendChild(hit.title_html ? snippetNodes(hit.title_html) : document.createTextNode(hit.title));
     var children = [
-      el("h3", { class: "fz-hit__title" }, [title]),
+      el("h2", { class: "fz-hit__title" }, [title]),
       el("p", { class: "fz-hit__meta" }, meta),
     ];
     if (hit.snippet) {

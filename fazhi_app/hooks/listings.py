@@ -8,6 +8,7 @@ from fazhi.article import COLUMNS
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive
 from fazhi_app.hooks.feeds import feed_urls
 from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
+from fazhi_app.hooks.sharing import listing
 
 
 def year_links(archive: Archive, column: str) -> list[dict[str, object]]:
@@ -21,6 +22,7 @@ def pages(archive: Archive) -> Iterator[PageSpec]:
         name = COLUMNS[key].name
         entries = archive.columns[key]
         years = year_links(archive, key)
+        lead = f"{name}：本站收录的{name}文章共 {len(entries)} 篇，按发布日期从新到旧排列。"
         for pager, chunk in paginate(entries, per_page, f"{key}/"):
             title = name if pager.number == 1 else f"{name}（第 {pager.number} 页）"
             context = {
@@ -32,4 +34,4 @@ def pages(archive: Archive) -> Iterator[PageSpec]:
                 "feeds": feed_urls(key),
                 "empty": "本栏目暂无文章。",
             }
-            yield PageSpec(src_uri(pager.url), title, "listing.html", context)
+            yield PageSpec(src_uri(pager.url), title, "listing.html", context, description=listing(lead, pager, chunk))

@@ -26,7 +26,8 @@ PAGER_WINDOW = 2
 class PageSpec:
     """One generated page: where it lives (as if in docs/), title, template and its data.
 
-    ``hide`` lists Material's hideable sidebars (``navigation``, ``toc``).
+    ``hide`` lists Material's hideable sidebars (``navigation``, ``toc``); ``description``
+    is the page's own meta description (empty: the site's).
     """
 
     src_uri: str
@@ -35,6 +36,7 @@ class PageSpec:
     context: Mapping[str, Any] = field(default_factory=dict)
     markdown: str = ""
     hide: tuple[str, ...] = ("toc",)
+    description: str = ""
 
     def source(self) -> str:
         """The Markdown file MkDocs reads; title, template and hide are set as page meta by the plugin."""

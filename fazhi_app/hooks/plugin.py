@@ -32,11 +32,12 @@ from fazhi.article import COLUMNS
 from fazhi.config import Settings, load_settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import FazhiError
-from fazhi_app.hooks import article_page, theme, withdrawn
+from fazhi_app.hooks import article_page, footer, sharing, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
 from fazhi_app.hooks.feeds import write_feeds
 from fazhi_app.hooks.pages import PageSpec
 from fazhi_app.hooks.registry import GENERATORS
+from fazhi_app.hooks.tables import wrap_tables
 
 log = logging.getLogger("mkdocs.plugins.fazhi")
 
@@ -176,19 +177,31 @@ class FazhiPlugin(BasePlugin):
             page.meta.setdefault("title", html.escape(spec.title, quote=False))
         return markdown
 
-    # Once per build, before any page is rendered: the helpers our partials call, and the
-    # columns that templates of every page (header search, search filters) list.
+    # Once per build, before any page is rendered: the helpers our partials call, the
+    # columns that templates of every page (header search, search filters) list, the footer.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["fazhi_columns"] = [(key, COLUMNS[key].name) for key in COLUMN_ORDER]
+        env.globals["fazhi_footer"] = footer.context(self.data.settings.footer)
         return theme.install(env, config.theme["language"])
 
-    # Per-page data is computed only for the page being rendered.
+    # Tables are wrapped in keyboard-reachable scroll regions once the page's HTML exists.
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return wrap_tables(html)
+
+    # Per-page data is computed only for the page being rendered; the page's HTML is final
+    # here, so an article's first image is known for its Open Graph tags.
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         uri = page.file.src_uri
+        title = html.unescape(page.title or "")
+        share = sharing.Sharing(title=title, description=str(page.meta.get("description") or config.site_description or ""))
         if (entry := self.data.by_src.get(uri)) is not None:
             context["fazhi"] = article_page.context(self.data, entry)
+            share = sharing.article(self.data, entry, page_url=page.canonical_url or "", site_url=config.site_url or "",
+                                    html=page.content or "")
         elif (spec := self.specs.get(uri)) is not None:
             context["fazhi"] = spec.context
+            share = sharing.Sharing(title=spec.title, description=spec.description or share.description)
+        context["fazhi_share"] = share
         return context
 
     # Feeds need the final site_url and go beside the pages once these are written.

@@ -7,7 +7,7 @@ A generator is a function ``pages(archive) -> Iterable[PageSpec]`` (see
 
 from __future__ import annotations
 
-from fazhi_app.hooks import archives, home, lawindex, listings, status
+from fazhi_app.hooks import archives, home, lawindex, listings, sitemap, status
 from fazhi_app.hooks.pages import Generator
 
 GENERATORS: tuple[Generator, ...] = (
@@ -16,4 +16,5 @@ GENERATORS: tuple[Generator, ...] = (
     archives.pages,
     lawindex.pages,
     status.pages,  # the 运行状态 page from the latest nightly run report (fazhi_app/hooks/status.py)
+    sitemap.pages,  # the 网站地图 page, linked from every footer
 )

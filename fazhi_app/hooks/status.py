@@ -132,7 +132,8 @@ def latest_report(archive: Archive) -> dict[str, Any] | None:
 
 
 def pages(archive: Archive) -> list[PageSpec]:
-    return [PageSpec(SRC_URI, "运行状态", markdown=render(latest_report(archive), archive))]
+    about = "本站每晚自动抓取、校验、构建和发布；本页是生成当前版本的那次运行的结果：各来源抓取情况、发布的变化和耗时。"
+    return [PageSpec(SRC_URI, "运行状态", markdown=render(latest_report(archive), archive), description=about)]
 
 
 def finish_status_page(site_dir: Path, report: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from fazhi.article import FIELDS
-from fazhi.config import FetchSettings, Paths, Settings, Source
+from fazhi.config import FetchSettings, Footer, Paths, Settings, Source
 from fazhi_app.cli import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
@@ -31,7 +31,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_every_location_and_setting_is_documented() -> None:
-    for cls in (Paths, FetchSettings, Source):
+    for cls in (Paths, FetchSettings, Source, Footer):
         for field in dataclasses.fields(cls):
             assert f"`{field.name}`" in README, f"README does not document {cls.__name__}.{field.name}"
     for field in dataclasses.fields(Settings):

@@ -260,9 +260,9 @@ def test_theme_is_chinese_material_without_lunr_search(site_build: SiteBuild) ->
     assert "@media print" in (site_build.site / "assets" / "fazhi" / "print.css").read_text("utf-8")
 
 
-def test_footer_links_status_page_and_feeds_from_every_depth(site_build: SiteBuild, sample: list) -> None:
+def test_footer_links_site_map_status_page_and_feeds_from_every_depth(site_build: SiteBuild, sample: list) -> None:
     for url in ("", sample[0].url, "laws/"):
         footer = page(site_build.site, url).select_one("footer .fz-footer-links")
         assert footer is not None, f"no footer links on /{url}"
-        assert links(footer, url, "a") == ["status/", "rss.xml", "atom.xml"]
+        assert links(footer, url, "a") == ["sitemap/", "status/", "rss.xml", "atom.xml"]
     assert (site_build.site / "status" / "index.html").is_file()
