@@ -68,3 +68,37 @@ def test_bad_config_names_file_and_setting(tmp_path: Path, text: str, message: s
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.yml")
+
+
+def test_footer_is_empty_by_default_and_read_from_the_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "fazhi.yml"
+    cfg.write_text("footer:\n  sponsor: ''\n  operator:\n", "utf-8")
+    assert not load_settings(cfg).footer.shown
+    cfg.write_text(
+        "footer:\n  sponsor: 示例省生态环境厅\n  police: ' 示公网安备 36010202000123号 '\n  site_code: 3600000099\n"
+        "  icp: 示ICP备12345678号-1\n  email: web@example.org\n",
+        "utf-8",
+    )
+    footer = load_settings(cfg).footer
+    assert footer.shown and footer.sponsor == "示例省生态环境厅" and footer.site_code == "3600000099"
+    assert footer.police == "示公网安备 36010202000123号" and footer.police_code == "36010202000123"
+    assert footer.police_badge == "assets/fazhi/beian-badge.svg"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("footer:\n  icp: 12345678号\n", "footer.icp: '12345678号' is not an ICP 备案号"),
+        ("footer:\n  police: 示公网安备\n", "footer.police: '示公网安备' has no record number"),
+        ("footer:\n  email: webmaster\n", "footer.email: 'webmaster' is not an e-mail address"),
+        ("footer:\n  police_badge: //example.org/b.png\n", "footer.police_badge: '//example.org/b.png' must be a path inside"),
+        ("footer:\n  icon: x\n", "footer: unknown setting 'icon'"),
+        ("footer: [a]\n", "footer: must be a mapping"),
+    ],
+)
+def test_bad_footer_names_file_and_field(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "fazhi.yml"
+    cfg.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg)
+    assert str(cfg) in str(info.value) and message in str(info.value)

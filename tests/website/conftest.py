@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fazhi.article import Article, Attachment, article_path
+from fazhi.config import Footer
 from fazhi_app.build import build_site
 from tests.fixtures.site import REPO, SiteBuild, sample_settings
 from tests.website.util import content_copy
@@ -16,6 +17,12 @@ from tests.website.util import content_copy
 TRICKY_TITLE = "关于修改<中华人民共和国行政诉讼法>的决定 & 解读"
 TRICKY_LAW = "关于修改<中华人民共和国行政诉讼法>的决定"
 COLUMN_INTRO = "本栏目收录示例案例，供测试栏目介绍文字。"
+# Every footer field set (the sample site leaves them empty), one with markup characters.
+TINY_FOOTER = Footer(
+    sponsor="示例省生态环境厅", operator="示例省环境信息中心 <运维> & 保障", address="示例市示例路 1 号", postcode="330000",
+    phone="0791-8888 0000", email="web@example.org", icp="示ICP备12345678号-1", police="示公网安备 36010202000123号",
+    site_code="3600000099",
+)
 
 
 def tiny_articles() -> list[Article]:
@@ -43,7 +50,7 @@ def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
         path.write_text(article.to_markdown(), "utf-8")
     (content / "interpretations" / "2023" / "tricky" / "notes.txt").write_text("附件内容\n", "utf-8")
     (content / "cases" / "index.md").write_text(f"{COLUMN_INTRO}\n", "utf-8")
-    settings = dataclasses.replace(sample_settings(base).with_paths(content=content), listing_per_page=2)
+    settings = dataclasses.replace(sample_settings(base).with_paths(content=content), listing_per_page=2, footer=TINY_FOOTER)
     return SiteBuild(settings, build_site(settings))
 
 
