@@ -140,6 +140,9 @@ def test_every_kind_of_page_has_no_axe_violations(new_tab: Any, visits: list[Vis
         if mode != "plain":
             expect(tab.page.locator("html")).to_have_attribute("data-fz-mode", mode)
         problems += axe.violations(tab.page, f"/{visit.path} at {viewport}, {mode}")
+        width = tab.page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        if width[0] > width[1]:
+            problems.append(f"/{visit.path} at {viewport}, {mode}: scrolls sideways ({width[0]}px wide in a {width[1]}px window)")
         if visit.name in ("home", "article"):
             tab.screenshot(f"a11y-{visit.name}-{mode}")
     assert not problems, f"{len(problems)} axe-core {axe.PINNED} violation(s):\n" + "\n".join(problems)
