@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fazhi.content import ContentTree, load_tree
+
 CHROMIUM = Path(os.environ.get("FAZHI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -41,6 +43,14 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def tree(site_build: Any) -> ContentTree:
+    """The content tree the served sample site was built from: what the pages must show."""
+    loaded = load_tree(site_build.settings.paths.content)
+    assert loaded.ok and loaded.articles, loaded.problems
+    return loaded
+
+
 @dataclass
 class Tab:
     """A page plus what it did: every URL requested, every console error and failed load.
@@ -61,6 +71,14 @@ class Tab:
         assert response is not None and response.status == 200, f"{path}: HTTP {response.status if response else 'no response'}"
         self.settled()
         return response
+
+    def tab_until(self, condition: str, what: str, limit: int = 40) -> None:
+        """Press Tab until the JavaScript expression ``condition`` holds (of document.activeElement)."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate(condition):
+                return
+        pytest.fail(f"Tab never reached {what}")
 
     def settled(self) -> None:
         """Wait until the search page (if this is it) has no search in flight."""

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from fazhi.article import COLUMNS, Article
-from fazhi.content import ContentTree, load_tree
+from fazhi.content import ContentTree
 from fazhi.laws import law_table
 from tests.browser import axe
 from tests.browser.conftest import Tab
@@ -52,13 +52,6 @@ class Visit:
     ready: str = ""
     api_down: bool = False
     status: int = 200
-
-
-@pytest.fixture(scope="module")
-def tree(site_build: SiteBuild) -> ContentTree:
-    loaded = load_tree(site_build.settings.paths.content)
-    assert loaded.ok and loaded.articles, loaded.problems
-    return loaded
 
 
 def article_with_attachments_and_table(tree: ContentTree) -> Article:
@@ -172,12 +165,7 @@ def test_reading_modes_work_by_keyboard_are_remembered_and_applied_before_paint(
         expect(button).to_have_attribute("aria-pressed", "false")
     before = font_px(tab, ".fz-body p")
 
-    for _ in range(15):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('data-fz-mode-toggle')") == "large":
-            break
-    else:
-        pytest.fail("Tab never reached the 大字 button")
+    tab.tab_until("document.activeElement.getAttribute('data-fz-mode-toggle') === 'large'", "the 大字 button", limit=15)
     page.keyboard.press("Space")
     expect(mode_button(tab, "large")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("html")).to_have_attribute("data-fz-mode", "large")

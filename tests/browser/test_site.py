@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from fazhi.article import COLUMNS, Article
-from fazhi.content import ContentTree, load_tree
+from fazhi.content import ContentTree
 from fazhi.laws import law_table
 from tests.browser.conftest import Tab
 from tests.fixtures.site import SiteBuild
@@ -54,13 +54,6 @@ PAGE_CHECKS = """(minFont) => {
   }
   return problems;
 }"""
-
-
-@pytest.fixture(scope="session")
-def tree(site_build: SiteBuild) -> ContentTree:
-    loaded = load_tree(site_build.settings.paths.content)
-    assert loaded.ok and loaded.articles, loaded.problems
-    return loaded
 
 
 def check_page(tab: Tab) -> None:
@@ -293,22 +286,12 @@ def test_search_works_from_the_keyboard_alone(new_tab: Any) -> None:
     tab = new_tab("desktop")
     tab.open("")
     page = tab.page
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "fz-header-q":
-            break
-    else:
-        pytest.fail("Tab never reached the header search box")
+    tab.tab_until("document.activeElement.id === 'fz-header-q'", "the header search box", limit=20)
     page.keyboard.type("排污许可")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     expect(page.locator("#fz-results li").first).to_be_visible()
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('#fz-results a')"):
-            break
-    else:
-        pytest.fail("Tab never reached a search result")
+    tab.tab_until("!!document.activeElement.closest('#fz-results a')", "a search result")
     target = page.evaluate("document.activeElement.getAttribute('href')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(target.rstrip("/")) + "/$"))
