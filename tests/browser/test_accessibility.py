@@ -242,3 +242,26 @@ def test_search_dates_are_chinese_text_fields(new_tab: Any) -> None:
     page.locator("#fz-from").fill("2020-01-01")
     page.locator("#fz-q").press("Enter")
     page.wait_for_url(re.compile("from=2020-01-01"))
+
+
+def test_a_mode_switched_in_one_tab_follows_in_the_others(new_tab: Any) -> None:
+    tab = new_tab("desktop")
+    tab.open("")
+    other = tab.page.context.new_page()
+    other.goto(tab.base + "laws/", wait_until="load")
+    mode_button(tab, "contrast").click()
+    expect(other.locator("html")).to_have_attribute("data-fz-mode", "contrast")
+    expect(other.locator(".md-header").get_by_role("button", name=MODES["contrast"], exact=True)).to_have_attribute("aria-pressed", "true")
+    other.close()
+
+
+def test_without_javascript_the_switches_stay_out_of_the_way(browser: Any, served_site: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site.url, wait_until="load")
+        assert page.locator("[data-fz-mode-toggle]").count() == 2
+        expect(page.locator(".fz-modes")).to_be_hidden()
+        expect(page.locator("h1")).to_be_visible()
+    finally:
+        context.close()

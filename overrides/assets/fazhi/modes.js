@@ -50,6 +50,7 @@
     }
   }
 
+  root.setAttribute("data-fz-js", "");  // the switches show only where this script runs (site.css)
   apply(saved());
 
   document.addEventListener("click", function (event) {
