@@ -13,4 +13,8 @@ of generated page lives in its own module and is tested without MkDocs:
     lawindex.py      the cited-law index and one page per law
     article_page.py  the template context of an article page
     feeds.py         RSS and Atom feeds, all articles and per column
+    sitemap.py       the 网站地图 page (columns, years, law index, other pages, feeds)
+    sharing.py       each page's description, Open Graph tags and an article's JSON-LD
+    footer.py        the government-site footer block (fazhi.yml ``footer``) and its registry links
+    tables.py        wide tables wrapped in focusable, named scroll regions
 """

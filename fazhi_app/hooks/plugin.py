@@ -185,22 +185,23 @@ class FazhiPlugin(BasePlugin):
         return theme.install(env, config.theme["language"])
 
     # Tables are wrapped in keyboard-reachable scroll regions once the page's HTML exists.
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return wrap_tables(html)
+    def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return wrap_tables(content)
 
     # Per-page data is computed only for the page being rendered; the page's HTML is final
     # here, so an article's first image is known for its Open Graph tags.
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
         uri = page.file.src_uri
-        title = html.unescape(page.title or "")
-        share = sharing.Sharing(title=title, description=str(page.meta.get("description") or config.site_description or ""))
+        described = str(page.meta.get("description") or config.site_description or "")
         if (entry := self.data.by_src.get(uri)) is not None:
             context["fazhi"] = article_page.context(self.data, entry)
             share = sharing.article(self.data, entry, page_url=page.canonical_url or "", site_url=config.site_url or "",
                                     html=page.content or "")
         elif (spec := self.specs.get(uri)) is not None:
             context["fazhi"] = spec.context
-            share = sharing.Sharing(title=spec.title, description=spec.description or share.description)
+            share = sharing.Sharing(title=spec.title, description=spec.description or described)
+        else:
+            share = sharing.Sharing(title=html.unescape(page.title or ""), description=described)
         context["fazhi_share"] = share
         return context
 
