@@ -105,6 +105,7 @@ class Footer:
 
     @property
     def shown(self) -> bool:
+        """True once any field is set: the footer shows its government-site block only then."""
         return any(getattr(self, f.name) for f in fields(self) if f.name != "police_badge")
 
 
