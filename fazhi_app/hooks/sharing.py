@@ -93,7 +93,8 @@ def article(archive: Archive, entry: Entry, *, page_url: str, site_url: str, htm
     if item.origin_url:
         data["isBasedOn"] = item.origin_url
     if entry.laws:
-        data["citation"] = [{"@type": "Legislation", "name": law.name, "url": urljoin(site_url, law.url)} for law in entry.laws]
+        root = site_url if site_url.endswith("/") else site_url + "/"  # law URLs are site-relative: no urljoin per law
+        data["citation"] = [{"@type": "Legislation", "name": law.name, "url": root + law.url} for law in entry.laws]
     return Sharing(
         title=entry.title,
         description=entry.summary,
