@@ -54,6 +54,8 @@ class FetchSettings:
     # host -> base URL to send its requests to instead (e.g. the sample mirror on 127.0.0.1);
     # URLs in sources, pages and archived articles stay the real ones.
     host_map: dict[str, str] = field(default_factory=dict)
+    # host names fetched even when they resolve to internal addresses (besides each source's own host)
+    allow_hosts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,9 @@ def _typed(cls: type, raw: Any, where: str | Where) -> dict[str, Any]:
             if kind.startswith("dict"):
                 if not isinstance(value, dict):
                     raise ValueError(f"expected a mapping, not {value!r}")
+            elif kind.startswith("list"):
+                if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                    raise ValueError(f"expected a list of names, not {value!r}")
             elif kind in KINDS:
                 value = _coerce(kind, value, RANGES.get(f"{scope}{name}"))
         except ValueError as exc:

@@ -8,8 +8,10 @@
     │   ├── Blocked          anti-bot challenge or HTTP 412: skip the source this run
     │   ├── NotFound         HTTP 404/410
     │   ├── Disallowed       robots.txt forbids the URL: skipped and reported
+    │   │   └── InternalAddress  the URL's host is not a public address: never fetched
     │   └── Transient        timeout, connection error, 5xx, 429: worth a retry
     ├── ExtractError         a fetched page does not have the expected shape
+    ├── FileRefused          a file's bytes are not a type the archive publishes
     ├── SearchQueryError     a search query that cannot be answered (4xx)
     ├── ReleaseError         the releases folder is not in the expected shape
     └── LockHeld             another run holds the nightly lock
@@ -73,6 +75,10 @@ class Disallowed(FetchError):
     """robots.txt forbids fetching the URL; the scraper skips it and says so."""
 
 
+class InternalAddress(Disallowed):
+    """The URL's host is not a public address (loopback, private, link-local …) and not allowed by config."""
+
+
 class Transient(FetchError):
     """Timeout, dropped connection, 5xx or 429: another try may succeed."""
 
@@ -84,6 +90,14 @@ class ExtractError(FazhiError):
         self.url = url
         self.reason = reason
         super().__init__(f"{url}: {reason}")
+
+
+class FileRefused(FazhiError):
+    """A file whose bytes are not an allowed type (an HTML page, an SVG, a macro document …)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 class SearchQueryError(FazhiError):

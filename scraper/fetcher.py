@@ -7,7 +7,7 @@ page types; this module sits above both.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import httpx
 
@@ -21,8 +21,9 @@ class Fetcher:
     """The policy chain around one client; ``fetch_for(counter)`` gives platforms their ``fetch``."""
 
     def __init__(self, settings: FetchSettings, store: Store | None = None, *, offline: bool = False,
-                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None):
-        self.client = build_client(settings, transport)
+                 transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None,
+                 own_hosts: Iterable[str] = ()):
+        self.client = build_client(settings, transport, own_hosts)
         context = PolicyContext(settings=settings, store=store, offline=offline, sleep=sleep)
         handler: Handler = HttpFetch(self.client, settings.max_bytes)
         self.policies = [p for p in (cls.create(context) for cls in POLICY_ORDER) if p is not None]

@@ -25,7 +25,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +35,7 @@ import httpx
 
 from fazhi.config import FetchSettings
 from fazhi.errors import FetchError, Transient
+from scraper.addresses import AddressGuard
 
 CHARSET_HEADER_RE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 CHARSET_META_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
@@ -165,10 +166,11 @@ class HostMapTransport(httpx.BaseTransport):
         self.inner.close()
 
 
-def build_client(settings: FetchSettings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """The one client: honest User-Agent, timeouts, redirects, host_map."""
+def build_client(settings: FetchSettings, transport: httpx.BaseTransport | None = None, own_hosts: Iterable[str] = ()) -> httpx.Client:
+    """The one client: honest User-Agent, timeouts, redirects, host_map, public addresses only (``scraper.addresses``)."""
+    allowed = [*own_hosts, *settings.allow_hosts]
     return httpx.Client(
-        transport=HostMapTransport(settings.host_map, transport),
+        transport=AddressGuard(HostMapTransport(settings.host_map, transport), host_map=settings.host_map, allowed_hosts=allowed),
         headers={"User-Agent": settings.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
         timeout=httpx.Timeout(settings.timeout),
         follow_redirects=True,

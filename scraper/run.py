@@ -71,9 +71,11 @@ from rich.table import Table
 
 from fazhi.article import Article, Attachment, article_path, classify, parse_article, slugify
 from fazhi.config import Settings, Source
-from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError, NotFound
+from fazhi.errors import ArticleInvalid, Blocked, ConfigError, Disallowed, ExtractError, FetchError, FileRefused, InternalAddress, NotFound
 from fazhi.files import write_atomic
 from scraper import clean
+from scraper.addresses import host_of
+from scraper.asset_files import judged_name, stored_name
 from scraper.fetcher import Fetcher
 from scraper.html2md import to_markdown
 from scraper.http import Page, RequestCounter
@@ -186,7 +188,8 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: bool 
     for source in chosen:
         lanes.setdefault((urlsplit(source.base_url).hostname or source.base_url).lower(), []).append(source)
     done: dict[str, SourceReport] = {}
-    with Store(settings.paths.state) as store, Fetcher(settings.fetch, store, offline=offline, transport=transport) as fetcher, \
+    with Store(settings.paths.state) as store, Fetcher(settings.fetch, store, offline=offline, transport=transport,
+                                                     own_hosts=[host_of(s.base_url) for s in settings.sources]) as fetcher, \
             _progress(progress) as bar:
 
         def lane(group: list[Source]) -> None:
@@ -231,6 +234,7 @@ class SourceRun:
         self.content = settings.paths.content
         self.halt = threading.Event()
         self.source_slug = slugify(source.name)
+        self.internal: set[str] = set()  # asset URLs refused as internal addresses: no link to them is kept
 
     def run(self) -> SourceReport:
         started = time.monotonic()
@@ -428,7 +432,7 @@ class SourceRun:
                 img["src"] = name
             elif src.startswith(("http://", "https://")):
                 missing += 1
-                link = doc.new_tag("a", href=src)
+                link = doc.new_tag("a", href=src) if src not in self.internal else doc.new_tag("span")
                 link.string = clean.text(str(img.get("alt") or "")) or "图片"
                 img.replace_with(link)
             else:
@@ -438,6 +442,8 @@ class SourceRun:
             if href.startswith(("http://", "https://")) and clean.is_attachment(href):
                 name = self._asset(href, folder, old_folder, names, image=False)
                 missing += name is None
+                if href in self.internal:
+                    link.unwrap()
                 if name:
                     link["href"] = name
                     title = clean.text(link.get_text()) or clean.attachment_title(clean.attachment_name(href))
@@ -455,7 +461,7 @@ class SourceRun:
         """Local file name of a downloaded asset, or None when it cannot be had (noted in the report)."""
         if url in names:
             return names[url]
-        name = safe_name(url, image, set(names.values()))
+        name = stored_name(folder, safe_name(url, image, set(names.values())))
         target = folder / name
         if not target.is_file():
             if old_folder is not None and (old_folder / name).is_file():
@@ -464,15 +470,21 @@ class SourceRun:
             else:
                 try:
                     page = self.fetch(url, kind="asset")
+                    name = judged_name(name, page.content, image)
                 except Blocked:
                     raise
+                except InternalAddress as exc:
+                    if host_of(exc.url) == host_of(url):  # the link itself, not a redirect from a public page
+                        self.internal.add(url)
+                    self.report.reasons.append(f"asset not archived: {exc}")
+                    return None
                 except FetchError as exc:
                     self.report.reasons.append(f"asset not archived, linked to the original: {exc}")
                     return None
-                if image and "html" in page.headers.get("content-type", ""):
-                    self.report.reasons.append(f"asset not archived, linked to the original: {url}: an HTML page, not an image")
+                except FileRefused as exc:
+                    self.report.reasons.append(f"file refused, linked to the original: {url}: {exc.reason}")
                     return None
-                write_atomic(target, page.content)
+                write_atomic(folder / name, page.content)
         names[url] = name
         return name
 

@@ -44,6 +44,9 @@ attachments (.pdf .doc .xls) as ``/doc/ucap/…``, ``downfile.jsp?filename=``, r
 ``files/…``, ``./P0….pdf`` and absolute ``http://`` links, a missing image, image-only items,
 a GB2312-declared page with GBK-only characters and an undeclared GBK page, malformed HTML,
 a page needing the main-content fallback, and the XSS payload set (``generator.XSS_PAYLOAD``).
+
+A fifth, hostile host (``hostile.HOST``, source ``hostile.SOURCE``, not among the default
+sources) serves files that are not what their names say and links to internal addresses.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ import yaml
 
 from fazhi.config import Settings, Source, load_settings
 from fazhi.errors import ConfigError
+from scraper.mirror import hostile
 from scraper.mirror.data import FAULT_KINDS, GONE_ANSWERS, HOSTS, SITES, MirrorData, Site, generate
 from scraper.mirror.server import LoggedRequest, MirrorServer
 
@@ -78,8 +82,8 @@ def mirror_settings(base_url: str, settings: Settings | None = None, sources: tu
     """Settings whose sources the mirror serves, all enabled, connected to it via host_map, without delays."""
     settings = settings or load_settings(DEFAULT_CONFIG)
     chosen = sources or settings.sources or default_sources()
-    served = tuple(replace(s, enabled=True) for s in chosen if urlsplit(s.base_url).hostname in HOSTS)
-    fetch = replace(settings.fetch, host_map={host: base_url for host in HOSTS}, delay=0.0, backoff=0.05)
+    served = tuple(replace(s, enabled=True) for s in chosen if urlsplit(s.base_url).hostname in (*HOSTS, hostile.HOST))
+    fetch = replace(settings.fetch, host_map={host: base_url for host in (*HOSTS, hostile.HOST)}, delay=0.0, backoff=0.05)
     return replace(settings, fetch=fetch, sources=served)
 
 
@@ -128,7 +132,7 @@ class Mirror:
 
     @property
     def host_map(self) -> dict[str, str]:
-        return {host: self.base_url for host in HOSTS}
+        return {host: self.base_url for host in (*HOSTS, hostile.HOST)}
 
     # -- configuration -------------------------------------------------------------------------
     def settings(self, settings: Settings | None = None, sources: tuple[Source, ...] | None = None) -> Settings:

@@ -15,12 +15,11 @@ import hashlib
 import html
 import json
 import re
-import struct
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from scraper.mirror import samples
 from scraper.mirror.data import (
     HANWEB_COLUMN,
     HANWEB_UNIT,
@@ -98,23 +97,16 @@ def asset(path: str) -> Response:
         return not_found(path)
     digest = hashlib.sha1(path.encode()).digest()
     if ASSET_TYPES[kind] == "image/png":
-        body = _png(digest[:3])
+        body = samples.png(digest[:3])
     elif kind == ".pdf":
-        body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%"
-                + digest.hex().encode() + b"\n%%EOF\n")
+        body = samples.pdf(digest.hex().encode())
+    elif kind == ".xls":
+        body = samples.excel(digest)
+    elif kind == ".docx":
+        body = samples.docx(digest.hex())
     else:
-        body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + digest * 16
+        body = samples.word(digest)
     return Response(200, ASSET_TYPES[kind], body, FIXED_MODIFIED)
-
-
-def _png(rgb: bytes, size: int = 6) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + rgb * size for _ in range(size))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def _latest(articles: list[dict[str, Any]]) -> str:

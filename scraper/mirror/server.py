@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from scraper.mirror import hostile
 from scraper.mirror.data import MirrorData
 from scraper.mirror.render import Response, challenge_page, route, site_of
 
@@ -91,6 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(int(fault), "text/html; charset=utf-8", f"<html><body>injected {fault}</body></html>".encode())
         elif fault in ("412", "challenge"):
             response = Response(412 if fault == "412" else 200, "text/html; charset=utf-8", challenge_page(self.path))
+        elif host == hostile.HOST:
+            response = hostile.route(parts.path, self.server.base_url)
         else:
             response = route(self.server.data, host, "POST" if method == "POST" else "GET", parts.path,
                              parse_qs(parts.query, keep_blank_values=True), parse_qs(raw_form, keep_blank_values=True))

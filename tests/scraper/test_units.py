@@ -113,7 +113,7 @@ def test_host_map_keeps_the_real_host_header() -> None:
         return httpx.Response(200, text="ok")
 
     transport = HostMapTransport({"www.mee.gov.cn": "http://127.0.0.1:9"}, httpx.MockTransport(handler))
-    with build_client(FetchSettings(), transport) as client:
+    with build_client(FetchSettings(), transport, own_hosts=["www.mee.gov.cn", "other.example"]) as client:
         response = client.get("https://www.mee.gov.cn/zcwj/zcjd/index.shtml")
         client.get("https://other.example/x")
     assert seen == [("http://127.0.0.1:9/zcwj/zcjd/index.shtml", "www.mee.gov.cn"), ("https://other.example/x", "other.example")]
