@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from fazhi.config import Settings
 from fazhi_app.releases import Releases
+from fazhi_app.security_headers import SecurityHeaders
 from search.api import SEARCH_TIMEOUT, Served
 from search.api import create_app as create_search_app
 
@@ -34,8 +35,10 @@ def served_by(settings: Settings) -> Callable[[], Served]:
 
 
 def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
-    """The site-and-search app for ``settings``' locations."""
-    return create_search_app(served_by(settings), search_timeout=search_timeout)
+    """The site-and-search app for ``settings``' locations, every answer with the security headers."""
+    app = create_search_app(served_by(settings), search_timeout=search_timeout)
+    app.add_middleware(SecurityHeaders)
+    return app
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:

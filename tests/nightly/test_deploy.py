@@ -19,9 +19,13 @@ import click
 import httpx
 import pytest
 import yaml
+from starlette.testclient import TestClient
 
+from fazhi.config import Settings, default_paths
 from fazhi_app.cli import main
 from fazhi_app.releases import Releases
+from fazhi_app.security_headers import SECURITY_HEADERS
+from fazhi_app.serving import create_app
 from tests.helpers import free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -52,6 +56,26 @@ def test_deploy_commands_use_options_the_cli_has() -> None:
             command.make_context(args[0], args[1:], resilient_parsing=False)
         except click.UsageError as exc:
             pytest.fail(f"{where}: `fazhi {' '.join(args)}` no longer parses: {exc}")
+
+
+def _nginx_headers() -> dict[str, str]:
+    """The ``add_header … always;`` lines of the server block, as a table."""
+    found = re.findall(r'^\s*add_header\s+([\w-]+)\s+"([^"]*)"\s+always;', (DEPLOY / "nginx.conf").read_text("utf-8"), re.M)
+    return dict(found)
+
+
+def test_nginx_sends_the_security_headers_of_fazhi_serve() -> None:
+    assert _nginx_headers() == SECURITY_HEADERS
+    conf = (DEPLOY / "nginx.conf").read_text("utf-8")
+    for name in SECURITY_HEADERS:
+        assert f"proxy_hide_header {name};" in conf, f"/api/ must not pass {name} twice"
+    assert "'unsafe-inline'" not in SECURITY_HEADERS["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
+    # nginx drops server-level add_header in a location with one of its own
+    assert len(re.findall(r"^\s*add_header\b", conf, re.M)) == len(SECURITY_HEADERS)
+
+
+def _security(response: httpx.Response) -> dict[str, str]:
+    return {name: response.headers.get(name, "") for name in SECURITY_HEADERS}
 
 
 def _release(releases: Releases, minute: int, text: str) -> str:
@@ -118,7 +142,21 @@ def test_nginx_block_serves_the_current_release_and_follows_the_switch(tmp_path:
         assert httpx.get(base + "/status/").text == f"<p>{old}</p>"
         missing = httpx.get(base + "/no/such/page/")
         assert (missing.status_code, missing.text) == (404, "<p>not here</p>")
-        assert httpx.get(base + "/api/search?q=x").json() == {"path": "/api/search?q=x"}
+        api_answer = httpx.get(base + "/api/search?q=x")
+        assert api_answer.json() == {"path": "/api/search?q=x"}
+        for response in (first, missing, api_answer):
+            assert _security(response) == SECURITY_HEADERS, response.url
+            assert response.headers.get("server") == "nginx", "server_tokens off hides the version"
+        assert len(api_answer.headers.get_list("content-security-policy")) == 1
+        served = TestClient(create_app(Settings(paths=default_paths(tmp_path / "serve")))).get("/api/health")
+        assert _security(served) == _security(first), "`fazhi serve` and nginx send the same headers"
+
+        too_big = httpx.get(base + "/", headers={"X-Padding": "x" * 9000})
+        assert too_big.status_code in (400, 494), "request headers are capped"
+        assert httpx.post(base + "/api/search", content=b"x" * 20_000).status_code in (403, 413)
+        with httpx.Client() as client:
+            statuses = [client.get(base + "/api/search?q=y").status_code for _ in range(40)]
+        assert statuses[:20] == [200] * 20 and 429 in statuses, "the API is rate-limited per client with a burst"
 
         releases.publish(releases.get(new))
         assert httpx.get(base + "/").text == "<h1>new</h1>", "the switch is served without a reload"
