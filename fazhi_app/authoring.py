@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from fazhi.article import COLUMNS, SLUG_RE, Article, article_path, parse_article, parse_date, slugify
 from fazhi.config import Settings
 from fazhi.content import LOCAL_LINK_RE, ContentTree, load_tree
+from fazhi.content_files import refused_problems
 from fazhi.errors import ConfigError
 from fazhi.files import write_atomic
 
@@ -84,8 +85,17 @@ def content_root(settings: Settings) -> Path:
 
 
 def check_content(settings: Settings) -> ContentTree:
-    """Load and validate every article under the content root (what the build refuses on)."""
-    return load_tree(content_root(settings))
+    """Load and validate every article under the content root (what the build refuses on), and judge
+    every file beside them by its bytes (refused files the build leaves out)."""
+    root = content_root(settings)
+    tree = load_tree(root)
+    tree.problems.extend(refused_problems(root, file_verdicts(settings)))
+    return tree
+
+
+def file_verdicts(settings: Settings) -> Path:
+    """Where the verdicts on content files are cached (``fazhi.content_files``)."""
+    return settings.paths.state / "content-files.json"
 
 
 @dataclass(frozen=True)

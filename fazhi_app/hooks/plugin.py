@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import html
 import logging
+import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,8 +32,10 @@ from mkdocs.structure.toc import get_toc
 from fazhi.article import COLUMNS
 from fazhi.config import Settings, load_settings
 from fazhi.content import ContentTree, load_tree
+from fazhi.content_files import refused_files
 from fazhi.errors import FazhiError
-from fazhi_app.hooks import article_page, footer, sharing, theme, withdrawn
+from fazhi_app.authoring import file_verdicts
+from fazhi_app.hooks import article_page, footer, refused, sharing, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
 from fazhi_app.hooks.feeds import write_feeds
 from fazhi_app.hooks.pages import PageSpec
@@ -91,6 +94,7 @@ class FazhiPlugin(BasePlugin):
         self.archive: Archive | None = None
         self.invalid: set[str] = set()
         self.notices: list[PageSpec] = []
+        self.refused: dict[str, str] = {}
         self.specs: dict[str, PageSpec] = {}
         self.pages = 0
 
@@ -124,6 +128,9 @@ class FazhiPlugin(BasePlugin):
             self.invalid = {p.path for p in tree.problems}
         self.archive = build_archive(tree.articles, settings)
         self.notices = withdrawn.notice_specs(tree.withdrawn)
+        self.refused = refused_files(root, file_verdicts(settings))
+        for uri, reason in self.refused.items():
+            log.info("left out of the site: %s: %s", uri, reason)
         config.site_name = settings.site_name
         if not config.site_url:
             config.site_url = settings.site_url
@@ -138,6 +145,7 @@ class FazhiPlugin(BasePlugin):
         for uri in self.invalid | {notice.src_uri for notice in self.notices}:
             if (bad := files.get_file_from_path(uri)) is not None:
                 files.remove(bad)  # broken while previewing, or withdrawn: its text must not be built
+        refused.remove_files(files, self.refused)
         for uri in self.data.by_src:
             article_file = files.get_file_from_path(uri)
             if article_file is not None:
@@ -170,6 +178,7 @@ class FazhiPlugin(BasePlugin):
         if (entry := self.data.by_src.get(uri)) is not None:
             page.meta["template"] = "article.html"
             page.meta["title"] = html.escape(entry.title, quote=False)
+            markdown = refused.unlink(markdown, posixpath.dirname(uri), self.refused)
         elif (spec := self.specs.get(uri)) is not None:
             if spec.template:
                 page.meta.setdefault("template", spec.template)
@@ -195,6 +204,7 @@ class FazhiPlugin(BasePlugin):
         described = str(page.meta.get("description") or config.site_description or "")
         if (entry := self.data.by_src.get(uri)) is not None:
             context["fazhi"] = article_page.context(self.data, entry)
+            context["fazhi"]["attachments"] = refused.kept_attachments(context["fazhi"]["attachments"], self.refused)
             share = sharing.article(self.data, entry, page_url=page.canonical_url or "", site_url=config.site_url or "",
                                     html=page.content or "")
         elif (spec := self.specs.get(uri)) is not None:
