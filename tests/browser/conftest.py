@@ -1,8 +1,10 @@
 """Headless Chromium (Debian's /usr/bin/chromium, never a downloaded one) against `fazhi serve`.
 
 One browser per test session; each test gets a fresh context at a given viewport
-that records every request and every console error. A test fails when the page
-asked any host other than 127.0.0.1, or logged a JavaScript error.
+that records every request, every console error and every Content-Security-Policy
+violation (``securitypolicyviolation`` events and the console's CSP reports). A test
+fails when the page asked any host other than 127.0.0.1, logged a JavaScript error
+or broke the policy; ``allowed_errors`` never excuses a policy violation.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ DESKTOP = {"width": 1280, "height": 800}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LOCAL_SCHEMES = ("data", "blob", "about")
+# Reports every policy violation of every document in the context to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__fzCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +72,7 @@ class Tab:
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     allowed_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def open(self, path: str) -> Any:
         """Go to a site-relative path; on the search page, also wait for the search it started."""
@@ -85,8 +94,10 @@ class Tab:
         self.page.wait_for_function("() => !document.querySelector('#fz-search[aria-busy]')")
 
     def console(self, message: Any) -> None:
-        """Keep console errors; a failed load is already recorded, with its URL, from the response."""
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        """Keep console errors and CSP reports; a failed load is already recorded, with its URL, from the response."""
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"console: {message.text}")
+        elif message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.errors.append(f"console: {message.text}")
 
     def response(self, response: Any) -> None:
@@ -119,8 +130,11 @@ def new_tab(browser: Any, served_site: Any) -> Iterator[Callable[[str], Tab]]:
 
     def make(viewport: str = "desktop") -> Tab:
         context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True)
+        violations: list[str] = []
+        context.expose_function("__fzCspViolation", lambda text: violations.append(text))
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
-        tab = Tab(page, served_site.url, viewport)
+        tab = Tab(page, served_site.url, viewport, csp_violations=violations)
         page.on("request", lambda request: tab.requests.append(request.url))
         page.on("console", lambda message: tab.console(message))
         page.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
@@ -135,4 +149,5 @@ def new_tab(browser: Any, served_site: Any) -> Iterator[Callable[[str], Tab]]:
         context.close()
         problems += [f"{tab.viewport}: request left 127.0.0.1: {u}" for u in tab.foreign_requests()]
         problems += [f"{tab.viewport}: {e}" for e in tab.unexpected_errors()]
+        problems += [f"{tab.viewport}: Content-Security-Policy violation: {v}" for v in tab.csp_violations]
     assert not problems, "\n".join(problems)
