@@ -8,16 +8,20 @@ to it, ``localhost``, a private address, and an article entry on loopback.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from fazhi.content import load_tree
 from fazhi.filetypes import refusal
+from fazhi_app.build import build_site
 from scraper.mirror import Mirror, hostile
 from scraper.mirror.samples import ACTIVE_MARK
 from scraper.run import ScrapeReport, scrape
 from tests.fixtures.mirror import mirror_settings_for
+from tests.fixtures.site import REPO, sample_settings
+from tests.website.util import content_copy
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +75,16 @@ def test_internal_addresses_are_never_fetched_and_not_linked(hostile_run) -> Non
     assert "内部工作方案.pdf" in intranet.body and "监控截图" in intranet.body, "the link text stays"
     assert "127.0.0.1" not in intranet.body and "localhost" not in intranet.body and "192.168" not in intranet.body
     assert "/go/forwarded.pdf" in intranet.body, "a public link whose redirect was refused stays a link"
+
+
+def test_nothing_active_lands_in_the_built_site(hostile_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _, _, scraped = hostile_run
+    content = content_copy(REPO / "docs", tmp_path / "content")
+    shutil.copytree(scraped / "cases", content / "cases")
+    settings = sample_settings(tmp_path).with_paths(content=content)
+    build_site(settings)
+    articles = [p for p in (settings.paths.site / "cases").rglob("*") if p.is_file() and "example-hostile" in p.as_posix()]
+    assert sorted(p.name for p in articles if p.suffix != ".html") == ["good.pdf", "good.png", "scan-gif.png"]
+    for path in settings.paths.site.rglob("*"):
+        if path.is_file():
+            assert ACTIVE_MARK.encode() not in path.read_bytes(), path
