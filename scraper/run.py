@@ -235,6 +235,7 @@ class SourceRun:
         self.halt = threading.Event()
         self.source_slug = slugify(source.name)
         self.internal: set[str] = set()  # asset URLs refused as internal addresses: no link to them is kept
+        self.refused: set[str] = set()  # asset URLs refused this run (by address or bytes): not asked again
 
     def run(self) -> SourceReport:
         started = time.monotonic()
@@ -461,6 +462,8 @@ class SourceRun:
         """Local file name of a downloaded asset, or None when it cannot be had (noted in the report)."""
         if url in names:
             return names[url]
+        if url in self.refused:
+            return None
         name = stored_name(folder, safe_name(url, image, set(names.values())))
         target = folder / name
         if not target.is_file():
@@ -474,19 +477,25 @@ class SourceRun:
                 except Blocked:
                     raise
                 except InternalAddress as exc:
+                    self.refused.add(url)
                     if host_of(exc.url) == host_of(url):  # the link itself, not a redirect from a public page
                         self.internal.add(url)
-                    self.report.reasons.append(f"asset not archived: {exc}")
+                    self.report.reasons.append(f"{self._article_of(folder)}: asset not archived: {exc}")
                     return None
                 except FetchError as exc:
                     self.report.reasons.append(f"asset not archived, linked to the original: {exc}")
                     return None
                 except FileRefused as exc:
-                    self.report.reasons.append(f"file refused, linked to the original: {url}: {exc.reason}")
+                    self.refused.add(url)
+                    self.report.reasons.append(f"{self._article_of(folder)}: file refused, linked to the original: {url}: {exc.reason}")
                     return None
                 write_atomic(folder / name, page.content)
         names[url] = name
         return name
+
+    def _article_of(self, folder: Path) -> str:
+        """The article an asset belongs to, for the report: its folder in the content tree."""
+        return folder.relative_to(self.content).as_posix()
 
     def _mark_removed(self, listed: set[str]) -> None:
         """Check every active article the complete list no longer has; flag those confirmed gone."""

@@ -46,6 +46,8 @@ def test_no_file_in_the_tree_is_active_and_each_is_stored_as_its_type(hostile_ru
     for name, why in (("photo.jpg", "an HTML page"), ("chart.png", "SVG"), ("diagram.svg", "SVG"), ("notice.pdf", "an HTML page"),
                       ("readme.txt", "HTML page"), ("form.doc", "macros")):
         assert f"file refused, linked to the original: http://{hostile.HOST}/uploads/{name}: " in reasons and why in reasons, name
+    refusals = [r for r in report.source("example-hostile").reasons if "file refused" in r or "asset not archived" in r]
+    assert len(refusals) == 10 and all(r.startswith("cases/2024/example-hostile-") for r in refusals), "each names its article"
 
 
 def test_refused_files_keep_their_text_and_a_link_to_the_public_original(hostile_run) -> None:  # type: ignore[no-untyped-def]
