@@ -77,9 +77,14 @@ class AddressGuard(httpx.BaseTransport):
         name = connect_url.host
         address = self.checked_address(name, connect_url.port or DEFAULT_PORTS.get(connect_url.scheme, 80), str(url))
         extensions = dict(request.extensions)
+        headers = request.headers
         if connect_url.scheme == "https" and address != name:
+            # TLS checks the certificate against the name; the pool knows connections by address only, so a
+            # connection made for one name must not carry a request for another name on the same address.
             extensions["sni_hostname"] = name
-        pinned = httpx.Request(request.method, connect_url.copy_with(host=address), headers=request.headers, stream=request.stream,
+            headers = request.headers.copy()
+            headers["Connection"] = "close"
+        pinned = httpx.Request(request.method, connect_url.copy_with(host=address), headers=headers, stream=request.stream,
                                extensions=extensions)
         return self.inner.handle_request(pinned)
 

@@ -29,9 +29,11 @@ class Recorder(httpx.BaseTransport):
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, str | None]] = []
+        self.closing = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.seen.append((str(request.url), request.headers["host"], request.extensions.get("sni_hostname")))
+        self.closing = request.headers.get("connection") == "close"
         return httpx.Response(200, text="ok")
 
 
@@ -45,6 +47,7 @@ def test_a_name_is_connected_at_the_address_that_was_checked() -> None:
     with httpx.Client(transport=guard) as client:
         client.get("https://www.example.gov.cn/a.pdf")
     assert inner.seen == [("https://202.109.1.1/a.pdf", "www.example.gov.cn", "www.example.gov.cn")]
+    assert inner.closing, "a connection made for one name is not reused for another name on the same address"
 
 
 def test_a_name_with_any_internal_address_is_refused() -> None:
