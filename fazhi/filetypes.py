@@ -78,6 +78,9 @@ HTML_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|meta|ti
 # Control characters other than tab, newline, form feed and carriage return do not occur in text.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 TEXT_ENCODINGS = ("utf-8", "gb18030")
+# Types whose first bytes decide (no structure further in is read), and how many bytes that takes.
+SIGNATURE_ENOUGH = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"%PDF-", b"Rar!", b"7z\xbc\xaf")
+HEAD_BYTES = 4096
 
 
 def identify(data: bytes) -> FileType:
@@ -122,9 +125,16 @@ def accepted_extension(data: bytes, *, image: bool, suggested: str = "") -> str:
 
 
 def refusal(path: Path) -> str | None:
-    """Why a stored file may not be published (its bytes, or an extension its type does not have), else None."""
+    """Why a stored file may not be published (its bytes, or an extension its type does not have), else None.
+
+    Images, PDF, RAR and 7z are known by their first bytes; containers and text are read whole.
+    """
     try:
-        kind = identify(path.read_bytes())
+        with path.open("rb") as stream:
+            data = stream.read(HEAD_BYTES)
+            if not data.startswith(SIGNATURE_ENOUGH):
+                data += stream.read()
+        kind = identify(data)
     except FileRefused as exc:
         return exc.reason
     except OSError as exc:
