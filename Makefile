@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/nightly.py
+	$(BIN)/python bench/content_files.py
 
 clean:
 	rm -rf var site public tests/artifacts tests/browser/node_modules .pytest_cache .ruff_cache
