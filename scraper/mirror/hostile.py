@@ -7,8 +7,9 @@ list of three articles:
   (``samples.HOSTILE``: HTML as ``.jpg``, SVG with script, HTML labelled PDF, a "text"
   file with markup, a Word file with macros), beside good ones, one a PNG named ``.gif``;
 - 内网链接: an image on a private address, attachments on the mirror's own loopback
-  address (which would answer, so a missing guard would show), one reached through a
-  redirect from this host, one on ``localhost``;
+  address, one reached through a redirect from this host, one on ``localhost``; the
+  mirror answers ``/uploads/internal-…`` on any host name, so a request that got past
+  the guard would bring back a real file;
 - a list entry whose article is on the loopback address itself.
 
 Every URL that must never be fetched carries ``internal`` in its path, so a test can
@@ -34,6 +35,11 @@ SOURCE = Source(
 )
 GOOD = {"good.pdf": ("application/pdf", samples.pdf(b"good")), "good.png": ("image/png", samples.png(b"\x20\x80\x20")),
         "scan.gif": ("image/gif", samples.png(b"\x80\x20\x20"))}
+# The "intranet's" documents: served on any host name (the mirror's loopback address, localhost), so a
+# request that got past the guard would come back with a real file.
+INTERNAL_PATH = "/uploads/internal-"
+INTERNAL_FILES = {".pdf": ("application/pdf", samples.pdf(b"internal")), ".xls": ("application/vnd.ms-excel", samples.excel(b"internal")),
+                  ".png": ("image/png", samples.png(b"\x00\x00\x00"))}
 FILES_ARTICLE = "/art/2024/files.html"
 INTERNAL_ARTICLE = "/art/2024/intranet.html"
 
@@ -55,8 +61,11 @@ def _articles(local: str) -> list[tuple[str, str, str, str]]:
 
 
 def route(path: str, local: str) -> Response:
-    """The hostile host's answer for ``path``; ``local`` is the mirror's own base URL (http://127.0.0.1:port)."""
+    """The hostile host's answer for ``path`` (and any host's for ``INTERNAL_PATH``); ``local`` is the mirror's own base URL."""
     name = path.rsplit("/", 1)[-1]
+    if path.startswith(INTERNAL_PATH) and name[name.rfind("."):] in INTERNAL_FILES:
+        content_type, body = INTERNAL_FILES[name[name.rfind("."):]]
+        return Response(200, content_type, body)
     if path.startswith("/uploads/") and name in samples.HOSTILE:
         content_type, body = samples.HOSTILE[name]
         return Response(200, content_type, body)

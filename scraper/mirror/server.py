@@ -92,7 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(int(fault), "text/html; charset=utf-8", f"<html><body>injected {fault}</body></html>".encode())
         elif fault in ("412", "challenge"):
             response = Response(412 if fault == "412" else 200, "text/html; charset=utf-8", challenge_page(self.path))
-        elif host == hostile.HOST:
+        elif host == hostile.HOST or parts.path.startswith(hostile.INTERNAL_PATH):
             response = hostile.route(parts.path, self.server.base_url)
         else:
             response = route(self.server.data, host, "POST" if method == "POST" else "GET", parts.path,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 import httpx
 import pytest
 
-from fazhi.errors import InternalAddress
+from fazhi.config import load_settings
+from fazhi.errors import ConfigError, InternalAddress
 from scraper.addresses import AddressGuard, is_public
 
 INTERNAL = ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
@@ -68,3 +70,12 @@ def test_allowed_hosts_pass_and_a_mapped_address_is_not_allowed_for_other_names(
         with pytest.raises(InternalAddress):
             client.get("http://127.0.0.1:9/x")
     assert [url for url, _, _ in inner.seen] == ["http://site.example.org/x", "http://intranet.local/y"]
+
+
+def test_allow_hosts_is_read_from_the_config_as_a_list_of_names(tmp_path: Path) -> None:
+    config = tmp_path / "fazhi.yml"
+    config.write_text("fetch:\n  allow_hosts: [intranet.example.gov.cn]\n", "utf-8")
+    assert load_settings(config).fetch.allow_hosts == ["intranet.example.gov.cn"]
+    config.write_text("fetch:\n  allow_hosts: intranet.example.gov.cn\n", "utf-8")
+    with pytest.raises(ConfigError, match="allow_hosts must be a list of host names"):
+        load_settings(config)

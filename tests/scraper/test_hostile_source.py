@@ -90,3 +90,14 @@ def test_nothing_active_lands_in_the_built_site(hostile_run, tmp_path: Path) -> 
     for path in settings.paths.site.rglob("*"):
         if path.is_file():
             assert ACTIVE_MARK.encode() not in path.read_bytes(), path
+
+
+def test_fetch_allow_hosts_lets_a_named_internal_host_through(tmp_path: Path) -> None:
+    with Mirror(tmp_path / "mirror-data") as mirror:
+        settings = mirror.settings(mirror_settings_for(mirror, tmp_path, allow_hosts=["localhost"]), sources=(hostile.SOURCE,))
+        report = scrape(settings, progress=False)
+        asked = [r.path for r in mirror.requests() if r.host.startswith("localhost")]
+    assert asked == ["/robots.txt", "/uploads/internal-list.xls"]
+    assert [p.name for p in settings.paths.content.rglob("internal-list.xls")] == ["internal-list.xls"]
+    reasons = "\n".join(report.source("example-hostile").reasons)
+    assert "internal-plan.pdf: refused: 127.0.0.1 is not a public address" in reasons, "only the named host is allowed"
