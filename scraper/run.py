@@ -467,9 +467,11 @@ class SourceRun:
         name = stored_name(folder, safe_name(url, image, set(names.values())))
         target = folder / name
         if not target.is_file():
-            if old_folder is not None and (old_folder / name).is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(old_folder / name, target)
+            previous = stored_name(old_folder, name) if old_folder is not None else name
+            if old_folder is not None and (old_folder / previous).is_file():
+                name = previous
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(old_folder / name, folder / name)
             else:
                 try:
                     page = self.fetch(url, kind="asset")
