@@ -86,7 +86,9 @@ HEAD_BYTES = 4096
 def identify(data: bytes) -> FileType:
     """The allowed type of ``data``; raises FileRefused naming what it is instead."""
     head = data[:64]
-    if head.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        if data[12:16] != b"IHDR":
+            raise FileRefused("a damaged PNG image (no header after the signature)")
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG

@@ -67,6 +67,7 @@ def test_refusals_say_what_the_file_is() -> None:
         samples.ole({"Contents": b"x"}): "not a Word, Excel",
         _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<d/>", "word/vbaProject.bin": "x"}): "macros",
         b"PK\x03\x04broken": "damaged ZIP",
+        b"\x89PNG\r\n\x1a\n": "damaged PNG",
         b"": "empty",
     }
     for data, why in cases.items():

@@ -14,6 +14,7 @@ from fazhi.article import parse_article
 from fazhi.config import load_settings
 from fazhi.content import WITHDRAWN_LIST, load_tree
 from fazhi_app.cli import main
+from scraper.mirror import samples
 from search.indexer import update_index
 from search.query import SearchRequest, search
 from tests.fixtures.site import REPO
@@ -44,7 +45,7 @@ def fazhi(config: Path, *args: str) -> Result:
 
 def test_misplaced_articles_are_reported_moved_and_refused(config: Path, content: Path) -> None:
     write(content, "summaries/2024/my-article.md", LOOSE)
-    (content / "summaries" / "2024" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "summaries" / "2024" / "chart.png").write_bytes(samples.png(b"\x10\x20\x30"))  # a real PNG: files are judged by their bytes
     write(content, "interpretations/notes.md", BROKEN)
     write(content, "elsewhere/stray.md", STRAY)
     write(content, "cases/index.md", "本栏目介绍。\n")  # a column's introduction is a site page
