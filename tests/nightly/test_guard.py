@@ -34,7 +34,7 @@ def test_defaced_and_sensitive_changes_are_held_reviewed_and_decided(deployment:
     shrunk, worded, fine = d.mirror.articles("trs")[:3]
     shrunk_file = d.article_file(d.mirror.url("trs", shrunk))
     published = shrunk_file.read_text("utf-8")
-    d.mirror.edit_article("trs", shrunk["id"], body="<p>网站维护中</p>")
+    d.mirror.edit_article("trs", shrunk["id"], body="<p>本网站正在维护升级，暂停访问，请稍后再来查看有关的政策信息内容。</p>")
     d.mirror.edit_article("trs", worded["id"], body=worded["body"] + f"<p>{WORD}</p>")
     d.mirror.edit_article("trs", fine["id"], body=fine["body"] + "<p>补充：qingshan4417。</p>")
     added = d.mirror.add_article("generic", f"关于{WORD}的说明", "<p>正文足够长，说明有关情况，供公众了解政策背景和主要内容。</p>")
@@ -46,7 +46,7 @@ def test_defaced_and_sensitive_changes_are_held_reviewed_and_decided(deployment:
     assert "shrank" in " ".join(held[d.mirror.url("trs", shrunk)]["reasons"])
     assert held[d.mirror.url("generic", added)]["kind"] == "new"
     assert shrunk_file.read_text("utf-8") == published, "the published version stays in the tree"
-    assert "网站维护中" not in page(d, shrunk_file) and hits(d, WORD) == 0 and hits(d, "qingshan4417") == 1
+    assert "正在维护升级" not in page(d, shrunk_file) and hits(d, WORD) == 0 and hits(d, "qingshan4417") == 1
     assert (d.settings.paths.content / ".held" / shrunk_file.relative_to(d.settings.paths.content)).is_file()
     status = (d.current().site / "status" / "index.html").read_text("utf-8")
     assert "暂缓发布的变化" in status and "shrank" in status
@@ -64,7 +64,7 @@ def test_defaced_and_sensitive_changes_are_held_reviewed_and_decided(deployment:
     after = d.run()
     assert (after.exit_code, after.status, after.report["held"]) == (EXIT_OK, "published", []), after.summary
     assert hits(d, WORD) == 1, "the accepted article is published"
-    assert shrunk_file.read_text("utf-8") == published and "网站维护中" not in page(d, shrunk_file)
+    assert shrunk_file.read_text("utf-8") == published and "正在维护升级" not in page(d, shrunk_file)
     assert (d.settings.paths.content / ".rejected" / shrunk_file.relative_to(d.settings.paths.content)).is_file()
     assert d.run().report["held"] == [], "a rejected upstream version is not held again"
 
@@ -84,13 +84,13 @@ def test_a_source_changing_most_of_its_articles_in_one_night_is_held(deployment:
     articles = d.mirror.articles("hanweb")
     assert len(articles) == 8
     for article in articles[:5]:
-        d.mirror.edit_article("hanweb", article["id"], body=article["body"] + "<p>统一改版说明。</p>")
+        d.mirror.edit_article("hanweb", article["id"], body=article["body"] + "<p>统一改版说明 gaiban5521。</p>")
     d.mirror.edit_article("trs", d.mirror.articles("trs")[0]["id"], body=d.mirror.articles("trs")[0]["body"] + "<p>lanxi7310</p>")
     result = d.run()
     assert result.exit_code == EXIT_SOURCE_PROBLEM, result.summary
     assert len(result.report["held"]) == 5 and {h["source"] for h in result.report["held"]} == {"sthjt-hanweb"}
     assert "5 of 8 articles of sthjt-hanweb changed" in result.report["held"][0]["reasons"][0]
-    assert hits(d, "统一改版说明") == 0 and hits(d, "lanxi7310") == 1, "the other sources publish as usual"
+    assert hits(d, "gaiban5521") == 0 and hits(d, "lanxi7310") == 1, "the other sources publish as usual"
 
 
 def test_each_night_that_changes_a_git_content_tree_ends_with_one_commit(deployment: Deployment) -> None:
@@ -109,6 +109,6 @@ def test_each_night_that_changes_a_git_content_tree_ends_with_one_commit(deploym
     assert f"run: {third.report['run']}" in body and "1 new" in body
     assert len(git(content, "log", "--format=%H").split()) == 2
     rel = str(d.article_file(d.mirror.url("ucap", added)).relative_to(content))
-    assert rel in git(content, "show", "--stat", "--format=", "HEAD")
+    assert git(content, "show", "--name-only", "--format=", "HEAD").split() == [rel]
     report = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
     assert report["snapshot"]["commit"] == git(content, "rev-parse", "HEAD").strip()
