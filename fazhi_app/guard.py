@@ -1,43 +1,53 @@
 """The change guard: what one night's scrape changed, measured against limits, over-limit changes held.
 
 A defaced or broken source must not be published overnight. After the scrape the
-guard compares every scraped article the night added, changed or marked removed
-with what was published before, against ``Settings.guard``:
+guard compares every scraped article file that differs from the *approved baseline*
+(a hard-linked copy of the tree's article files as the last guard pass left it, in
+``<state>/guard-baseline/``; the scraper replaces files by rename, so a changed file is
+a new inode and the old bytes stay in the baseline) against ``Settings.guard``:
 
 - the share of a source's articles changed, or marked removed, in one night;
 - a body that shrinks by more than ``max_shrink`` or becomes (nearly) empty;
 - a date taken from neither the article page nor the list (it failed to parse there);
 - a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body.
 
+Staff articles and staff-edited scraped ones are not judged: staff review their own work.
+
 A change over a limit is *held*: the held version (its whole folder, images and
-attachments included) is moved to ``<content>/.held/<column>/<year>/<slug>/``, the
-published version is put back in its place (a held new article is simply not in the
+attachments included) is copied to ``<content>/.held/<column>/<year>/<slug>/``, the
+approved version is put back in its place (a held new article is taken out of the
 tree), and the scraper's state store records the hold (``Store.hold``) and points the
 article at the held file, so the next scrape sees it as already written and does not
 fetch it again until upstream changes again. Dot folders are neither articles nor site
 pages (MkDocs skips them), so nothing held is built or indexed, while a git snapshot of
 the content tree keeps it (``fazhi_app.snapshot``). ``fazhi review`` lists the holds and
-accepts or rejects them (``fazhi_app.review``). Changes within the limits are published
-as usual; so is a later upstream change of a held article, when it is within the limits.
+accepts or rejects them (``fazhi_app.review``). Everything else is approved: the tree
+becomes the new baseline. A run killed before that leaves the baseline as it was, so the
+next run judges the killed night's changes too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fazhi.article import parse_article
 from fazhi.config import GuardSettings, Settings
+from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
 from fazhi.files import write_atomic
-from scraper.store import Held, Item, Store
+from scraper.store import Held, Store
 
 HELD_DIR = ".held"
+BASELINE = "guard-baseline"
+HEAD_BYTES = 4096
+ORIGIN_RE = re.compile(r"^origin_url:\s*(\S+)\s*$", re.M)
 REJECTED_DIR = ".rejected"
 # Dates from the page or the list parsed; the others (meta PubDate, the URL) are fallbacks.
 PARSED_DATES = ("visible", "list")
@@ -46,24 +56,14 @@ SPACE_RE = re.compile(r"\s+")
 Log = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Known:
-    """An article as the store knew it before the night: status, file, body hash, and whether the file was there."""
-
-    status: str
-    path: str | None
-    content_hash: str | None
-    on_disk: bool
-
-
 @dataclass
 class Change:
-    """One scraped article the night added, changed or marked removed, against the published version."""
+    """One scraped article the night added, changed or marked removed, against the approved version."""
 
     url: str
     source: str
     kind: str  # new | changed | removed
-    path: str | None  # the published file (None: nothing published)
+    path: str | None  # the approved file (None: nothing approved yet)
     new_path: str
     published_text: str | None
     new_text: str
@@ -76,16 +76,72 @@ def aside(path: str) -> bool:
     return path.startswith(".")
 
 
-def inventory(settings: Settings) -> dict[str, Known]:
-    """What the store knows of every configured source's articles, taken before the scrape."""
-    content = settings.paths.content
-    known: dict[str, Known] = {}
-    with Store(settings.paths.state) as store:
-        for source in settings.sources:
-            for item in store.items(source.name):
-                on_disk = bool(item.path) and (content / (item.path or "")).is_file()
-                known[item.url] = Known(item.status, item.path, item.content_hash, on_disk)
-    return known
+def baseline_dir(settings: Settings) -> Path:
+    return settings.paths.state / BASELINE
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _copy_tree(content: Path, target: Path) -> None:
+    """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
+    for path in article_files(content):
+        rel = path.relative_to(content)
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link(str(path), str(target / rel))
+    target.mkdir(parents=True, exist_ok=True)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_baseline(settings: Settings) -> Path:
+    """The approved tree the night is judged against; taken from the tree itself when there is none yet.
+
+    A run killed while the baseline was being replaced left ``.old`` (the approved one) or ``.new``
+    (half made): the approved one is put back, the half made one dropped.
+    """
+    base = baseline_dir(settings)
+    old, new = base.with_name(base.name + ".old"), base.with_name(base.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    if not base.exists() and old.exists():
+        old.rename(base)
+    shutil.rmtree(old, ignore_errors=True)
+    if not base.exists():
+        _copy_tree(settings.paths.content, new)
+        new.rename(base)
+    return base
+
+
+def refresh_baseline(settings: Settings) -> None:
+    """The tree as it now stands (holds applied) becomes the approved one."""
+    base = baseline_dir(settings)
+    new = base.with_name(base.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    _copy_tree(settings.paths.content, new)
+    _swap_in(new, base)
+
+
+def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:
+    """Make one article file of the tree part of the approved baseline (an accepted change)."""
+    base = ensure_baseline(settings)
+    if old_rel and old_rel != rel:
+        (base / old_rel).unlink(missing_ok=True)
+    target = base / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    if (settings.paths.content / rel).is_file():
+        _link(str(settings.paths.content / rel), str(target))
 
 
 def body_chars(text: str, path: str) -> int:
@@ -96,64 +152,52 @@ def body_chars(text: str, path: str) -> int:
         return 0
 
 
-def unmarked(text: str, path: str) -> str:
-    """The text of an article before the scraper marked it removed upstream."""
-    article = parse_article(text, PurePosixPath(path))
-    return replace(article, removed_upstream=None).to_markdown()
+def _head(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.read(HEAD_BYTES).decode("utf-8", "replace")
 
 
-def _read(content: Path, rel: str | None) -> str | None:
-    if not rel:
-        return None
+def _origin_url(path: Path) -> str | None:
+    match = ORIGIN_RE.search(_head(path))
+    return match.group(1).strip() if match else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        return (content / rel).read_text("utf-8")
+        return os.path.samefile(a, b)
     except OSError:
-        return None
+        return False
 
 
-def _last_hold(store: Store, url: str) -> Held | None:
-    holds = [h for h in store.held(None) if h.url == url and h.status in ("held", "rejected")]
-    return holds[-1] if holds else None
-
-
-def night_changes(settings: Settings, store: Store, before: dict[str, Known]) -> list[Change]:
-    """Every scraped article whose file the night wrote or marked, with the version it replaces in publication."""
+def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
+    """Every scraped article file that differs from the approved baseline, by its origin URL."""
     content = settings.paths.content
+    tree = {str(p.relative_to(content)): p for p in article_files(content)}
+    approved = {str(p.relative_to(base)): p for p in article_files(base)}
+    gone = {url: rel for rel in set(approved) - set(tree) if (url := _origin_url(approved[rel]))}
     changes: list[Change] = []
-    for source in settings.sources:
-        for item in store.items(source.name):
-            change = _change(content, store, item, before.get(item.url))
-            if change is not None:
-                changes.append(change)
+    for rel, path in sorted(tree.items()):
+        if rel in approved and _same_file(path, approved[rel]):
+            continue
+        text = path.read_text("utf-8", "replace")
+        try:
+            article = parse_article(text, PurePosixPath(rel))
+        except ArticleInvalid:
+            continue  # the loader reports it; a broken file is left out of the release anyway
+        if article.origin != "scraped" or article.staff_edited or not article.origin_url:
+            continue
+        item = store.item(article.origin_url)
+        if item is None:
+            continue
+        old_rel = rel if rel in approved else gone.get(article.origin_url)
+        old_text = approved[old_rel].read_text("utf-8", "replace") if old_rel else None
+        if old_text == text and old_rel == rel:
+            continue
+        kind = "new" if old_text is None else "changed"
+        if old_text is not None and article.removed_upstream and "removed_upstream:" not in old_text:
+            kind = "removed"
+        changes.append(Change(article.origin_url, item.source, kind, old_rel, rel, old_text, text, item.extra.get("date_from")))
     return changes
-
-
-def _change(content: Path, store: Store, item: Item, known: Known | None) -> Change | None:
-    if not item.path or aside(item.path) or item.status == "conflict":
-        return None
-    text = _read(content, item.path)
-    if text is None:
-        return None
-    date_from = item.extra.get("date_from")
-    if known is not None and known.path and aside(known.path):  # a held or rejected article changed again upstream
-        hold = _last_hold(store, item.url)
-        if hold is None:
-            return None
-        kind = "new" if hold.published_text is None else "removed" if item.status == "removed" else "changed"
-        return Change(item.url, item.source, kind, hold.path, item.path, hold.published_text, text, date_from)
-    if item.status == "removed":
-        if known is None or known.status != "active" or not known.on_disk:
-            return None
-        return Change(item.url, item.source, "removed", item.path, item.path, unmarked(text, item.path), text, date_from)
-    if known is None or not known.on_disk:
-        return Change(item.url, item.source, "new", None, item.path, None, text, date_from)
-    if known.content_hash == item.content_hash and known.path == item.path:
-        return None
-    history = store.history(item.url)
-    if not history:
-        return None
-    last = history[-1]
-    return Change(item.url, item.source, "changed", last["path"] or known.path, item.path, last["markdown"], text, date_from)
 
 
 def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, int]) -> None:
@@ -235,32 +279,35 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
             _prune_empty(new_folder.parent, content)
         write_atomic(content / published, change.published_text)
     status = "removed" if change.kind == "removed" else "active"
-    store.place(change.url, path=held_path, content_hash=_hash_of(change.new_text, change.new_path), status=status,
-                file_sha=_sha(change.new_text))
-    return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
-                      held_path=held_path, published_text=change.published_text, held_text=change.new_text,
-                      reasons=change.reasons, run=run)
+    with store.batch():  # both or neither: a hold is never recorded without its item pointing at it
+        store.place(change.url, path=held_path, content_hash=_hash_of(change.new_text, change.new_path), status=status,
+                    file_sha=_sha(change.new_text))
+        return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
+                          held_path=held_path, published_text=change.published_text, held_text=change.new_text,
+                          reasons=change.reasons, run=run)
 
 
-def known_counts(settings: Settings, before: dict[str, Known], store: Store) -> dict[str, int]:
-    """Per source, the articles it had published before the night (the base of the shares)."""
+def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]:
+    """Per source, its articles in the approved baseline (the base of the shares)."""
     counts = {s.name: 0 for s in settings.sources}
     for source in settings.sources:
-        for item in store.items(source.name):
-            known = before.get(item.url)
-            if known is not None and known.status == "active" and known.on_disk and known.path and not aside(known.path):
-                counts[source.name] += 1
+        counts[source.name] = sum(1 for item in store.items(source.name) if item.path and (base / item.path).is_file())
     return counts
 
 
-def guard_night(settings: Settings, before: dict[str, Known], run: str, log: Log) -> list[dict[str, Any]]:
-    """Judge the night's scraped changes and hold those over a limit; returns the holds made."""
+def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
+    """Judge the night's scraped changes against the baseline, hold those over a limit, approve the rest.
+
+    Returns the holds made. Killed before the end, the baseline stays as it was and the next
+    run judges the same changes again.
+    """
     if not settings.guard.enabled:
         return []
+    base = ensure_baseline(settings)
     made: list[dict[str, Any]] = []
     with Store(settings.paths.state) as store:
-        changes = night_changes(settings, store, before)
-        judge(changes, settings.guard, known_counts(settings, before, store))
+        changes = night_changes(settings, store, base)
+        judge(changes, settings.guard, known_counts(settings, base, store))
         open_holds = {h.url: h for h in store.held("held")}
         for change in changes:
             previous = open_holds.get(change.url)
@@ -272,6 +319,7 @@ def guard_night(settings: Settings, before: dict[str, Known], run: str, log: Log
             held = hold(settings, store, change, run)
             log(f"held for review: {change.url} ({change.kind}): {'; '.join(change.reasons)}")
             made.append(held_row(held))
+    refresh_baseline(settings)
     return made
 
 

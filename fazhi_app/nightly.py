@@ -44,10 +44,10 @@ from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
-from fazhi_app.guard import guard_night, inventory, open_holds
+from fazhi_app.guard import ensure_baseline, guard_night, open_holds
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
-from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view
+from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
 from fazhi_app.snapshot import commit_night
 from scraper.run import scrape
@@ -185,6 +185,7 @@ class _Run:
             with self.timed("fingerprint"):
                 old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
                 new = fingerprint(self.settings, old)
+                new.values.update(status_inputs(report))
                 report["changes"] = self.describe_changes(new, old)
             if current is not None and old is not None and new.digest == old.digest and not force:
                 return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
@@ -209,11 +210,11 @@ class _Run:
 
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
-        before = inventory(self.settings)
+        ensure_baseline(self.settings)  # what the guard judges the scrape against
         with self.timed("scrape"):
             result = scrape(self.settings, progress=progress)
         with self.timed("guard"):
-            self.report["held_tonight"] = guard_night(self.settings, before, self.name, self.log)
+            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
         self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))

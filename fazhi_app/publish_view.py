@@ -12,10 +12,12 @@ page; the view is removed when the run ends, or by the next run after a crash.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fazhi.config import Settings
 from fazhi.content import ContentTree, load_tree
@@ -54,6 +56,12 @@ def clean_leftovers(settings: Settings) -> list[str]:
     for path in found:
         shutil.rmtree(path, ignore_errors=True)
     return [p.name for p in found]
+
+
+def status_inputs(report: dict[str, Any]) -> dict[str, str]:
+    """What the status page lists besides the run itself: a change in it is a reason to rebuild."""
+    return {"status:left_out": json.dumps(sorted(report.get("excluded") or []), ensure_ascii=False),
+            "status:held": json.dumps(sorted(h["id"] for h in report.get("held") or []))}
 
 
 def publish_view(settings: Settings, run: str) -> PublishView:

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from fazhi.article import parse_article
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid, ConfigError
-from fazhi_app.guard import HELD_DIR, REJECTED_DIR, folder, held_row, move_folder
+from fazhi_app.guard import HELD_DIR, REJECTED_DIR, approve, folder, held_row, move_folder
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
 from fazhi_app.snapshot import commit_tree
@@ -74,6 +74,7 @@ def _accept(settings: Settings, store: Store, held: Held) -> None:
     if held.path and held.path != held.new_path:
         shutil.rmtree(folder(content, held.path), ignore_errors=True)
     move_folder(held_folder, folder(content, held.new_path))
+    approve(settings, held.new_path, held.path)
     status = "removed" if held.kind == "removed" else "active"
     store.place(held.url, path=held.new_path, content_hash=_hash(held.held_text, held.new_path), status=status,
                 file_sha=_sha(held.held_text))
