@@ -331,7 +331,7 @@ class Soak:
                     proc.wait(timeout=delay)
                     night.kill = f"missed ({delay:.1f} s)"
                 except subprocess.TimeoutExpired:
-                    stage = self.stage()
+                    stage = self.stage(started)
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
                     night.kill = f"{delay:.1f} s, {stage}"
@@ -340,13 +340,18 @@ class Soak:
         self.last_seconds = time.monotonic() - started
         return code
 
-    def stage(self) -> str:
+    def stage(self, started: float) -> str:
+        """Where the run was: its report's status and last finished step (none yet before the build starts)."""
+        since = time.time() - (time.monotonic() - started)
+        reports = [p for p in (self.state / "reports").glob("2*.json") if p.stat().st_mtime >= since]
+        if not reports:
+            return "before the build"
         try:
-            report = json.loads((self.state / "reports" / "latest.json").read_text("utf-8"))
+            report = json.loads(max(reports, key=lambda p: p.stat().st_mtime).read_text("utf-8"))
         except (OSError, ValueError):
-            return "starting"
-        steps = list(report.get("timings") or {})
-        return f"{report.get('status')}/{steps[-1] if steps else 'scrape'}"
+            return "report being written"
+        steps = [step for step in report.get("timings") or {} if step != "total"]
+        return f"{report.get('status')} after {steps[-1]}" if steps else str(report.get("status"))
 
     def night(self, number: int) -> Night:
         night = Night(number)

@@ -41,7 +41,7 @@ from fazhi.article import parse_article
 from fazhi.config import GuardSettings, Settings
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
-from fazhi.files import write_atomic
+from fazhi.files import link_or_copy, write_atomic
 from scraper.store import Held, Store
 
 HELD_DIR = ".held"
@@ -80,19 +80,12 @@ def baseline_dir(settings: Settings) -> Path:
     return settings.paths.state / BASELINE
 
 
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _copy_tree(content: Path, target: Path) -> None:
     """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
     for path in article_files(content):
         rel = path.relative_to(content)
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        _link(str(path), str(target / rel))
+        link_or_copy(str(path), str(target / rel))
     target.mkdir(parents=True, exist_ok=True)
 
 
@@ -141,7 +134,7 @@ def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     if (settings.paths.content / rel).is_file():
-        _link(str(settings.paths.content / rel), str(target))
+        link_or_copy(str(settings.paths.content / rel), str(target))
 
 
 def body_chars(text: str, path: str) -> int:
@@ -230,11 +223,11 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
                     change.reasons.append(reason)
 
 
-def _sha(text: str) -> str:
+def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _hash_of(text: str, path: str) -> str | None:
+def hash_of(text: str, path: str) -> str | None:
     try:
         return parse_article(text, PurePosixPath(path)).content_hash
     except ArticleInvalid:
@@ -280,8 +273,8 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
         write_atomic(content / published, change.published_text)
     status = "removed" if change.kind == "removed" else "active"
     with store.batch():  # both or neither: a hold is never recorded without its item pointing at it
-        store.place(change.url, path=held_path, content_hash=_hash_of(change.new_text, change.new_path), status=status,
-                    file_sha=_sha(change.new_text))
+        store.place(change.url, path=held_path, content_hash=hash_of(change.new_text, change.new_path), status=status,
+                    file_sha=sha(change.new_text))
         return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
                           held_path=held_path, published_text=change.published_text, held_text=change.new_text,
                           reasons=change.reasons, run=run)
@@ -308,13 +301,13 @@ def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
     with Store(settings.paths.state) as store:
         changes = night_changes(settings, store, base)
         judge(changes, settings.guard, known_counts(settings, base, store))
-        open_holds = {h.url: h for h in store.held("held")}
+        for previous in store.held("held"):
+            item = store.item(previous.url)
+            if item is None or item.path != previous.held_path:  # upstream changed it again: judged afresh below
+                store.decide(previous.id, "superseded")
+                shutil.rmtree(folder(settings.paths.content, previous.held_path), ignore_errors=True)
         for change in changes:
-            previous = open_holds.get(change.url)
             if not change.reasons:
-                if previous is not None:  # upstream changed the held article again, within the limits this time
-                    store.decide(previous.id, "superseded")
-                    shutil.rmtree(folder(settings.paths.content, previous.held_path), ignore_errors=True)
                 continue
             held = hold(settings, store, change, run)
             log(f"held for review: {change.url} ({change.kind}): {'; '.join(change.reasons)}")

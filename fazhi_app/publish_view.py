@@ -13,7 +13,6 @@ page; the view is removed when the run ends, or by the next run after a crash.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from fazhi.config import Settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import Problem
+from fazhi.files import link_or_copy
 
 VIEW_PREFIX = "view-"
 ROUNDS = 5
@@ -40,13 +40,6 @@ class PublishView:
     def remove(self) -> None:
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def clean_leftovers(settings: Settings) -> list[str]:
@@ -73,7 +66,7 @@ def publish_view(settings: Settings, run: str) -> PublishView:
     root = settings.paths.state / f"{VIEW_PREFIX}{run}"
     shutil.rmtree(root, ignore_errors=True)
     root.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(content, root, copy_function=_link, ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(content, root, copy_function=link_or_copy, ignore=shutil.ignore_patterns(".git"))
     view = PublishView(settings.with_paths(content=root), tree, root=root)
     for _ in range(ROUNDS):
         if view.tree.ok:

@@ -11,15 +11,12 @@ the content tree is a git repository.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from fazhi.article import parse_article
 from fazhi.config import Settings
-from fazhi.errors import ArticleInvalid, ConfigError
-from fazhi_app.guard import HELD_DIR, REJECTED_DIR, approve, folder, held_row, move_folder
+from fazhi.errors import ConfigError
+from fazhi_app.guard import HELD_DIR, REJECTED_DIR, approve, folder, hash_of, held_row, move_folder, sha
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
 from fazhi_app.snapshot import commit_tree
@@ -55,17 +52,6 @@ def _choose(holds: list[Held], wanted: list[str]) -> list[Held]:
     return chosen
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _hash(text: str, path: str) -> str | None:
-    try:
-        return parse_article(text, PurePosixPath(path)).content_hash
-    except ArticleInvalid:
-        return None
-
-
 def _accept(settings: Settings, store: Store, held: Held) -> None:
     content = settings.paths.content
     held_folder = folder(content, held.held_path)
@@ -76,8 +62,8 @@ def _accept(settings: Settings, store: Store, held: Held) -> None:
     move_folder(held_folder, folder(content, held.new_path))
     approve(settings, held.new_path, held.path)
     status = "removed" if held.kind == "removed" else "active"
-    store.place(held.url, path=held.new_path, content_hash=_hash(held.held_text, held.new_path), status=status,
-                file_sha=_sha(held.held_text))
+    store.place(held.url, path=held.new_path, content_hash=hash_of(held.held_text, held.new_path), status=status,
+                file_sha=sha(held.held_text))
 
 
 def _reject(settings: Settings, store: Store, held: Held) -> None:
@@ -86,8 +72,8 @@ def _reject(settings: Settings, store: Store, held: Held) -> None:
     rejected = f"{REJECTED_DIR}/{held.held_path.removeprefix(HELD_DIR + '/')}"
     if held_folder.is_dir():
         move_folder(held_folder, folder(content, rejected))
-    store.place(held.url, path=rejected, content_hash=_hash(held.held_text, held.new_path),
-                status="removed" if held.kind == "removed" else "active", file_sha=_sha(held.held_text))
+    store.place(held.url, path=rejected, content_hash=hash_of(held.held_text, held.new_path),
+                status="removed" if held.kind == "removed" else "active", file_sha=sha(held.held_text))
 
 
 def decide(settings: Settings, names: list[str], accept: bool, wait: float = 0.0) -> list[Decision]:

@@ -92,6 +92,12 @@ def test_a_source_changing_most_of_its_articles_in_one_night_is_held(deployment:
     assert "5 of 8 articles of sthjt-hanweb changed" in result.report["held"][0]["reasons"][0]
     assert hits(d, "gaiban5521") == 0 and hits(d, "lanxi7310") == 1, "the other sources publish as usual"
 
+    for article in articles[:5]:
+        d.mirror.edit_article("hanweb", article["id"], body=article["body"])
+    repaired = d.run()
+    assert (repaired.exit_code, repaired.report["held"]) == (EXIT_OK, []), "repaired upstream: nothing left to review"
+    assert not list((d.settings.paths.content / ".held").rglob("index.md"))
+
 
 def test_each_night_that_changes_a_git_content_tree_ends_with_one_commit(deployment: Deployment) -> None:
     d = deployment
