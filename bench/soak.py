@@ -382,9 +382,6 @@ class Soak:
         self.check_always(night, completed=code is not None)
         return night
 
-    def report_of(self, run: str) -> dict[str, Any]:
-        return json.loads((self.state / "reports" / f"{run}.json").read_text("utf-8"))
-
     def latest(self) -> dict[str, Any]:
         return json.loads((self.state / "reports" / "latest.json").read_text("utf-8"))
 
@@ -400,9 +397,9 @@ class Soak:
         fail = night.failures.append
         now = self.current()
         release = self.release_dir()
-        if now != before and (self.state / "reports" / f"{now}.json").is_file() and self.report_of(now).get("status") != "published":
-            night.kill += ", after the switch"  # killed between the switch and the end of the run: the new release is whole
-            self.world.published.add(release.name)
+        if now != before and now is not None and (release / "manifest.json").is_file() and (release / "site" / "index.html").is_file():
+            night.kill += ", after the switch"  # killed after the atomic switch, while finishing: the new release is whole
+            self.world.published.add(now)
             before = now
         elif now != before:
             fail(f"killed run changed the published release: {before} -> {now}")

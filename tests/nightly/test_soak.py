@@ -9,7 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 NIGHTS = 10
-SEED = 3  # this seed kills the run on at least one of the ten nights and defaces a source
+SEED = 2026  # with this seed the ten nights include kills (before, during and after the build), a sensitive word and a mass defacement
 
 
 def test_ten_nights_with_kills_keep_every_invariant(tmp_path: Path) -> None:
