@@ -539,8 +539,21 @@ def run_soak(nights: int, seed: int, root: Path) -> list[Night]:
     return rows
 
 
+def format_changes(changes: list[str]) -> str:
+    """Events first (defacements, reviews, invalid files, template changes), then upstream and staff counts per kind."""
+    counts: dict[str, int] = {}
+    events: list[str] = []
+    for change in changes:
+        match = re.fullmatch(r"(\w+)([+~-])1", change)
+        if match:
+            counts[change[:-1]] = counts.get(change[:-1], 0) + 1
+        else:
+            events.append(change)
+    return " ".join([*events, *(f"{key}{n}" for key, n in counts.items())]) or "-"
+
+
 def format_row(row: Night) -> str:
-    changes = " ".join(row.changes) or "-"
+    changes = format_changes(row.changes)
     failures = "; ".join(row.failures) or "0"
     return f"{row.number:>5}  {changes[:60]:<60}  {row.kill:<26}  {row.outcome:<28}  {failures}"
 
@@ -569,8 +582,8 @@ def main() -> int:
     minutes = (time.monotonic() - started) / 60
     print(f"{len(rows)} nights, {kills} killed, {failures} invariant failure(s), {minutes:.1f} min")
     if args.record:
-        table = "\n".join(f"| {r.number} | {' '.join(r.changes) or '-'} | {r.kill} | {r.outcome} | {'; '.join(r.failures) or '0'} |"
-                          for r in rows)
+        table = "\n".join(f"| {r.number} | {format_changes(r.changes)} | {r.kill} | {r.outcome} | {len(r.failures)} "
+                          f"{'; '.join(r.failures)[:200]} |" for r in rows)
         load = os.getloadavg()
         write_section(
             f"## Soak: {len(rows)} nights of `fazhi nightly`\n\n"
