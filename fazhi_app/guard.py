@@ -116,6 +116,41 @@ def ensure_baseline(settings: Settings) -> Path:
     return base
 
 
+def before_scrape(settings: Settings) -> None:
+    """Ready the guard before a scrape: the baseline, and staff's claim on held articles.
+
+    A held or rejected article points the store at its aside copy, so the scraper would not
+    see a staff edit of the published file in the tree and could overwrite it. An article
+    staff edited (or replaced) since is therefore pointed back at the published file, where
+    the scraper's own staff-edit protection applies, and its open hold is superseded.
+    """
+    ensure_baseline(settings)
+    if not (settings.paths.state / "scrape.sqlite").is_file():
+        return
+    content = settings.paths.content
+    with Store(settings.paths.state) as store:
+        for held in store.held(None):
+            item = store.item(held.url)
+            if held.status not in ("held", "rejected") or not held.path or item is None or not item.path or not aside(item.path):
+                continue
+            path = content / held.path
+            if not path.is_file() or not _staff_owned(path, held.path):
+                continue
+            store.place(held.url, path=held.path, content_hash=item.content_hash, status="active", file_sha="")
+            if held.status == "held":
+                store.decide(held.id, "superseded")
+                shutil.rmtree(folder(content, held.held_path), ignore_errors=True)
+
+
+def _staff_owned(path: Path, rel: str) -> bool:
+    """Whether staff edited, replaced or broke a published article file."""
+    try:
+        article = parse_article(path.read_text("utf-8"), PurePosixPath(rel))
+    except (ArticleInvalid, UnicodeDecodeError):
+        return True
+    return article.origin != "scraped" or article.staff_edited
+
+
 def refresh_baseline(settings: Settings) -> None:
     """The tree as it now stands (holds applied) becomes the approved one."""
     base = baseline_dir(settings)

@@ -44,7 +44,7 @@ from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
-from fazhi_app.guard import ensure_baseline, guard_night, open_holds
+from fazhi_app.guard import before_scrape, guard_night, open_holds
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
@@ -210,7 +210,7 @@ class _Run:
 
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
-        ensure_baseline(self.settings)  # what the guard judges the scrape against
+        before_scrape(self.settings)  # the baseline the guard judges the scrape against
         with self.timed("scrape"):
             result = scrape(self.settings, progress=progress)
         with self.timed("guard"):

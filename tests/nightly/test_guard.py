@@ -92,10 +92,14 @@ def test_a_source_changing_most_of_its_articles_in_one_night_is_held(deployment:
     assert "5 of 8 articles of sthjt-hanweb changed" in result.report["held"][0]["reasons"][0]
     assert hits(d, "gaiban5521") == 0 and hits(d, "lanxi7310") == 1, "the other sources publish as usual"
 
+    claimed = d.article_file(d.mirror.url("hanweb", articles[0]))
+    claimed.write_text(claimed.read_text("utf-8").rstrip("\n") + "\n\n编者按：bianzhe3307。\n", "utf-8")
     for article in articles[:5]:
-        d.mirror.edit_article("hanweb", article["id"], body=article["body"])
+        d.mirror.edit_article("hanweb", article["id"], body=article["body"] + "<p>再次改版 gaiban5521。</p>")
     repaired = d.run()
     assert (repaired.exit_code, repaired.report["held"]) == (EXIT_OK, []), "repaired upstream: nothing left to review"
+    assert "bianzhe3307" in claimed.read_text("utf-8") and hits(d, "bianzhe3307") == 1, "a staff edit of a held article is kept"
+    assert hits(d, "gaiban5521") == 4, "the other four publish, now within the limits"
     assert not list((d.settings.paths.content / ".held").rglob("index.md"))
 
 
