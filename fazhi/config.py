@@ -112,6 +112,28 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class GuardSettings:
+    """Limits on what one night may change before the nightly job holds a change for review.
+
+    Shares are of a source's articles known before the night; a source with fewer than
+    ``min_source_articles`` is not held for its share alone. ``max_shrink`` is the share
+    of a body's text that may disappear in one change; a body under ``min_body_chars``
+    and without an image counts as empty. ``hold_fallback_dates`` holds an article whose date came from
+    neither its page nor its list. ``sensitive_words`` (错敏词) must not appear in a
+    scraped title or body.
+    """
+
+    enabled: bool = True
+    max_changed_share: float = 0.5
+    max_removed_share: float = 0.3
+    min_source_articles: int = 6
+    max_shrink: float = 0.6
+    min_body_chars: int = 20
+    hold_fallback_dates: bool = True
+    sensitive_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know; ``config_file`` is None when only defaults apply."""
 
@@ -127,6 +149,7 @@ class Settings:
     serve_port: int = 8000
     keep_releases: int = 5
     footer: Footer = field(default_factory=Footer)
+    guard: GuardSettings = field(default_factory=GuardSettings)
 
     def with_paths(self, **overrides: Path | str | None) -> Settings:
         """A copy with some locations replaced (command-line options); None leaves one as is."""
@@ -173,6 +196,11 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "fetch.backoff": (0, 3600),
     "fetch.max_bytes": (1, None),
     "sources.max_pages": (1, 100000),
+    "guard.max_changed_share": (0, 1),
+    "guard.max_removed_share": (0, 1),
+    "guard.min_source_articles": (0, None),
+    "guard.max_shrink": (0, 1),
+    "guard.min_body_chars": (0, None),
 }
 INTERNAL = ("config_file",)  # dataclass fields no config file may set
 KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}
@@ -374,5 +402,16 @@ def load_settings(config: str | Path | None = None) -> Settings:
     for i, name in enumerate(names):
         if name in names[:i]:
             raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
+    guard = _guard(raw.pop("guard", None), Where(marks, ("guard",)))
     rest = _typed(Settings, raw, Where(marks))
-    return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, **rest)
+    return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, guard=guard, **rest)
+
+
+def _guard(raw: Any, where: Where) -> GuardSettings:
+    """The ``guard`` mapping (its numbers checked against RANGES) and its list of words."""
+    values = _typed(GuardSettings, raw, where)
+    words = values.get("sensitive_words", ())
+    if not isinstance(words, list | tuple) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise where.error("sensitive_words", "must be a list of non-empty expressions")
+    values["sensitive_words"] = tuple(w.strip() for w in words)
+    return GuardSettings(**values)

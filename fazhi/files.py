@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -23,3 +24,15 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 def write_json(path: Path, data: Any, indent: int = 2) -> None:
     """``data`` as readable UTF-8 JSON, written atomically."""
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link to ``source`` at ``target`` (no bytes copied), or a copy across file systems.
+
+    Safe to keep as a snapshot of a file only because every writer of the tree replaces
+    files by rename (``write_atomic``), leaving the linked inode as it was.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

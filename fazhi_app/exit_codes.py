@@ -50,6 +50,11 @@ OWN: dict[str, dict[int, str]] = {
     "mirror": {EXIT_OK: "stopped with Ctrl-C"},
     "nightly": dict(NIGHTLY_EXIT_CODES),
     "releases": {EXIT_OK: "the releases were listed"},
+    "review": {
+        EXIT_OK: "the held changes were listed, or the named ones accepted or rejected",
+        EXIT_USAGE: "as for every command, or a named change is not held",
+        EXIT_LOCKED: "a nightly run holds the lock",
+    },
     "rollback": {
         EXIT_OK: "switched",
         EXIT_USAGE: "as for every command, or no such release, or nothing to roll back to",

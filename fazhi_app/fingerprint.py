@@ -34,7 +34,7 @@ SKIP_DIRS = {"__pycache__", "node_modules"}
 # Settings that do not shape the site or the index (fetching, serving, where things are): the
 # rest (site_name, site_url, publisher, listing_per_page, and any added later) are build inputs.
 # The config file is not hashed as a whole, so a changed host_map or fetch delay rebuilds nothing.
-NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases"}
+NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard"}
 
 
 @dataclass(frozen=True)

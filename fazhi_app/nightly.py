@@ -3,8 +3,10 @@
 The steps, under a lock on ``<state>/nightly.lock``:
 
 1. remove what an interrupted run left in the releases folder;
-2. scrape every enabled source into the content tree (skipped with ``scrape=False``);
-3. validate every article; any problem fails the run before anything is built;
+2. scrape every enabled source into the content tree (skipped with ``scrape=False``),
+   then hold the scraped changes over the change guard's limits (``fazhi_app.guard``);
+3. validate every article; a file with a problem is left out of the build, which reads
+   a view of the tree without it (``fazhi_app.publish_view``), and named in the report;
 4. fingerprint the build inputs (see ``fazhi_app.fingerprint``) and stop when they
    match the published release's: nothing is rebuilt;
 5. build the site and the search index into ``releases/.partial-<name>/`` (the
@@ -12,7 +14,8 @@ The steps, under a lock on ``<state>/nightly.lock``:
    seal it as ``releases/<name>/`` and publish it by replacing the ``current``
    symlink (see ``fazhi_app.releases``), then delete releases beyond ``keep_releases``;
 6. write the run report: ``report.json`` in the release, and
-   ``<state>/reports/<run>.json`` plus ``latest.json`` for every run.
+   ``<state>/reports/<run>.json`` plus ``latest.json`` for every run; when the content
+   tree is a git repository, commit what the night changed in it (``fazhi_app.snapshot``).
 
 Nothing before the symlink switch touches what is published, so a crash or a
 ``kill -9`` at any point leaves the site and index being served as they were;
@@ -37,14 +40,16 @@ from typing import Any
 from fazhi import __version__
 from fazhi.article import COLUMNS
 from fazhi.config import Settings
-from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
+from fazhi_app.guard import before_scrape, guard_night, open_holds
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
+from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
+from fazhi_app.snapshot import commit_night
 from scraper.run import scrape
 from search.indexer import update_index
 
@@ -54,8 +59,9 @@ EXIT_NOT_PUBLISHED = 4
 EXIT_LOCKED = 5
 EXIT_CODES = {
     EXIT_OK: "all good: a new release was published, or nothing changed",
-    EXIT_SOURCE_PROBLEM: "the site is up to date with what could be fetched, but a source failed or was blocked",
-    EXIT_NOT_PUBLISHED: "nothing published: invalid articles, or the scrape, build or index failed; the previous release still serves",
+    EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed or was blocked, files were left out, "
+                         "or changes are held for review (`fazhi review`)",
+    EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed; the previous release still serves",
     EXIT_LOCKED: "another run holds the lock; this one did nothing",
 }
 LOCK_NAME = "nightly.lock"
@@ -113,6 +119,8 @@ class _Run:
         self.reports.mkdir(parents=True, exist_ok=True)
         self.clock = time.monotonic()
         self.partial: Path | None = None
+        self.tree_root = settings.paths.content  # the tree itself; the build may read a view of it (self.view)
+        self.view: PublishView | None = None
         self.name = self.releases.new_name(reserved={p.stem for p in self.reports.glob("*.json")})
         self.report: dict[str, Any] = {
             "run": self.name,
@@ -131,6 +139,10 @@ class _Run:
             "scrape": None,
             "articles": None,
             "problems": [],
+            "excluded": [],
+            "held": [],
+            "held_tonight": [],
+            "snapshot": None,
             "changes": None,
             "build": None,
             "index": None,
@@ -159,7 +171,7 @@ class _Run:
 
     def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
         report = self.report
-        report["cleaned"] = self.releases.clean_leftovers()
+        report["cleaned"] = self.releases.clean_leftovers() + clean_leftovers(self.settings)
         if report["cleaned"]:
             self.log(f"removed leftovers of an interrupted run: {', '.join(report['cleaned'])}")
         current = self.releases.current()
@@ -167,11 +179,13 @@ class _Run:
         try:
             if scrape:
                 self.scrape(progress)
+            report["held"] = open_holds(self.settings)
             if not self.validate():
                 return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
             with self.timed("fingerprint"):
                 old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
                 new = fingerprint(self.settings, old)
+                new.values.update(status_inputs(report))
                 report["changes"] = self.describe_changes(new, old)
             if current is not None and old is not None and new.digest == old.digest and not force:
                 return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
@@ -196,20 +210,27 @@ class _Run:
 
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
+        before_scrape(self.settings)  # the baseline the guard judges the scrape against
         with self.timed("scrape"):
             result = scrape(self.settings, progress=progress)
+        with self.timed("guard"):
+            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
         self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
 
     def validate(self) -> bool:
         with self.timed("validate"):
-            tree = load_tree(self.settings.paths.content)
-        self.report["articles"] = len(tree.articles)
-        self.report["problems"] = [str(p) for p in tree.problems]
-        for problem in tree.problems:
+            view = self.view = publish_view(self.settings, self.name)
+        self.settings = view.settings
+        self.report["articles"] = len(view.tree.articles)
+        self.report["problems"] = [str(p) for p in [*view.problems, *view.tree.problems]]
+        self.report["excluded"] = view.excluded
+        for problem in self.report["problems"]:
             self.log(str(problem))
-        return tree.ok
+        for path in view.excluded:
+            self.log(f"left out of this release: {path}")
+        return view.tree.ok
 
     def describe_changes(self, new: Fingerprint, old: Fingerprint | None) -> dict[str, Any]:
         """The report's view of a fingerprint diff: article files apart, other inputs by group."""
@@ -273,13 +294,21 @@ class _Run:
         return result
 
     def exit_code(self) -> int:
-        return EXIT_SOURCE_PROBLEM if self.report["problem_sources"] else EXIT_OK
+        report = self.report
+        return EXIT_SOURCE_PROBLEM if report["problem_sources"] or report["excluded"] or report["held"] else EXIT_OK
 
     def finish(self, status: str, code: int, message: str) -> NightlyResult:
         report = self.report
-        if code == EXIT_SOURCE_PROBLEM:
+        if code == EXIT_SOURCE_PROBLEM and report["problem_sources"]:
             message += f"; source(s) failed or blocked: {', '.join(report['problem_sources'])}"
+        if report["excluded"]:
+            message += f"; {len(report['excluded'])} file(s) with problems left out"
+        if report["held"]:
+            message += f"; {len(report['held'])} change(s) held for review (fazhi review)"
+        if self.view is not None:
+            self.view.remove()
         report.update(status=status, exit_code=code, message=message, finished=_now())
+        report["snapshot"] = commit_night(self.tree_root, report)
         report["timings"]["total"] = round(time.monotonic() - self.clock, 3)
         path = self.write_reports()
         self.prune_reports()
@@ -343,6 +372,8 @@ def format_summary(report: dict[str, Any]) -> str:
         for row in report["sources"]:
             lines += [f"  {row['name']}: {reason}" for reason in row["reasons"]]
     lines += [f"  {p}" for p in report["problems"]]
+    lines += [f"left out of the release: {path}" for path in report.get("excluded") or []]
+    lines += [f"held for review: #{h['id']} {h['kind']} {h['path']}: {'; '.join(h['reasons'])}" for h in report.get("held") or []]
     changes = report.get("changes")
     if changes and report["status"] != "unchanged":
         arts = changes["articles"]

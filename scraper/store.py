@@ -9,6 +9,9 @@
   content hash of the body the scraper wrote, the article path, status
   (``active``, ``removed``, ``conflict``), first and last seen.
 - ``history``: the previous Markdown text of an article each time it changed upstream.
+- ``held``: changes the nightly change guard kept back from publication: the text
+  published before (none for a new article), the held text, why, and the decision
+  (``held``, then ``accepted``, ``rejected`` or ``superseded`` by a later change).
 
 Raw bytes live in ``<state>/raw/<host>/<key hash>`` before any parsing, so a
 parser fix can rerun extraction offline (``fazhi scrape --offline``).
@@ -53,8 +56,15 @@ CREATE TABLE IF NOT EXISTS history (
     content_hash TEXT, path TEXT, markdown TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_url ON history (url);
+CREATE TABLE IF NOT EXISTS held (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,
+    path TEXT, new_path TEXT NOT NULL, held_path TEXT NOT NULL, published_text TEXT, held_text TEXT NOT NULL,
+    reasons TEXT NOT NULL, run TEXT NOT NULL, held_at TEXT NOT NULL, status TEXT NOT NULL, decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS held_url ON held (url, status);
 """
 STATUSES = ("active", "removed", "conflict")
+HELD_STATUSES = ("held", "accepted", "rejected", "superseded")
 
 
 def now() -> str:
@@ -214,6 +224,47 @@ class Store:
         with self._lock:
             self._db.execute("UPDATE items SET status = ?, updated_at = ? WHERE url = ?", (status, now(), url))
 
+    def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str) -> None:
+        """Point an item at another file (a held change moved aside or put in place), keeping its extraction key."""
+        assert status in STATUSES
+        item = self.item(url)
+        extra = {**(item.extra if item else {}), "file_sha": file_sha}
+        with self._lock:
+            self._db.execute(
+                "UPDATE items SET path = ?, content_hash = ?, status = ?, updated_at = ?, extra = ? WHERE url = ?",
+                (path, content_hash, status, now(), json.dumps(extra, ensure_ascii=False), url),
+            )
+
+    # -- held changes ------------------------------------------------------------------------
+    def hold(self, *, url: str, source: str, kind: str, path: str | None, new_path: str, held_path: str,
+             published_text: str | None, held_text: str, reasons: list[str], run: str) -> Held:
+        """Record a held change; an open hold of the same article is replaced (its published text kept)."""
+        with self._lock:
+            self._db.execute("UPDATE held SET status = 'superseded', decided_at = ? WHERE url = ? AND status = 'held'", (now(), url))
+            cursor = self._db.execute(
+                """INSERT INTO held (url, source, kind, path, new_path, held_path, published_text, held_text, reasons, run,
+                                     held_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')""",
+                (url, source, kind, path, new_path, held_path, published_text, held_text, json.dumps(reasons, ensure_ascii=False),
+                 run, now()),
+            )
+            row = self._db.execute("SELECT * FROM held WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return _held(row)
+
+    def held(self, status: str | None = "held") -> list[Held]:
+        """Held changes with this status (all when None), oldest first."""
+        query, args = "SELECT * FROM held", ()
+        if status:
+            query, args = query + " WHERE status = ?", (status,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY id", args).fetchall()
+        return [_held(r) for r in rows]
+
+    def decide(self, held_id: int, status: str) -> None:
+        """Close a held change: accepted, rejected or superseded."""
+        assert status in HELD_STATUSES and status != "held"
+        with self._lock:
+            self._db.execute("UPDATE held SET status = ?, decided_at = ? WHERE id = ?", (status, now(), held_id))
+
     # -- history -----------------------------------------------------------------------------
     def add_history(self, url: str, source: str, markdown: str, content_hash: str | None, path: str | None) -> None:
         with self._lock:
@@ -227,6 +278,31 @@ class Store:
         with self._lock:
             rows = self._db.execute("SELECT * FROM history WHERE url = ? ORDER BY id", (url,)).fetchall()
         return [dict(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Held:
+    """A change kept back from publication: ``path`` is the published file (None for a new article),
+    ``new_path`` where the held version goes when accepted, ``held_path`` where it waits meanwhile."""
+
+    id: int
+    url: str
+    source: str
+    kind: str  # new | changed | removed
+    path: str | None
+    new_path: str
+    held_path: str
+    published_text: str | None
+    held_text: str
+    reasons: list[str]
+    run: str
+    held_at: str
+    status: str
+    decided_at: str | None
+
+
+def _held(row: sqlite3.Row) -> Held:
+    return Held(**{**dict(row), "reasons": json.loads(row["reasons"])})
 
 
 def _item(row: sqlite3.Row) -> Item:

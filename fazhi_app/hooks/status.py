@@ -31,6 +31,7 @@ STATUS_TEXT = {
     "unchanged": "内容无变化，未重建",
     "failed": "失败，未发布",
 }
+HELD_KIND = {"new": "新增", "changed": "更新", "removed": "上游删除"}
 SOURCE_STATUS = {"ok": "正常", "partial": "部分失败", "failed": "失败", "blocked": "被拦截"}
 SOURCE_COLUMNS = (("new", "新增"), ("changed", "更新"), ("unchanged", "未变"), ("removed", "上游已删除"),
                   ("conflicts", "人工修改冲突"), ("failed", "失败篇数"), ("requests", "请求数"))
@@ -100,6 +101,27 @@ def _changes(report: dict[str, Any], archive: Archive) -> list[str]:
     return out or ["<p>文章无变化。</p>"]
 
 
+def _left_out(report: dict[str, Any]) -> list[str]:
+    excluded = report.get("excluded") or []
+    if not excluded:
+        return []
+    items = "".join(f"<li><code>{escape(str(path))}</code></li>" for path in excluded)
+    return ["<h2>未发布的文件</h2>", f"<p>以下文件有问题，本版本未收录，其余内容照常发布：</p><ul>{items}</ul>"]
+
+
+def _held(report: dict[str, Any]) -> list[str]:
+    held = report.get("held") or []
+    if not held:
+        return []
+    items = "".join(
+        f"<li><code>#{escape(str(h.get('id')))}</code> {escape(HELD_KIND.get(h.get('kind', ''), str(h.get('kind'))))} "
+        f"<code>{escape(str(h.get('path')))}</code>（{escape(str(h.get('source')))}）：{escape('；'.join(h.get('reasons') or []))}</li>"
+        for h in held
+    )
+    intro = "<p>以下来源变化超出变更检查的限度，已保存但未发布，待人工审核（<code>fazhi review</code>）：</p>"
+    return ["<h2>暂缓发布的变化</h2>", f"{intro}<ul>{items}</ul>"]
+
+
 def _timings(report: dict[str, Any]) -> list[str]:
     timings = report.get("timings") or {}
     cells = "".join(f"<tr><th>{label}</th>{_field('time:' + step, _seconds(timings.get(step)))}</tr>" for step, label in STEPS)
@@ -116,6 +138,7 @@ def render(report: dict[str, Any] | None, archive: Archive) -> str:
     parts += ["<h2>本次发布的变化</h2>", *_changes(report, archive)]
     if report.get("problems"):
         parts += ["<h2>文章问题</h2>", "<ul>" + "".join(f"<li><code>{escape(p)}</code></li>" for p in report["problems"]) + "</ul>"]
+    parts += _left_out(report) + _held(report)
     parts += ["<h2>耗时</h2>", *_timings(report)]
     return "\n".join(parts)
 

@@ -104,6 +104,12 @@ CASES: dict[str, list[Case]] = {
         _u(["rollback", "--releases", "{base}/published"], "20260101T000000Z is the oldest release"),
         _u(["rollback", "--releases", "{base}/not-releases"], "{base}/not-releases/current", "expected a symlink"),
     ],
+    "review": [
+        _u(["review", "--accept", "no-such-change"], "no held change 'no-such-change'"),
+        _u(["review", "--reject", "17"], "no held change '17'"),
+        _u(["review", "--wait", "soon"], "--wait", "'soon'"),
+        _u(["review", "--accept", "1", "--reject", "2"], "--accept and --reject"),
+    ],
     "withdraw": [
         _u(["withdraw", "cases/2022/sample-case/"], "--reason"),
         _u(["withdraw", "cases/2022/no-such-case/", "--reason", "x"], "cases/2022/no-such-case/", "no such article"),

@@ -76,7 +76,7 @@ def test_mirror_additions_edits_and_deletions_are_published_exactly(deployment: 
     untouched = {p: p.read_bytes() for p in d.settings.paths.content.rglob("*") if p.is_file() and p not in (edited_file, deleted_file)}
 
     added = d.mirror.add_article("trs", NEW_TITLE, NEW_BODY, date="2025-11-20 09:30")
-    d.mirror.edit_article("generic", edited["id"], body=f"<p>修订后的正文：新增了秋季巡查（{EDIT_WORD}）的安排。</p>")
+    d.mirror.edit_article("generic", edited["id"], body=edited["body"] + f"<p>修订后的正文：新增了秋季巡查（{EDIT_WORD}）的安排。</p>")
     d.mirror.delete_article("ucap", deleted["id"])
     result = d.run()
     assert (result.exit_code, result.status) == (EXIT_OK, "published"), result.summary
@@ -191,27 +191,34 @@ def test_rollback_switches_the_served_release_back_and_forth(deployment: Deploym
         assert server.get("api/health").json()["release"] == second.release
 
 
-def test_an_invalid_staff_article_fails_the_run_and_keeps_the_published_release(deployment: Deployment) -> None:
+def test_an_invalid_staff_article_is_left_out_and_the_rest_is_published(deployment: Deployment) -> None:
     d = deployment
     assert d.run().status == "published"
-    before = d.current()
     bad = d.settings.paths.content / "cases" / "2025" / "broken-draft" / "index.md"
     bad.parent.mkdir(parents=True)
     bad.write_text("---\ntitle: 草稿\ndate: 2025-13-45\ncolumn: cases\nslug: broken-draft\n---\n\n正文。\n", "utf-8")
-    d.mirror.add_article("generic", NEW_TITLE, NEW_BODY, date="2025-11-24 08:00")
+    added = d.mirror.add_article("generic", NEW_TITLE, NEW_BODY, date="2025-11-24 08:00")
 
     result = d.cli("nightly")
-    assert result.returncode == EXIT_NOT_PUBLISHED, result.stdout + result.stderr
+    assert result.returncode == EXIT_SOURCE_PROBLEM, result.stdout + result.stderr
     assert "cases/2025/broken-draft/index.md:3:" in result.stderr + result.stdout
-    assert "nothing published" in result.stdout
-    assert d.current().name == before.name and [r.name for r in d.releases.all()] == [before.name]
+    assert "left out" in result.stdout
+    release = d.current()
     latest = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
-    assert latest["status"] == "failed" and latest["problems"][0].startswith("cases/2025/broken-draft/index.md:3:")
+    assert (latest["status"], latest["excluded"]) == ("published", ["cases/2025/broken-draft/index.md"])
+    assert latest["problems"][0].startswith("cases/2025/broken-draft/index.md:3:")
+    assert not (release.site / "cases" / "2025" / "broken-draft").exists(), "the invalid file is not built"
+    assert page_of(d, release, d.article_file(d.mirror.url("generic", added))).is_file(), "the rest is published"
+    assert hits(release, NEW_WORD) == 1
+    assert "cases/2025/broken-draft/index.md" in (release.site / "status" / "index.html").read_text("utf-8")
+    assert not list(d.settings.paths.state.glob("view-*")), "the filtered view is removed after the run"
+    assert d.cli("build").returncode != 0, "fazhi build by hand stays strict"
 
     bad.write_text(bad.read_text("utf-8").replace("2025-13-45", "2025-10-15"), "utf-8")
     fixed = d.run(scrape=False)
-    assert (fixed.status, fixed.report["sources"]) == ("published", []), fixed.summary
-    assert len(fixed.report["changes"]["articles"]["added"]) == 2, "the staff article and the scraped one that waited for it"
+    assert (fixed.exit_code, fixed.status) == (EXIT_OK, "published"), fixed.summary
+    assert fixed.report["changes"]["articles"]["added"] == ["cases/2025/broken-draft/index.md"]
+    assert (d.current().site / "cases" / "2025" / "broken-draft" / "index.html").is_file()
 
 
 def test_help_documents_the_exit_codes(deployment: Deployment) -> None:

@@ -1,0 +1,365 @@
+"""The change guard: what one night's scrape changed, measured against limits, over-limit changes held.
+
+A defaced or broken source must not be published overnight. After the scrape the
+guard compares every scraped article file that differs from the *approved baseline*
+(a hard-linked copy of the tree's article files as the last guard pass left it, in
+``<state>/guard-baseline/``; the scraper replaces files by rename, so a changed file is
+a new inode and the old bytes stay in the baseline) against ``Settings.guard``:
+
+- the share of a source's articles changed, or marked removed, in one night;
+- a body that shrinks by more than ``max_shrink`` or becomes (nearly) empty;
+- a date taken from neither the article page nor the list (it failed to parse there);
+- a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body.
+
+Staff articles and staff-edited scraped ones are not judged: staff review their own work.
+
+A change over a limit is *held*: the held version (its whole folder, images and
+attachments included) is copied to ``<content>/.held/<column>/<year>/<slug>/``, the
+approved version is put back in its place (a held new article is taken out of the
+tree), and the scraper's state store records the hold (``Store.hold``) and points the
+article at the held file, so the next scrape sees it as already written and does not
+fetch it again until upstream changes again. Dot folders are neither articles nor site
+pages (MkDocs skips them), so nothing held is built or indexed, while a git snapshot of
+the content tree keeps it (``fazhi_app.snapshot``). ``fazhi review`` lists the holds and
+accepts or rejects them (``fazhi_app.review``). Everything else is approved: the tree
+becomes the new baseline. A run killed before that leaves the baseline as it was, so the
+next run judges the killed night's changes too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fazhi.article import parse_article
+from fazhi.config import GuardSettings, Settings
+from fazhi.content import article_files
+from fazhi.errors import ArticleInvalid
+from fazhi.files import link_or_copy, write_atomic
+from scraper.store import Held, Store
+
+HELD_DIR = ".held"
+BASELINE = "guard-baseline"
+HEAD_BYTES = 4096
+ORIGIN_RE = re.compile(r"^origin_url:\s*(\S+)\s*$", re.M)
+REJECTED_DIR = ".rejected"
+# Dates from the page or the list parsed; the others (meta PubDate, the URL) are fallbacks.
+PARSED_DATES = ("visible", "list")
+SPACE_RE = re.compile(r"\s+")
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Change:
+    """One scraped article the night added, changed or marked removed, against the approved version."""
+
+    url: str
+    source: str
+    kind: str  # new | changed | removed
+    path: str | None  # the approved file (None: nothing approved yet)
+    new_path: str
+    published_text: str | None
+    new_text: str
+    date_from: str | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def aside(path: str) -> bool:
+    """Whether a content path is in a dot folder (held or rejected versions), not in the tree proper."""
+    return path.startswith(".")
+
+
+def baseline_dir(settings: Settings) -> Path:
+    return settings.paths.state / BASELINE
+
+
+def _copy_tree(content: Path, target: Path) -> None:
+    """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
+    for path in article_files(content):
+        rel = path.relative_to(content)
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(str(path), str(target / rel))
+    target.mkdir(parents=True, exist_ok=True)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_baseline(settings: Settings) -> Path:
+    """The approved tree the night is judged against; taken from the tree itself when there is none yet.
+
+    A run killed while the baseline was being replaced left ``.old`` (the approved one) or ``.new``
+    (half made): the approved one is put back, the half made one dropped.
+    """
+    base = baseline_dir(settings)
+    old, new = base.with_name(base.name + ".old"), base.with_name(base.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    if not base.exists() and old.exists():
+        old.rename(base)
+    shutil.rmtree(old, ignore_errors=True)
+    if not base.exists():
+        _copy_tree(settings.paths.content, new)
+        new.rename(base)
+    return base
+
+
+def before_scrape(settings: Settings) -> None:
+    """Ready the guard before a scrape: the baseline, and staff's claim on held articles.
+
+    A held or rejected article points the store at its aside copy, so the scraper would not
+    see a staff edit of the published file in the tree and could overwrite it. An article
+    staff edited (or replaced) since is therefore pointed back at the published file, where
+    the scraper's own staff-edit protection applies, and its open hold is superseded.
+    """
+    ensure_baseline(settings)
+    if not (settings.paths.state / "scrape.sqlite").is_file():
+        return
+    content = settings.paths.content
+    with Store(settings.paths.state) as store:
+        for held in store.held(None):
+            item = store.item(held.url)
+            if held.status not in ("held", "rejected") or not held.path or item is None or not item.path or not aside(item.path):
+                continue
+            path = content / held.path
+            if not path.is_file() or not _staff_owned(path, held.path):
+                continue
+            store.place(held.url, path=held.path, content_hash=item.content_hash, status="active", file_sha="")
+            if held.status == "held":
+                store.decide(held.id, "superseded")
+                shutil.rmtree(folder(content, held.held_path), ignore_errors=True)
+
+
+def _staff_owned(path: Path, rel: str) -> bool:
+    """Whether staff edited, replaced or broke a published article file."""
+    try:
+        article = parse_article(path.read_text("utf-8"), PurePosixPath(rel))
+    except (ArticleInvalid, UnicodeDecodeError):
+        return True
+    return article.origin != "scraped" or article.staff_edited
+
+
+def refresh_baseline(settings: Settings) -> None:
+    """The tree as it now stands (holds applied) becomes the approved one."""
+    base = baseline_dir(settings)
+    new = base.with_name(base.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    _copy_tree(settings.paths.content, new)
+    _swap_in(new, base)
+
+
+def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:
+    """Make one article file of the tree part of the approved baseline (an accepted change)."""
+    base = ensure_baseline(settings)
+    if old_rel and old_rel != rel:
+        (base / old_rel).unlink(missing_ok=True)
+    target = base / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    if (settings.paths.content / rel).is_file():
+        link_or_copy(str(settings.paths.content / rel), str(target))
+
+
+def body_chars(text: str, path: str) -> int:
+    """Characters of an article's body, blanks not counted; 0 when the file does not parse."""
+    try:
+        return len(SPACE_RE.sub("", parse_article(text, PurePosixPath(path)).body))
+    except ArticleInvalid:
+        return 0
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.read(HEAD_BYTES).decode("utf-8", "replace")
+
+
+def _origin_url(path: Path) -> str | None:
+    match = ORIGIN_RE.search(_head(path))
+    return match.group(1).strip() if match else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
+    """Every scraped article file that differs from the approved baseline, by its origin URL."""
+    content = settings.paths.content
+    tree = {str(p.relative_to(content)): p for p in article_files(content)}
+    approved = {str(p.relative_to(base)): p for p in article_files(base)}
+    gone = {url: rel for rel in set(approved) - set(tree) if (url := _origin_url(approved[rel]))}
+    changes: list[Change] = []
+    for rel, path in sorted(tree.items()):
+        if rel in approved and _same_file(path, approved[rel]):
+            continue
+        text = path.read_text("utf-8", "replace")
+        try:
+            article = parse_article(text, PurePosixPath(rel))
+        except ArticleInvalid:
+            continue  # the loader reports it; a broken file is left out of the release anyway
+        if article.origin != "scraped" or article.staff_edited or not article.origin_url:
+            continue
+        item = store.item(article.origin_url)
+        if item is None:
+            continue
+        old_rel = rel if rel in approved else gone.get(article.origin_url)
+        old_text = approved[old_rel].read_text("utf-8", "replace") if old_rel else None
+        if old_text == text and old_rel == rel:
+            continue
+        kind = "new" if old_text is None else "changed"
+        if old_text is not None and article.removed_upstream and "removed_upstream:" not in old_text:
+            kind = "removed"
+        changes.append(Change(article.origin_url, item.source, kind, old_rel, rel, old_text, text, item.extra.get("date_from")))
+    return changes
+
+
+def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, int]) -> None:
+    """Fill each change's ``reasons``: the limits it is over (none: it is published)."""
+    for change in changes:
+        if change.published_text == change.new_text and change.path == change.new_path:
+            continue
+        title_body = change.new_text
+        if change.kind != "removed":
+            chars = body_chars(change.new_text, change.new_path)
+            if chars < limits.min_body_chars and "![" not in change.new_text:  # an image-only article is not empty
+                change.reasons.append(f"body is (nearly) empty: {chars} characters (limit {limits.min_body_chars})")
+            elif change.published_text is not None:
+                before = body_chars(change.published_text, change.path or change.new_path)
+                if before and chars < before * (1 - limits.max_shrink):
+                    change.reasons.append(f"body shrank from {before} to {chars} characters (limit: {limits.max_shrink:.0%} shorter)")
+            if limits.hold_fallback_dates and change.date_from and change.date_from not in PARSED_DATES:
+                change.reasons.append(f"date not parsed from the page or the list (taken from the {change.date_from})")
+        found = [w for w in limits.sensitive_words if w in title_body]
+        if found:
+            change.reasons.append(f"contains sensitive expression(s): {'、'.join(found)}")
+    for source, known in known_counts.items():
+        if known < limits.min_source_articles:
+            continue
+        for kind, limit in (("changed", limits.max_changed_share), ("removed", limits.max_removed_share)):
+            mine = [c for c in changes if c.source == source and c.kind == kind and c.published_text != c.new_text]
+            if mine and len(mine) / known > limit:
+                reason = f"{len(mine)} of {known} articles of {source} {kind} in one night (limit {limit:.0%})"
+                for change in mine:
+                    change.reasons.append(reason)
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def hash_of(text: str, path: str) -> str | None:
+    try:
+        return parse_article(text, PurePosixPath(path)).content_hash
+    except ArticleInvalid:
+        return None
+
+
+def folder(content: Path, rel: str) -> Path:
+    return content / PurePosixPath(rel).parent
+
+
+def move_folder(source: Path, target: Path) -> None:
+    """Move an article folder, replacing whatever is at ``target``."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.rename(target)
+
+
+def _prune_empty(start: Path, stop: Path) -> None:
+    """Remove empty folders from ``start`` up to (not including) ``stop``."""
+    while start != stop and start.is_dir() and not any(start.iterdir()):
+        start.rmdir()
+        start = start.parent
+
+
+def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
+    """Move the held version aside, put the published one back, and record both."""
+    content = settings.paths.content
+    held_path = f"{HELD_DIR}/{change.new_path}"
+    new_folder, held_folder = folder(content, change.new_path), folder(content, held_path)
+    if held_folder.exists():
+        shutil.rmtree(held_folder)
+    held_folder.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(new_folder, held_folder)
+    if change.published_text is None:
+        shutil.rmtree(new_folder)
+        _prune_empty(new_folder.parent, content)
+    else:
+        published = change.path or change.new_path
+        if published != change.new_path:  # moved (a new date or column): the old folder gets the assets back
+            move_folder(new_folder, folder(content, published))
+            _prune_empty(new_folder.parent, content)
+        write_atomic(content / published, change.published_text)
+    status = "removed" if change.kind == "removed" else "active"
+    with store.batch():  # both or neither: a hold is never recorded without its item pointing at it
+        store.place(change.url, path=held_path, content_hash=hash_of(change.new_text, change.new_path), status=status,
+                    file_sha=sha(change.new_text))
+        return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
+                          held_path=held_path, published_text=change.published_text, held_text=change.new_text,
+                          reasons=change.reasons, run=run)
+
+
+def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]:
+    """Per source, its articles in the approved baseline (the base of the shares)."""
+    counts = {s.name: 0 for s in settings.sources}
+    for source in settings.sources:
+        counts[source.name] = sum(1 for item in store.items(source.name) if item.path and (base / item.path).is_file())
+    return counts
+
+
+def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
+    """Judge the night's scraped changes against the baseline, hold those over a limit, approve the rest.
+
+    Returns the holds made. Killed before the end, the baseline stays as it was and the next
+    run judges the same changes again.
+    """
+    if not settings.guard.enabled:
+        return []
+    base = ensure_baseline(settings)
+    made: list[dict[str, Any]] = []
+    with Store(settings.paths.state) as store:
+        changes = night_changes(settings, store, base)
+        judge(changes, settings.guard, known_counts(settings, base, store))
+        for previous in store.held("held"):
+            item = store.item(previous.url)
+            if item is None or item.path != previous.held_path:  # upstream changed it again: judged afresh below
+                store.decide(previous.id, "superseded")
+                shutil.rmtree(folder(settings.paths.content, previous.held_path), ignore_errors=True)
+        for change in changes:
+            if not change.reasons:
+                continue
+            held = hold(settings, store, change, run)
+            log(f"held for review: {change.url} ({change.kind}): {'; '.join(change.reasons)}")
+            made.append(held_row(held))
+    refresh_baseline(settings)
+    return made
+
+
+def held_row(held: Held) -> dict[str, Any]:
+    """A hold as the run report and the status page show it."""
+    return {"id": held.id, "url": held.url, "source": held.source, "kind": held.kind, "path": held.path or held.new_path,
+            "reasons": list(held.reasons), "run": held.run, "held_at": held.held_at}
+
+
+def open_holds(settings: Settings) -> list[dict[str, Any]]:
+    """Every change still waiting for ``fazhi review``, oldest first."""
+    if not (settings.paths.state / "scrape.sqlite").is_file():
+        return []
+    with Store(settings.paths.state) as store:
+        return [held_row(h) for h in store.held("held")]

@@ -1,0 +1,95 @@
+"""Snapshots of the content tree, the source of truth: one git commit per night that changed it.
+
+Only when the content tree is itself the top of a git repository (``<content>/.git``
+exists): a content tree inside another repository (such as ``docs/`` of a checkout)
+is left alone. The commit takes every change of the tree, staff edits and held
+versions (``.held/``) included, with the run id and the night's new, changed, removed
+and held articles in its message, so any night can be looked at with ``git show`` and
+any file or the whole tree restored with ``git restore``/``git checkout``.
+
+The caller holds the nightly lock, so a ``.git/index.lock`` found here was left by a
+killed run and is removed. A failing git is reported, never fatal: publishing does not
+depend on the snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+GIT_TIMEOUT = 120
+IDENTITY = {"GIT_AUTHOR_NAME": "fazhi nightly", "GIT_AUTHOR_EMAIL": "nightly@fazhi.invalid"}
+LISTED = 50
+
+
+class SnapshotFailed(Exception):
+    """git refused; the message carries its output."""
+
+
+def is_repository(content: Path) -> bool:
+    return (content / ".git").exists()
+
+
+def _git(content: Path, *args: str) -> str:
+    env = {**os.environ}
+    for key, value in IDENTITY.items():
+        env.setdefault(key, value)
+        env.setdefault(key.replace("AUTHOR", "COMMITTER"), value)
+    done = subprocess.run(["git", "-C", str(content), *args], capture_output=True, text=True, timeout=GIT_TIMEOUT, env=env)
+    if done.returncode != 0:
+        raise SnapshotFailed(f"git {' '.join(args)}: {(done.stderr or done.stdout).strip()}")
+    return done.stdout
+
+
+def _status(content: Path) -> dict[str, list[str]]:
+    """Paths added, changed and deleted in the working tree, as git sees them after ``add -A``."""
+    changes: dict[str, list[str]] = {"added": [], "changed": [], "deleted": []}
+    for line in _git(content, "diff", "--cached", "--name-status", "--no-renames").splitlines():
+        code, _, path = line.partition("\t")
+        kind = {"A": "added", "D": "deleted"}.get(code[:1], "changed")
+        changes[kind].append(path)
+    return changes
+
+
+def commit_tree(content: Path, subject: str, lines: list[str]) -> str | None:
+    """Commit everything changed in the tree; returns the commit id, or None when nothing changed."""
+    if not is_repository(content):
+        return None
+    (content / ".git" / "index.lock").unlink(missing_ok=True)
+    _git(content, "add", "-A", ".")
+    if not _git(content, "diff", "--cached", "--name-only"):
+        return None
+    changes = _status(content)
+    body = list(lines)
+    for kind, paths in changes.items():
+        if paths:
+            body.append(f"{kind} ({len(paths)}):")
+            body += [f"  {p}" for p in paths[:LISTED]] + ([f"  … {len(paths) - LISTED} more"] if len(paths) > LISTED else [])
+    _git(content, "commit", "-q", "--no-verify", "-m", subject, "-m", "\n".join(body))
+    return _git(content, "rev-parse", "HEAD").strip()
+
+
+def night_message(report: dict[str, Any]) -> tuple[str, list[str]]:
+    """Subject and body lines of a night's commit: counts from the scrape and the guard, then the run's outcome."""
+    sources = report.get("sources") or []
+    counts = {k: sum(int(s.get(k, 0)) for s in sources) for k in ("new", "changed", "removed")}
+    held = report.get("held_tonight") or []
+    subject = (f"nightly {report['run']}: {counts['new']} new, {counts['changed']} changed, {counts['removed']} removed upstream, "
+               f"{len(held)} held")
+    lines = [f"run: {report['run']}", f"status: {report.get('status')}: {report.get('message', '')}"]
+    lines += [f"held: {h['url']} ({h['kind']}): {'; '.join(h['reasons'])}" for h in held]
+    lines += [f"left out: {p}" for p in report.get("excluded") or []]
+    return subject, lines
+
+
+def commit_night(content: Path, report: dict[str, Any]) -> dict[str, Any] | None:
+    """The night's snapshot commit as the report records it (None when the tree is not a repository)."""
+    if not is_repository(content):
+        return None
+    try:
+        commit = commit_tree(content, *night_message(report))
+    except (SnapshotFailed, OSError, subprocess.SubprocessError) as exc:
+        return {"commit": None, "error": str(exc)}
+    return {"commit": commit, "error": None}
