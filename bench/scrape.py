@@ -51,12 +51,12 @@ def run(extra: int, concurrency: int) -> dict[str, object]:
         settings = replace(settings, fetch=replace(settings.fetch, concurrency=concurrency),
                            sources=tuple(replace(s, max_pages=1000) for s in settings.sources))  # grown lists are longer
         started = time.perf_counter()
-        first = scrape(settings, progress=False)
+        first = scrape(settings)
         first_seconds = time.perf_counter() - started
         written = files_in(settings.paths.content)
         mirror.clear_log()
         started = time.perf_counter()
-        second = scrape(settings, progress=False)
+        second = scrape(settings)
         second_seconds = time.perf_counter() - started
         after = files_in(settings.paths.content)
         articles = sum(s.new for s in first.sources)

@@ -22,7 +22,6 @@ from fazhi.yamlerrors import yaml_error_at
 
 CONFIG_ENV = "FAZHI_CONFIG"
 DEFAULT_CONFIG_NAME = "fazhi.yml"
-PLATFORMS = ("ucap", "hanweb", "trs", "generic")
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,9 @@ class Source:
     """One list to scrape: which platform, where, and which archive column its items go to.
 
     ``column`` is a column key, or ``auto`` to classify by title keywords with
-    ``default_column`` as the fallback. ``params`` is platform-specific (column
-    ids, unit ids, selectors) and checked by the platform module.
+    ``default_column`` as the fallback. ``platform`` and ``params`` (column ids,
+    unit ids, selectors) belong to the scraper's platform registry, which checks
+    them right after the settings are loaded.
     """
 
     name: str
@@ -295,8 +295,6 @@ def _source(raw: Any, marks: _Marks, key: Key) -> Source:
     for name in ("name", "platform", "base_url"):
         if not values.get(name):
             raise marks.error(key, f"missing {name}")
-    if values["platform"] not in PLATFORMS:
-        raise marks.error((*key, "platform"), f"{values['platform']!r} is not one of {', '.join(PLATFORMS)}")
     for name in ("column", "default_column"):
         column = values.get(name)
         if column is not None and column not in COLUMNS and not (name == "column" and column == "auto"):

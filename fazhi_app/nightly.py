@@ -45,6 +45,8 @@ from fazhi_app.fingerprint import Fingerprint, fingerprint
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
 from fazhi_app.releases import Release, ReleaseError, Releases
+from fazhi_app.scrape_report import progress_bars
+from scraper.platforms import check_settings
 from scraper.run import scrape
 from search.indexer import update_index
 
@@ -196,8 +198,8 @@ class _Run:
 
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
-        with self.timed("scrape"):
-            result = scrape(self.settings, progress=progress)
+        with self.timed("scrape"), progress_bars(progress) as bars:
+            result = scrape(self.settings, progress=bars)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
         self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
@@ -310,6 +312,7 @@ def run_nightly(
 ) -> NightlyResult:
     """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
     say = log or (lambda _line: None)
+    check_settings(settings)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
         return _Run(settings, say).run(scrape, force, progress)
 

@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scraper.mirror.data import MirrorData
-from scraper.mirror.render import Response, challenge_page, route, site_of
+from scraper.mirror.pages import Response, challenge_page
+from scraper.mirror.render import route, site_of
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ def test_rerun_writes_nothing_and_asks_conditionally(scraped, mirror, tmp_path) 
     files = sorted(scraped.content.rglob("*"))
     before = {p: p.stat().st_mtime_ns for p in files}
     mirror.clear_log()
-    report = scrape(scraped.settings, progress=False)
+    report = scrape(scraped.settings)
     for source in report.sources:
         assert source.status == "ok" and source.new == source.changed == source.removed == 0, source
     assert sum(s.unchanged for s in report.sources) == sum(s.new for s in scraped.report.sources)
@@ -189,7 +189,7 @@ def test_rerun_writes_nothing_and_asks_conditionally(scraped, mirror, tmp_path) 
 
 def test_offline_rerun_reads_only_the_raw_store(scraped, mirror) -> None:  # type: ignore[no-untyped-def]
     mirror.clear_log()
-    report = scrape(scraped.settings, sources=["mee-zcjd", "sthjt-hanweb"], progress=False, offline=True)
+    report = scrape(scraped.settings, sources=["mee-zcjd", "sthjt-hanweb"], offline=True)
     assert mirror.requests() == []
     for source in report.sources:
         assert source.status == "ok" and source.unchanged > 0 and source.requests == 0

@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 
 from fazhi.content import load_tree
-from scraper import run
+from scraper import extractor
 from scraper.platforms.trs import TrsPlatform
 from scraper.run import scrape
 from tests.fixtures.mirror import mirror_settings_for
@@ -18,7 +18,7 @@ TRS = ["mee-zcjd"]
 
 def test_rerun_skips_extraction_but_sees_staff_edits_lost_assets_and_new_code(fresh_mirror, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings = mirror_settings_for(fresh_mirror, tmp_path)
-    assert scrape(settings, TRS, progress=False).source("mee-zcjd").new == 28
+    assert scrape(settings, TRS).source("mee-zcjd").new == 28
     parsed: list[str] = []
     original = TrsPlatform.parse_article
 
@@ -28,7 +28,7 @@ def test_rerun_skips_extraction_but_sees_staff_edits_lost_assets_and_new_code(fr
 
     monkeypatch.setattr(TrsPlatform, "parse_article", counting)
     fresh_mirror.clear_log()
-    quiet = scrape(settings, TRS, progress=False).source("mee-zcjd")
+    quiet = scrape(settings, TRS).source("mee-zcjd")
     assert (quiet.unchanged, parsed) == (28, []), "no article parsed when nothing changed"
     article_pages = [r for r in fresh_mirror.requests(site="trs") if r.path.startswith("/zcwj/zcjd/20")]
     assert len(article_pages) == 28 and all(r.conditional and r.status == 304 for r in article_pages), "each page still asked"
@@ -42,15 +42,15 @@ def test_rerun_skips_extraction_but_sees_staff_edits_lost_assets_and_new_code(fr
     edited_path = settings.paths.content / edited.path
     staff_text = edited_path.read_text("utf-8").replace("本文为示例内容", "本文为示例内容（经编辑核对）")
     edited_path.write_text(staff_text, "utf-8")
-    report = scrape(settings, TRS, progress=False).source("mee-zcjd")
+    report = scrape(settings, TRS).source("mee-zcjd")
     assert sorted(parsed) == sorted([image_only.origin_url, edited.origin_url])
     assert (report.unchanged, report.conflicts, report.changed) == (27, 1, 0)
     assert image.is_file(), "a deleted image is downloaded again"
     assert edited_path.read_text("utf-8") == staff_text
 
     parsed.clear()
-    monkeypatch.setattr(run, "extractor_version", lambda: "a parser fix")
-    after_fix = scrape(settings, TRS, progress=False).source("mee-zcjd")
+    monkeypatch.setattr(extractor, "extractor_version", lambda: "a parser fix")
+    after_fix = scrape(settings, TRS).source("mee-zcjd")
     assert len(parsed) == 28 and (after_fix.unchanged, after_fix.conflicts) == (27, 1), "new code re-extracts everything once"
 
 
@@ -89,7 +89,7 @@ def test_hosts_are_scraped_at_once_within_their_own_limits(fresh_mirror, tmp_pat
     settings = mirror_settings_for(fresh_mirror, tmp_path, concurrency=2)
     fresh_mirror.inject_fault("generic", "500")
     watching = _Watching()
-    report = scrape(settings, progress=False, transport=watching)
+    report = scrape(settings, transport=watching)
     assert [s.name for s in report.sources] == [s.name for s in settings.sources], "reported in config order"
     assert {s.name: s.status for s in report.sources} == {
         "sthjt-ucap": "ok", "sthjt-hanweb": "ok", "mee-zcjd": "ok", "example-generic": "failed"}

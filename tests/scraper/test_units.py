@@ -13,7 +13,8 @@ from scraper.html2md import to_markdown
 from scraper.http import HostMapTransport, build_client, decode
 from scraper.mirror.generator import XSS_PAYLOAD
 from scraper.platforms import ListEntry
-from scraper.run import dedupe, safe_name
+from scraper.assets import safe_name
+from scraper.entries import dedupe
 from tests.scraper.conftest import render, unsafe_parts
 
 

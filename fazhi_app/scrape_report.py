@@ -1,0 +1,74 @@
+"""How a scrape looks on a terminal: the progress bars while it runs and the table after it.
+
+Kept in the application, apart from the scraper, so that changing the presentation
+never changes what the scraper extracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scraper.progress import NO_PROGRESS, ScrapeProgress
+from scraper.report import ScrapeReport
+
+STATUS_STYLES = {"ok": "green", "partial": "yellow", "failed": "red", "blocked": "magenta"}
+COLUMNS = ("new", "changed", "unchanged", "removed", "not_listed", "conflicts", "skipped", "failed", "requests", "not_modified")
+HEADINGS = {"not_listed": "not listed", "not_modified": "304"}
+
+
+def report_table(report: ScrapeReport) -> Table:
+    """The end-of-run table: one row per source."""
+    table = Table(title="scrape report", title_justify="left")
+    for column in ("source", "status", *(HEADINGS.get(c, c) for c in COLUMNS), "seconds"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for s in report.sources:
+        table.add_row(s.name, f"[{STATUS_STYLES[s.status]}]{s.status}[/]", *(str(getattr(s, c)) for c in COLUMNS), f"{s.seconds:.1f}")
+    return table
+
+
+def print_report(report: ScrapeReport, console: Console) -> None:
+    """The table, then the reasons of each source."""
+    console.print(report_table(report))
+    for source in report.sources:
+        for reason in source.reasons:
+            console.print(f"  [dim]{source.name}:[/] {reason}", markup=True, highlight=False)
+
+
+class RichProgress:
+    """A ``ScrapeProgress`` drawing one rich bar per source."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.totals: dict[Any, int] = {}
+
+    def start(self, name: str) -> Any:
+        return self.progress.add_task(name, total=None)
+
+    def total(self, task: Any, total: int) -> None:
+        self.totals[task] = total
+        self.progress.update(task, total=total)
+
+    def advance(self, task: Any) -> None:
+        self.progress.advance(task)
+
+    def done(self, task: Any) -> None:
+        total = self.totals.get(task, 0)
+        self.progress.update(task, completed=total, total=total)
+
+
+@contextmanager
+def progress_bars(enabled: bool) -> Iterator[ScrapeProgress]:
+    """Progress bars on stderr while the block runs, or nothing."""
+    if not enabled:
+        yield NO_PROGRESS
+        return
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(stderr=True))
+    with progress:
+        yield RichProgress(progress)

@@ -1,0 +1,137 @@
+"""Images and attachments of an article, downloaded next to its file and linked locally.
+
+``localize`` walks a draft's body: each ``<img>`` and attachment link pointing to the
+web is fetched (or copied from the article's previous folder when it moved) and
+stored by ``store_asset``, the one place an asset's bytes are checked and written.
+An asset that cannot be had stays a link to the original and is noted in the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fazhi.article import Attachment
+from fazhi.errors import Blocked, FetchError
+from fazhi.files import write_atomic
+from scraper import clean
+from scraper.http import Fetch, Page
+from scraper.platforms.base import Draft
+
+SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+EXT_RE = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+class AssetRefused(Exception):
+    """An asset's answer may not be stored (an HTML page where an image was expected, …)."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A body pointing at local copies, its attachments, the local file names, and whether every asset was had."""
+
+    body_html: str
+    attachments: tuple[Attachment, ...]
+    files: tuple[str, ...]
+    complete: bool
+
+
+def store_asset(url: str, page: Page, target: Path, *, image: bool) -> None:
+    """Check a downloaded asset and write it to ``target``; raises AssetRefused when it may not be stored."""
+    if image and "html" in page.headers.get("content-type", ""):
+        raise AssetRefused(url, "an HTML page, not an image")
+    if target.is_file() and target.read_bytes() == page.content:
+        return
+    write_atomic(target, page.content)
+
+
+class Localizer:
+    """Downloads the assets of one source's articles through its fetch; ``note`` collects report lines."""
+
+    def __init__(self, fetch: Fetch, note: Callable[[str], None]):
+        self.fetch = fetch
+        self.note = note
+
+    def localize(self, draft: Draft, folder: Path, old_folder: Path | None) -> Localized:
+        """Download images and attachments next to the article and point the body at the local copies."""
+        doc = clean.soup(f"<div>{draft.body_html}</div>").div
+        assert doc is not None
+        names: dict[str, str] = {}
+        files: dict[str, Attachment] = {}
+        missing = 0
+        for img in doc.find_all("img"):
+            src = str(img.get("src") or "")
+            name = self._asset(src, folder, old_folder, names, image=True) if src.startswith(("http://", "https://")) else None
+            if name:
+                img["src"] = name
+            elif src.startswith(("http://", "https://")):
+                missing += 1
+                link = doc.new_tag("a", href=src)
+                link.string = clean.text(str(img.get("alt") or "")) or "图片"
+                img.replace_with(link)
+            else:
+                img.decompose()
+        for link in doc.find_all("a", href=True):
+            href = str(link["href"])
+            if href.startswith(("http://", "https://")) and clean.is_attachment(href):
+                name = self._asset(href, folder, old_folder, names, image=False)
+                missing += name is None
+                if name:
+                    link["href"] = name
+                    title = clean.text(link.get_text()) or clean.attachment_title(clean.attachment_name(href))
+                    files.setdefault(href, Attachment(title, name, href))
+        for title, url in draft.attachments:
+            if url not in files:
+                name = self._asset(url, folder, old_folder, names, image=False)
+                missing += name is None
+                if name:
+                    files[url] = Attachment(title or name, name, url)
+        body = "".join(str(c) for c in doc.children)
+        return Localized(body, tuple(files.values()), tuple(sorted(set(names.values()))), complete=not missing)
+
+    def _asset(self, url: str, folder: Path, old_folder: Path | None, names: dict[str, str], image: bool) -> str | None:
+        """Local file name of a downloaded asset, or None when it cannot be had (noted in the report)."""
+        if url in names:
+            return names[url]
+        name = safe_name(url, image, set(names.values()))
+        target = folder / name
+        if not target.is_file():
+            if old_folder is not None and (old_folder / name).is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(old_folder / name, target)
+            else:
+                try:
+                    store_asset(url, self.fetch(url, kind="asset"), target, image=image)
+                except Blocked:
+                    raise
+                except FetchError as exc:
+                    self.note(f"asset not archived, linked to the original: {exc}")
+                    return None
+                except AssetRefused as exc:
+                    self.note(f"asset not archived, linked to the original: {exc}")
+                    return None
+        names[url] = name
+        return name
+
+
+def safe_name(url: str, image: bool, taken: set[str]) -> str:
+    """An ASCII file name for an asset, stable for its URL and unique within the article folder."""
+    original = clean.attachment_name(url)
+    stem, dot, ext = original.rpartition(".")
+    ext = f".{ext.lower()}" if dot and EXT_RE.match(f".{ext.lower()}") else (".jpg" if image else ".bin")
+    stem = SAFE_NAME_RE.sub("-", stem if dot else original).strip("-._")[:60]
+    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()
+    if not stem or stem.lower() in ("index", "download", "downfile", "getfile") or not re.search(r"[A-Za-z0-9]{3,}", stem):
+        stem = f"{'image' if image else 'file'}-{digest[:10]}"
+    name = f"{stem}{ext}"
+    if name in taken or name == "index.md":
+        name = f"{stem}-{digest[:6]}{ext}"
+    return name
