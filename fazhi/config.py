@@ -53,6 +53,15 @@ class FetchSettings:
     # host -> base URL to send its requests to instead (e.g. the sample mirror on 127.0.0.1);
     # URLs in sources, pages and archived articles stay the real ones.
     host_map: dict[str, str] = field(default_factory=dict)
+    # An archived article's page is fetched again when its list entry changes, or when it is due:
+    # every (age in days × revisit_age_factor) days, at least revisit_min_days and at most
+    # revisit_max_days apart, within revisit_budget pages (and removal checks) per source and run.
+    revisit_min_days: float = 1.0
+    revisit_max_days: float = 60.0
+    revisit_age_factor: float = 0.25
+    revisit_budget: int = 60
+    # Nightly list walks stop at the first page with nothing new; every page is walked this often (and with --full).
+    full_walk_days: float = 7.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,9 @@ class Source:
     enabled: bool = True
     max_pages: int = 50
     params: dict[str, Any] = field(default_factory=dict)
+    # The name of an older source this one supersedes (a site migration): its articles are
+    # matched by title and date on first sight and take the new URLs instead of being archived anew.
+    replaces: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,11 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "fetch.retries": (0, 20),
     "fetch.backoff": (0, 3600),
     "fetch.max_bytes": (1, None),
+    "fetch.revisit_min_days": (0, 3650),
+    "fetch.revisit_max_days": (0, 3650),
+    "fetch.revisit_age_factor": (0, 100),
+    "fetch.revisit_budget": (0, 100000),
+    "fetch.full_walk_days": (0, 3650),
     "sources.max_pages": (1, 100000),
 }
 INTERNAL = ("config_file",)  # dataclass fields no config file may set
@@ -367,5 +384,8 @@ def load_settings(config: str | Path | None = None) -> Settings:
     for i, name in enumerate(names):
         if name in names[:i]:
             raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
+    for i, source in enumerate(parsed):
+        if source.replaces and (source.replaces not in names or source.replaces == source.name):
+            raise marks.error(("sources", i, "replaces"), f"{source.replaces!r} is not another configured source")
     rest = _typed(Settings, raw, Where(marks))
     return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, **rest)

@@ -67,7 +67,7 @@ PAUSE_STAGES = ("site", "index", "publish")
 PAUSE_MARKER = "nightly.paused"
 REPORTS_KEPT = 100
 # Per-source numbers of the scrape report shown in the summary and on the status page.
-SOURCE_COUNTS = ("new", "changed", "unchanged", "removed", "conflicts", "failed", "requests")
+SOURCE_COUNTS = ("new", "changed", "unchanged", "not_due", "revisited", "merged", "removed", "conflicts", "failed", "requests")
 
 Log = Callable[[str], None]
 

@@ -18,17 +18,23 @@ from scraper.progress import NO_PROGRESS, ScrapeProgress
 from scraper.report import ScrapeReport
 
 STATUS_STYLES = {"ok": "green", "partial": "yellow", "failed": "red", "blocked": "magenta"}
-COLUMNS = ("new", "changed", "unchanged", "removed", "not_listed", "conflicts", "skipped", "failed", "requests", "not_modified")
-HEADINGS = {"not_listed": "not listed", "not_modified": "304"}
+COLUMNS = ("list_pages", "new", "changed", "unchanged", "not_due", "revisited", "changed_by_revisit", "merged", "removed", "not_listed",
+           "conflicts", "skipped", "failed", "assets_backed_off", "requests", "not_modified")
+HEADINGS = {"list_pages": "list pages", "not_due": "not due", "changed_by_revisit": "changed by revisit", "not_listed": "not listed",
+            "assets_backed_off": "assets backed off", "not_modified": "304"}
+# Terminals get the table at their width; logs and pipes at this one, so no source name is cut.
+LOG_WIDTH = 220
 
 
 def report_table(report: ScrapeReport) -> Table:
     """The end-of-run table: one row per source."""
     table = Table(title="scrape report", title_justify="left")
-    for column in ("source", "status", *(HEADINGS.get(c, c) for c in COLUMNS), "seconds"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for column in ("source", "status", "walk", *(HEADINGS.get(c, c) for c in COLUMNS), "seconds"):
+        text = column in ("source", "status", "walk")
+        table.add_column(column, justify="left" if text else "right", no_wrap=text)
     for s in report.sources:
-        table.add_row(s.name, f"[{STATUS_STYLES[s.status]}]{s.status}[/]", *(str(getattr(s, c)) for c in COLUMNS), f"{s.seconds:.1f}")
+        table.add_row(s.name, f"[{STATUS_STYLES[s.status]}]{s.status}[/]", s.walk, *(str(getattr(s, c)) for c in COLUMNS),
+                      f"{s.seconds:.1f}")
     return table
 
 

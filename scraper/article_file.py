@@ -14,7 +14,7 @@ Files are written atomically (temporary file + rename), so nothing archived is l
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,11 +23,12 @@ from fazhi.config import Source
 from fazhi.errors import ArticleInvalid, ExtractError
 from fazhi.files import write_atomic
 from scraper.assets import Localizer
-from scraper.compose import compose, placement
+from scraper.compose import compose, match_key, placement
 from scraper.platforms.base import Draft, ListEntry
 from scraper.report import SourceReport
 from scraper.skip_key import written_record
 from scraper.store import Item, Store
+from scraper.walk import entry_record, list_sig
 
 
 def conflict_reason(text: str, rel: PurePosixPath) -> str | None:
@@ -75,6 +76,8 @@ class ArticleWriter:
         old_folder = self.content / old_rel.parent if old_rel and old_rel != rel else None
         local = self.localizer.localize(draft, folder, old_folder)
         article = compose(entry, draft, local, column=column, slug=slug, publisher=self.publisher)
+        others = tuple(a.url for a in self.store.aliases(entry.url) if a.status == "merged")
+        article = replace(article, origin_urls=others)
         text = article.to_markdown()
         if text == old_text and old_rel == rel:
             outcome = "unchanged"
@@ -85,8 +88,8 @@ class ArticleWriter:
             if old_folder is not None and old_folder.is_dir():
                 shutil.rmtree(old_folder)  # the article moved (new date or column); its assets were copied
             outcome = "changed" if old_text is not None else "new"
-        # Not when an asset is missing: the extraction is tried again next run.
-        written = written_record(key, text, local.files) if local.complete else {}
+        # Not when an asset is missing for a passing reason: the extraction is tried again next run.
+        written = {**written_record(key, text, local.files), "refused": local.refused} if local.complete else {}
         self.record(entry, draft, rel, "active", article.content_hash, written)
         return outcome
 
@@ -95,5 +98,6 @@ class ArticleWriter:
         self.store.record(
             url=entry.url, source=self.source.name, ids=dict(entry.ids), title=draft.title,
             published=draft.date.isoformat(timespec="minutes"), content_hash=content_hash, path=str(rel), status=status,
-            extra={"date_from": draft.date_from, **(written or {})},
+            extra={"date_from": draft.date_from, **(written or {})}, entry=entry_record(entry), list_sig=list_sig(entry),
+            match_key=match_key(draft.title, draft.date),
         )

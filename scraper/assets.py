@@ -3,7 +3,11 @@
 ``localize`` walks a draft's body: each ``<img>`` and attachment link pointing to the
 web is fetched (or copied from the article's previous folder when it moved) and
 stored by ``store_asset``, the one place an asset's bytes are checked and written.
-An asset that cannot be had stays a link to the original and is noted in the report.
+An asset that cannot be had stays a link to the original and is noted in the report, once
+per run. A permanent refusal (robots.txt, 404/410, a type or address that may not be
+stored: ``AssetRefused``) still lets the article count as archived; its asset is asked
+for again only when the article is next due. A passing failure (timeout, 5xx) leaves the
+article incomplete, to be tried again next run.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi.article import Attachment
-from fazhi.errors import Blocked, FetchError
+from fazhi.errors import Blocked, Disallowed, FetchError, NotFound
 from fazhi.files import write_atomic
 from scraper import clean
 from scraper.http import Fetch, Page
@@ -27,7 +31,7 @@ EXT_RE = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 
 class AssetRefused(Exception):
-    """An asset's answer may not be stored (an HTML page where an image was expected, …)."""
+    """An asset that may not be stored, for good: an HTML page where an image was expected, a type or address refused."""
 
     def __init__(self, url: str, reason: str):
         super().__init__(f"{url}: {reason}")
@@ -36,12 +40,14 @@ class AssetRefused(Exception):
 
 @dataclass(frozen=True)
 class Localized:
-    """A body pointing at local copies, its attachments, the local file names, and whether every asset was had."""
+    """A body pointing at local copies, its attachments, the local file names, whether every asset was had
+    or refused for good (``complete``), and the refused ones (URL -> reason)."""
 
     body_html: str
     attachments: tuple[Attachment, ...]
     files: tuple[str, ...]
     complete: bool
+    refused: dict[str, str]
 
 
 def store_asset(url: str, page: Page, target: Path, *, image: bool) -> None:
@@ -59,6 +65,12 @@ class Localizer:
     def __init__(self, fetch: Fetch, note: Callable[[str], None]):
         self.fetch = fetch
         self.note = note
+        self._noted: set[str] = set()
+
+    def _once(self, url: str, line: str) -> None:
+        if url not in self._noted:
+            self._noted.add(url)
+            self.note(line)
 
     def localize(self, draft: Draft, folder: Path, old_folder: Path | None) -> Localized:
         """Download images and attachments next to the article and point the body at the local copies."""
@@ -66,14 +78,15 @@ class Localizer:
         assert doc is not None
         names: dict[str, str] = {}
         files: dict[str, Attachment] = {}
+        refused: dict[str, str] = {}
         missing = 0
         for img in doc.find_all("img"):
             src = str(img.get("src") or "")
-            name = self._asset(src, folder, old_folder, names, image=True) if src.startswith(("http://", "https://")) else None
+            name = self._asset(src, folder, old_folder, names, refused, image=True) if src.startswith(("http://", "https://")) else None
             if name:
                 img["src"] = name
             elif src.startswith(("http://", "https://")):
-                missing += 1
+                missing += src not in refused
                 link = doc.new_tag("a", href=src)
                 link.string = clean.text(str(img.get("alt") or "")) or "图片"
                 img.replace_with(link)
@@ -82,23 +95,24 @@ class Localizer:
         for link in doc.find_all("a", href=True):
             href = str(link["href"])
             if href.startswith(("http://", "https://")) and clean.is_attachment(href):
-                name = self._asset(href, folder, old_folder, names, image=False)
-                missing += name is None
+                name = self._asset(href, folder, old_folder, names, refused, image=False)
+                missing += name is None and href not in refused
                 if name:
                     link["href"] = name
                     title = clean.text(link.get_text()) or clean.attachment_title(clean.attachment_name(href))
                     files.setdefault(href, Attachment(title, name, href))
         for title, url in draft.attachments:
             if url not in files:
-                name = self._asset(url, folder, old_folder, names, image=False)
-                missing += name is None
+                name = self._asset(url, folder, old_folder, names, refused, image=False)
+                missing += name is None and url not in refused
                 if name:
                     files[url] = Attachment(title or name, name, url)
         body = "".join(str(c) for c in doc.children)
-        return Localized(body, tuple(files.values()), tuple(sorted(set(names.values()))), complete=not missing)
+        return Localized(body, tuple(files.values()), tuple(sorted(set(names.values()))), complete=not missing, refused=refused)
 
-    def _asset(self, url: str, folder: Path, old_folder: Path | None, names: dict[str, str], image: bool) -> str | None:
-        """Local file name of a downloaded asset, or None when it cannot be had (noted in the report)."""
+    def _asset(self, url: str, folder: Path, old_folder: Path | None, names: dict[str, str], refused: dict[str, str],
+               image: bool) -> str | None:
+        """Local file name of a downloaded asset, or None when it cannot be had (noted in the report; ``refused`` when for good)."""
         if url in names:
             return names[url]
         name = safe_name(url, image, set(names.values()))
@@ -112,11 +126,12 @@ class Localizer:
                     store_asset(url, self.fetch(url, kind="asset"), target, image=image)
                 except Blocked:
                     raise
-                except FetchError as exc:
-                    self.note(f"asset not archived, linked to the original: {exc}")
+                except (NotFound, Disallowed, AssetRefused) as exc:
+                    refused[url] = getattr(exc, "reason", str(exc))
+                    self._once(url, f"asset not archived, linked to the original (asked again when the article is due): {exc}")
                     return None
-                except AssetRefused as exc:
-                    self.note(f"asset not archived, linked to the original: {exc}")
+                except FetchError as exc:
+                    self._once(url, f"asset not archived, linked to the original: {exc}")
                     return None
         names[url] = name
         return name

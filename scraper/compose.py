@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import PurePosixPath
 
 from fazhi.article import Article, article_path, classify, slugify
 from fazhi.config import Source
+from scraper import clean
 from scraper.assets import Localized
 from scraper.html2md import to_markdown
 from scraper.platforms.base import Draft, ListEntry
@@ -18,6 +20,11 @@ def id_slug(entry: ListEntry) -> str:
     raw = str(entry.ids.get("id") or "")
     part = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
     return part or hashlib.sha1(entry.url.encode("utf-8")).hexdigest()[:12]
+
+
+def match_key(title: str, date: dt.datetime) -> str:
+    """What two copies of one article share: the normalised title and the day."""
+    return f"{clean.title_key(title)}|{date.date().isoformat()}"
 
 
 def placement(source: Source, entry: ListEntry, draft: Draft) -> tuple[str, str, PurePosixPath]:

@@ -67,7 +67,12 @@ class RemovalCheck:
                 report.reasons.append(f"not listed, removal not confirmed: {item.url}: {type(error).__name__}: {error}; left as it was")
                 continue
             gone, evidence = result
-            if gone:
+            others = [a for a in self.store.aliases(item.url) if a.status == "merged"]
+            if gone and others:
+                self.store.promote(others[0].url, item.url)
+                report.reasons.append(f"one address of an article is gone ({evidence}): {item.url}; it is still listed at "
+                                      f"{others[0].url}, which it is now archived under")
+            elif gone:
                 report.removed += 1
                 self.store.set_status(item.url, "removed")
                 self.flag_removed(item, evidence)

@@ -12,16 +12,26 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-OUTCOMES = ("new", "changed", "unchanged", "conflicts", "skipped")
+OUTCOMES = ("new", "changed", "unchanged", "conflicts", "skipped", "merged")
 
 
 @dataclass
 class SourceReport:
-    """What one source's run did. ``status``: ok, partial (some articles failed), failed, blocked."""
+    """What one source's run did. ``status``: ok, partial (some articles failed), failed, blocked.
+
+    ``walk`` is ``full`` (every list page) or ``incremental`` (stopped at the first page with
+    nothing new); ``list_pages`` the list requests it made. ``unchanged`` counts every listed
+    article left as it was, ``not_due`` those of them whose page was not asked for at all;
+    ``revisited`` pages fetched again because they were due (``changed_by_revisit`` of them
+    changed); ``merged`` new URLs of articles already archived under another; ``assets_backed_off``
+    dead or refused assets not asked for again because their article is not due.
+    """
 
     name: str
     platform: str
     status: str = "ok"
+    walk: str = "full"
+    list_pages: int = 0
     entries: int = 0
     new: int = 0
     changed: int = 0
@@ -31,6 +41,11 @@ class SourceReport:
     conflicts: int = 0
     skipped: int = 0
     failed: int = 0
+    not_due: int = 0
+    revisited: int = 0
+    changed_by_revisit: int = 0
+    merged: int = 0
+    assets_backed_off: int = 0
     requests: int = 0
     not_modified: int = 0
     seconds: float = 0.0

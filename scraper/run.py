@@ -8,6 +8,7 @@ run does is in ``scraper.source_run``; what the run reports, in ``scraper.report
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from scraper.fetcher import Fetcher
 from scraper.progress import NO_PROGRESS, ScrapeProgress
 from scraper.report import ScrapeReport, SourceReport, now_stamp
 from scraper.source_run import SourceRun
-from scraper.store import Store
+from scraper.store import Clock, Store
 
 
 def choose_sources(settings: Settings, names: list[str] | None) -> list[Source]:
@@ -34,20 +35,25 @@ def choose_sources(settings: Settings, names: list[str] | None) -> list[Source]:
 
 
 def host_lanes(sources: list[Source]) -> list[list[Source]]:
-    """The sources grouped by host, in config order within each group."""
+    """The sources grouped by host, in config order within each group, except that a source replacing
+    another of its host runs after it (so the older source's articles are known when the new one meets them)."""
     lanes: dict[str, list[Source]] = {}
     for source in sources:
         lanes.setdefault((urlsplit(source.base_url).hostname or source.base_url).lower(), []).append(source)
-    return list(lanes.values())
+    return [sorted(group, key=lambda s: s.replaces in {o.name for o in group}) for group in lanes.values()]
 
 
 def scrape(settings: Settings, sources: list[str] | None = None, progress: ScrapeProgress | None = None, *, offline: bool = False,
-           transport: httpx.BaseTransport | None = None) -> ScrapeReport:
+           full: bool = False, transport: httpx.BaseTransport | None = None, clock: Clock | None = None,
+           sleep: Callable[[float], None] | None = None) -> ScrapeReport:
     """Scrape the chosen sources into ``settings.paths.content``.
 
     ``progress`` is told how far each source got (nothing shown without it).
     ``offline`` rereads stored raw pages instead of the network (after a parser fix).
+    ``full`` walks every list page tonight, whatever the schedule says.
     ``transport`` replaces the network layer (tests); ``fetch.host_map`` still applies.
+    ``clock`` and ``sleep`` replace the wall clock of the schedule and the pauses between
+    requests (tests and benchmarks simulate days and count waits).
     """
     chosen = choose_sources(settings, sources)
     shown = progress or NO_PROGRESS
@@ -55,11 +61,12 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: Scrap
     settings.paths.content.mkdir(parents=True, exist_ok=True)
     lanes = host_lanes(chosen)
     done: dict[str, SourceReport] = {}
-    with Store(settings.paths.state) as store, Fetcher(settings.fetch, store, offline=offline, transport=transport) as fetcher:
+    with Store(settings.paths.state, clock) as store, \
+            Fetcher(settings.fetch, store, offline=offline, transport=transport, sleep=sleep) as fetcher:
 
         def lane(group: list[Source]) -> None:
             for source in group:
-                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline).run()
+                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline, full).run()
 
         with ThreadPoolExecutor(max_workers=max(1, len(lanes)), thread_name_prefix="scrape-host") as pool:
             for future in [pool.submit(lane, group) for group in lanes]:

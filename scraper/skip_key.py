@@ -52,4 +52,4 @@ def still_as_written(item: Item, key: str, content: Path) -> bool:
 
 def written_record(key: str, text: str, files: tuple[str, ...]) -> dict[str, object]:
     """What a later run needs to skip this extraction (stored with the item)."""
-    return {"key": key, "file_sha": sha256(text.encode("utf-8")), "assets": list(files)}
+    return {"key": key, "file_sha": sha256(text.encode("utf-8")), "assets": list(files), "code": extractor.extractor_version()}

@@ -1,9 +1,21 @@
-"""One source's run: walk its list, bring each article up to date, then check what the list dropped.
+"""One source's run: walk its list, bring the articles that need it up to date, check what a full walk dropped.
 
-Per entry: fetch the article page when the platform needs it, skip the extraction when
-its inputs are those of the file last written (``scraper.skip_key``), else parse a
-``Draft`` and write it (``scraper.article_file``). After a complete list walk, active
-articles the list no longer has go to the removal checks (``scraper.removal``).
+1. **Walk.** Lists are newest first: a nightly walk stops at the first page whose entries
+   the store already has, unchanged (``scraper.walk``). A full walk (every page, no
+   ``max_pages`` cap) runs on its own schedule (``fetch.full_walk_days``), on a source's
+   first run, and with ``full=True``. A walk that ends with fewer records than the source
+   announced is incomplete.
+2. **Plan.** An entry's article page is fetched when the entry is new, its list entry
+   changed (title, date, summary or link), its article is not archived yet (an asset
+   missing for a passing reason, or a file or asset gone from disk), or it is due
+   (``scraper.schedule``). Due articles, listed tonight or not, share the per-source
+   ``fetch.revisit_budget`` with the removal checks, oldest due first; the rest wait.
+3. **Articles.** The extraction is skipped when its inputs are those of the file last
+   written (``scraper.skip_key``); a new URL of an article already archived joins it
+   (``scraper.duplicates``); otherwise the draft is written (``scraper.article_file``).
+4. **Removals.** Only a complete full walk marks the active articles it no longer lists
+   for a check at their own URL (``scraper.removal``), done within the budget, over as
+   many runs as it takes.
 
 A 412 or challenge page marks the source ``blocked`` and stops its remaining work; any
 other failure of the list walk marks it ``failed``; a run never raises, so the other
@@ -12,31 +24,52 @@ sources always run.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
+from dataclasses import dataclass, replace
 
 from fazhi.config import Settings, Source
 from fazhi.errors import Blocked, Disallowed, ExtractError, FetchError
+from scraper import extractor, schedule
 from scraper.article_file import ArticleWriter
 from scraper.assets import Localizer
+from scraper.duplicates import Duplicates
 from scraper.entries import dedupe
 from scraper.fetcher import Fetcher
-from scraper.http import RequestCounter
+from scraper.http import Page, RequestCounter
 from scraper.platforms import ListEntry, PageLimit, platform_for
 from scraper.platforms.base import Platform
+from scraper.policies import page_from_store
 from scraper.pool import Halted, run_each
 from scraper.progress import ScrapeProgress
 from scraper.removal import RemovalCheck
 from scraper.report import SourceReport
-from scraper.skip_key import extraction_key, still_as_written
-from scraper.store import Store
+from scraper.skip_key import extraction_key, sha256, still_as_written
+from scraper.store import Item, Store, page_key
+from scraper.walk import ListWalk, WalkStopped, entry_from_record, list_sig
+
+# A full walk has no page cap but this one, against a pager that never ends.
+FULL_WALK_PAGES = 10_000
+
+
+@dataclass(frozen=True)
+class Task:
+    """One article to bring up to date: ``why`` is new, listed (its entry changed or it is not archived), revisit,
+    recode (extracted by other code: done again from the stored page, without a request) or offline."""
+
+    entry: ListEntry
+    item: Item | None
+    why: str
 
 
 class SourceRun:
     """Scrape one source; never raises: every failure ends up in the SourceReport."""
 
-    def __init__(self, settings: Settings, source: Source, store: Store, fetcher: Fetcher, progress: ScrapeProgress, offline: bool):
+    def __init__(self, settings: Settings, source: Source, store: Store, fetcher: Fetcher, progress: ScrapeProgress, offline: bool,
+                 full: bool = False):
         self.settings, self.source, self.store, self.progress, self.offline = settings, source, store, progress, offline
+        self.full = full
         self.counter = RequestCounter()
         self.fetch = fetcher.fetch_for(self.counter)
         self.platform: Platform = platform_for(source.platform)
@@ -47,6 +80,9 @@ class SourceRun:
         self.workers = max(1, settings.fetch.concurrency)
         self.writer = ArticleWriter(self.content, source, self.publisher, store, Localizer(self.fetch, self.report.reasons.append),
                                     self.report)
+        self.duplicates = Duplicates(self.content, source, store)
+        self._now = store.now()
+        self._lock = threading.Lock()
 
     def run(self) -> SourceReport:
         started = time.monotonic()
@@ -63,12 +99,20 @@ class SourceRun:
             self.progress.done(task)
         return self.report
 
+    # -- walk --------------------------------------------------------------------------------
     def _run(self, task: object) -> None:
         report = self.report
-        entries: list[ListEntry] = []
+        full = self.full or self.offline or schedule.full_walk_due(self.settings.fetch, self.store.last_full_walk(self.source.name),
+                                                                   self.store.clock())
+        report.walk = "full" if full else "incremental"
+        walk = ListWalk(self.fetch, self._known_unchanged, incremental=not full)
+        source = replace(self.source, max_pages=FULL_WALK_PAGES) if full else self.source
         complete = True
         try:
-            entries.extend(self.platform.list_entries(self.source, self.fetch))
+            for entry in self.platform.list_entries(source, walk.fetch):
+                walk.add(entry)
+        except WalkStopped:
+            complete = False  # by design: the rest of the list is known
         except PageLimit as exc:
             complete = False
             report.reasons.append(f"list incomplete: {exc}; nothing marked removed")
@@ -84,29 +128,99 @@ class SourceRun:
             report.status = "failed"
             report.reasons.append(f"list walk failed: {type(exc).__name__}: {exc}")
             return
-        entries = dedupe(entries)
+        finally:
+            report.list_pages = walk.pages
+        announced = getattr(self.platform, "announced", None)
+        if complete and announced is not None and len(walk.entries) < announced:
+            complete = False
+            report.reasons.append(f"list incomplete: the walk ended with {len(walk.entries)} records of the {announced} the source "
+                                  "announced; nothing marked removed")
+        entries = dedupe(walk.entries)
         report.entries = len(entries)
-        self.progress.total(task, len(entries))
-        self._articles(entries, task)
-        if report.status == "blocked" or self.offline:
-            return
-        if complete and not entries:
+        if complete and full and not entries:
             report.reasons.append("list walk found no articles; nothing marked removed")
-        elif complete:
-            listed = {e.url for e in entries}
-            unlisted = [item for item in self.store.items(self.source.name, status="active") if item.url not in listed]
-            if unlisted:
-                RemovalCheck(self.content, self.store, self.fetch, report, self.halt, self.workers,
-                             f"check-{self.writer.source.name}", self._blocked).run(unlisted)
+        elif complete and full and not self.offline:
+            self.store.mark_unlisted(self.source.name, {e.url for e in entries})
+            self.store.full_walk_done(self.source.name)
+        budget = max(0, self.settings.fetch.revisit_budget)
+        checks = [] if self.offline else self.store.pending_checks(self.source.name)[:budget]
+        tasks = self._plan(entries, budget - len(checks))
+        self.progress.total(task, len(tasks))
+        self._articles(tasks, task)
+        if report.status != "blocked" and checks:
+            RemovalCheck(self.content, self.store, self.fetch, report, self.halt, self.workers, f"check-{self.source.name}",
+                         self._blocked).run(checks)
         if report.failed and report.status == "ok":
             report.status = "partial"
 
-    def _articles(self, entries: list[ListEntry], task: object) -> None:
+    def _known_unchanged(self, entry: ListEntry) -> bool:
+        item = self.store.item(entry.url)
+        return item is not None and item.status in ("active", "conflict", "merged") and item.list_sig == list_sig(entry)
+
+    # -- plan --------------------------------------------------------------------------------
+    def _plan(self, entries: list[ListEntry], budget: int) -> list[Task]:
+        """The articles to fetch tonight; counts and marks the ones left alone."""
+        tasks: list[Task] = []
+        due: list[Task] = []
+        listed = {e.url for e in entries}
+        for entry in entries:
+            item = self.store.item(entry.url)
+            if self.offline:
+                tasks.append(Task(entry, item, "offline"))
+            elif item is None:
+                tasks.append(Task(entry, None, "new"))
+            elif item.status == "merged":
+                self._left_alone(entry, item)  # its article is kept up to date under its other URL
+            elif item.list_sig != list_sig(entry) or item.status == "removed" or not self._archived(item):
+                tasks.append(Task(entry, item, "listed"))
+            elif item.next_due is None or item.next_due <= self._now:
+                due.append(Task(entry, item, "revisit"))
+            elif item.status == "active" and item.extra.get("code") != extractor.extractor_version() and self._page_kept(entry):
+                tasks.append(Task(entry, item, "recode"))
+            else:
+                self._left_alone(entry, item)
+        if not self.offline:
+            for item in self.store.due(self.source.name, budget + len(listed)):
+                if item.url not in listed and item.entry:
+                    due.append(Task(entry_from_record(item.entry), item, "revisit"))
+        due.sort(key=lambda t: (t.item.next_due or "") if t.item else "")
+        for waiting in due[budget:]:
+            if waiting.entry.url in listed and waiting.item is not None:
+                self._left_alone(waiting.entry, waiting.item)
+        return tasks + due[:budget]
+
+    def _page_kept(self, entry: ListEntry) -> bool:
+        """Whether an entry can be extracted again without a request (its page is not needed, or its raw copy is kept)."""
+        return not self.platform.needs_page(entry) or self.store.cached_page(page_key("GET", entry.url)) is not None
+
+    def _archived(self, item: Item) -> bool:
+        """Whether an article needs nothing more: its extraction stands (every asset stored or refused for good) and its files are there."""
+        if item.status == "conflict":
+            return True
+        if item.status != "active" or not item.path or "key" not in item.extra:
+            return False
+        path = self.content / item.path
+        return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
+
+    def _left_alone(self, entry: ListEntry, item: Item) -> None:
+        """A listed article whose page is not asked for tonight."""
+        with self._lock:
+            self.report.unchanged += 1
+            self.report.not_due += 1
+            self.report.assets_backed_off += len(item.extra.get("refused", {}))
+        self.store.seen(entry.url)
+
+    # -- articles ----------------------------------------------------------------------------
+    def _articles(self, tasks: list[Task], progress_task: object) -> None:
         report = self.report
-        for entry, outcome, error in run_each(entries, self._article, workers=self.workers, name=f"scrape-{self.source.name}",
-                                              halt=self.halt):
+        for task, outcome, error in run_each(tasks, self._article, workers=self.workers, name=f"scrape-{self.source.name}",
+                                             halt=self.halt):
+            entry = task.entry
             if outcome is not None:
                 report.count(outcome)
+                if task.why == "revisit":
+                    report.revisited += 1
+                    report.changed_by_revisit += outcome == "changed"
             elif isinstance(error, Halted):
                 continue
             elif isinstance(error, Blocked):
@@ -120,21 +234,54 @@ class SourceRun:
             else:
                 report.failed += 1
                 report.reasons.append(f"failed {entry.url}: {type(error).__name__}: {error}")
-            self.progress.advance(task)
+            self.progress.advance(progress_task)
 
     def _blocked(self, reason: str) -> None:
         """A challenge page or 412: mark the source blocked once and stop its remaining work."""
-        if self.report.status != "blocked":
-            self.report.status = "blocked"
-            self.report.reasons.append(reason)
+        with self._lock:
+            if self.report.status != "blocked":
+                self.report.status = "blocked"
+                self.report.reasons.append(reason)
         self.halt.set()
 
-    def _article(self, entry: ListEntry) -> str:
-        page = self.fetch(entry.url) if self.platform.needs_page(entry) else None
-        item = self.store.item(entry.url)
-        key = extraction_key(self.source, self.publisher, entry, page)
-        if not self.offline and item is not None and still_as_written(item, key, self.content):
+    def _article(self, task: Task) -> str:
+        entry, item = task.entry, task.item
+        revisit = task.why == "revisit"
+        needs_page = self.platform.needs_page(entry)
+        if task.why == "recode":
+            page = self._stored_page(entry.url) if needs_page else None
+        else:
+            page = self.fetch(entry.url) if needs_page or revisit else None
+        if revisit and not needs_page and page is not None and item is not None:
+            # The list carries this article's body: its page is compared with the copy seen at the last revisit.
+            seen_before = item.extra.get("page_sha")
+            self.store.update_extra(entry.url, {"page_sha": sha256(page.content)})
+            if seen_before in (None, sha256(page.content)):
+                self._scheduled(entry.url, item.published, changed=False)
+                return "unchanged"
+            entry = replace(entry, extra={**entry.extra, "content": ""})
+        parsed_page = page if self.platform.needs_page(entry) else None
+        key = extraction_key(self.source, self.publisher, entry, parsed_page)
+        retry_refused = revisit and bool(item and item.extra.get("refused"))
+        if not self.offline and item is not None and not retry_refused and still_as_written(item, key, self.content):
             self.store.seen(entry.url)
+            self._scheduled(entry.url, item.published, changed=False)
             return "unchanged"
-        draft = self.platform.parse_article(page, entry)
-        return self.writer.write(entry, draft, item, key)
+        draft = self.platform.parse_article(parsed_page, entry)
+        if item is None and self.duplicates.join(entry, draft) is not None:
+            return "merged"
+        outcome = self.writer.write(entry, draft, item, key)
+        self._scheduled(entry.url, draft.date.isoformat(timespec="minutes"), changed=outcome in ("new", "changed"))
+        return outcome
+
+    def _stored_page(self, url: str) -> Page:
+        cached = self.store.cached_page(page_key("GET", url))
+        if cached is None:
+            raise FetchError(url, "no stored copy of the page to extract again; fetched when it is next due")
+        return page_from_store(cached)
+
+    def _scheduled(self, url: str, published: str | None, *, changed: bool) -> None:
+        if self.offline:
+            return
+        clock: dt.datetime = self.store.clock()
+        self.store.fetched(url, next_due=schedule.next_due(self.settings.fetch, url, published, clock), changed=changed)

@@ -68,6 +68,8 @@ class Platform(Protocol):
 
     ``params`` declares what ``sources[i].params`` may hold; ``one_of`` lists groups of
     which at least one must be set (checked at config load, ``scraper.platforms.check_settings``).
+    A platform whose list announces its length sets ``announced`` while walking; a walk that
+    ends with fewer records counts as incomplete.
     """
 
     name: str

@@ -61,6 +61,9 @@ class HanwebPlatform:
     )
     one_of = (("column_id", "list_path"),)
 
+    def __init__(self) -> None:
+        self.announced: int | None = None  # <totalrecord> (or the page script's totalRecord)
+
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         list_path = source.params.get("list_path") or f"col/col{param(source, 'column_id')}/index.html"
         list_url = urljoin(source.base_url, list_path)
@@ -68,7 +71,7 @@ class HanwebPlatform:
         next(numbers)
         page = fetch(list_url)
         records = RECORD_RE.findall(page.text)
-        total = _total(page.text)
+        total = self.announced = _total(page.text)
         yield from (e for e in (entry_from_record(r, page.url) for r in records) if e is not None)
         per_page = int(source.params.get("per_page", 15))
         group = per_page * int(source.params.get("group_pages", 3))
@@ -86,6 +89,7 @@ class HanwebPlatform:
                     raise ExtractError(answer.url, "dataproxy answer is not a <datastore> document")
                 break
             total = _total(answer.text) or total
+            self.announced = total
             yield from (e for e in (entry_from_record(r, answer.url) for r in records) if e is not None)
             start = end + 1
 

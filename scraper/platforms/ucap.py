@@ -54,6 +54,9 @@ class UcapPlatform:
     )
     one_of = (("column", "list_path"),)
 
+    def __init__(self) -> None:
+        self.announced: int | None = None  # data.total of the last queryList answer
+
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         site_root = urljoin(source.base_url, "/")
         list_url = urljoin(source.base_url, source.params.get("list_path") or f"col/{source.params.get('column', '')}/index.html")
@@ -77,6 +80,8 @@ class UcapPlatform:
                     seen.add(entry.key)
                     yield entry
             total = body.get("total")
+            if isinstance(total, int):
+                self.announced = total
             if isinstance(total, int) and len(seen) >= total:
                 break
         # Items the column page shows but queryList did not return (pinned items): their page has the body.

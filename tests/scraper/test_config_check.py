@@ -20,7 +20,8 @@ DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "fazhi.yml"
     [
         ("{name: s, platform: joomla, base_url: 'http://x/'}", "sources[0].platform: 'joomla' is not one of ucap, hanweb, trs, generic"),
         ("{name: s, platform: ucap, base_url: 'http://x/'}", "sources[0].params.column: missing: set column or list_path"),
-        ("{name: s, platform: hanweb, base_url: 'http://x/', params: {}}", "sources[0].params.column_id: missing: set column_id or list_path"),
+        ("{name: s, platform: hanweb, base_url: 'http://x/', params: {}}",
+         "sources[0].params.column_id: missing: set column_id or list_path"),
         ("{name: s, platform: hanweb, base_url: 'http://x/', params: {column_id: 1, per_page: many}}",
          "sources[0].params.per_page: must be a whole number"),
         ("{name: s, platform: ucap, base_url: 'http://x/', params: {column: c, form: [a]}}", "sources[0].params.form: must be a mapping"),
