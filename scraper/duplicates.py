@@ -11,6 +11,9 @@ alone, and its URL becomes the one the article is archived under.
 from __future__ import annotations
 
 import difflib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +28,22 @@ from scraper.store import Item, Store
 from scraper.walk import entry_record, list_sig
 
 NEAR_IDENTICAL = 0.9
+
+
+class Claims:
+    """One lock per normalised title and day: two sources meeting the same new article at once take turns,
+    so the second finds the first's copy instead of archiving its own."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    @contextmanager
+    def claim(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
 
 
 def _plain(markdown: str) -> str:

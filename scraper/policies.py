@@ -78,8 +78,8 @@ class RobotsPolicy:
                 try:
                     page = next_handler(robots)
                     self._parsers[origin] = Protego.parse(page.text)
-                except Blocked:
-                    raise
+                except (Blocked, Unreachable):
+                    raise  # a challenge, or a host that cannot be reached: the page itself could not be had either
                 except FetchError:
                     self._parsers[origin] = None  # no robots.txt (404) or unreadable: nothing forbidden
             return self._parsers[origin]

@@ -16,6 +16,7 @@ import httpx
 
 from fazhi.config import Settings, Source
 from fazhi.errors import ConfigError
+from scraper.duplicates import Claims
 from scraper.fetcher import Fetcher
 from scraper.progress import NO_PROGRESS, ScrapeProgress
 from scraper.report import ScrapeReport, SourceReport, now_stamp
@@ -64,9 +65,11 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: Scrap
     with Store(settings.paths.state, clock) as store, \
             Fetcher(settings.fetch, store, offline=offline, transport=transport, sleep=sleep) as fetcher:
 
+        claims = Claims()  # shared: sources on different hosts may meet the same new article at once
+
         def lane(group: list[Source]) -> None:
             for source in group:
-                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline, full).run()
+                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline, full, claims).run()
 
         with ThreadPoolExecutor(max_workers=max(1, len(lanes)), thread_name_prefix="scrape-host") as pool:
             for future in [pool.submit(lane, group) for group in lanes]:

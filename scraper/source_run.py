@@ -34,7 +34,8 @@ from fazhi.errors import Blocked, Disallowed, ExtractError, FetchError
 from scraper import extractor, schedule
 from scraper.article_file import ArticleWriter
 from scraper.assets import Localizer
-from scraper.duplicates import Duplicates
+from scraper.compose import match_key
+from scraper.duplicates import Claims, Duplicates
 from scraper.entries import dedupe
 from scraper.fetcher import Fetcher
 from scraper.http import Page, RequestCounter
@@ -67,7 +68,7 @@ class SourceRun:
     """Scrape one source; never raises: every failure ends up in the SourceReport."""
 
     def __init__(self, settings: Settings, source: Source, store: Store, fetcher: Fetcher, progress: ScrapeProgress, offline: bool,
-                 full: bool = False):
+                 full: bool = False, claims: Claims | None = None):
         self.settings, self.source, self.store, self.progress, self.offline = settings, source, store, progress, offline
         self.full = full
         self.counter = RequestCounter()
@@ -81,6 +82,7 @@ class SourceRun:
         self.writer = ArticleWriter(self.content, source, self.publisher, store, Localizer(self.fetch, self.report.reasons.append),
                                     self.report)
         self.duplicates = Duplicates(self.content, source, store)
+        self.claims = claims or Claims()
         self._now = store.now()
         self._lock = threading.Lock()
 
@@ -268,9 +270,13 @@ class SourceRun:
             self._scheduled(entry.url, item.published, changed=False)
             return "unchanged"
         draft = self.platform.parse_article(parsed_page, entry)
-        if item is None and self.duplicates.join(entry, draft) is not None:
-            return "merged"
-        outcome = self.writer.write(entry, draft, item, key)
+        if item is None:
+            with self.claims.claim(match_key(draft.title, draft.date)):
+                if self.duplicates.join(entry, draft) is not None:
+                    return "merged"
+                outcome = self.writer.write(entry, draft, item, key)
+        else:
+            outcome = self.writer.write(entry, draft, item, key)
         self._scheduled(entry.url, draft.date.isoformat(timespec="minutes"), changed=outcome in ("new", "changed"))
         return outcome
 

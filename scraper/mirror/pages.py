@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import struct
 import zlib
@@ -108,3 +109,16 @@ def with_repeats(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def first(values: Form, key: str, default: str = "") -> str:
     """The first value of a query or form field."""
     return (values.get(key) or [default])[0]
+
+
+def short_list(response: Response) -> Response:
+    """A list answer missing its last record, its announced total unchanged (the ``short`` fault)."""
+    text = response.body.decode("utf-8")
+    if "<record>" in text:
+        cut = text.rindex("<record>")
+        text = text[:cut] + text[text.index("</record>", cut) + len("</record>"):]
+    elif response.content_type.startswith("application/json"):
+        payload = json.loads(text)
+        payload["data"]["results"] = payload["data"]["results"][:-1]
+        text = json.dumps(payload, ensure_ascii=False)
+    return Response(response.status, response.content_type, text.encode("utf-8"), response.modified, response.headers)

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from scraper.mirror.data import MirrorData
-from scraper.mirror.pages import Response, challenge_page
+from scraper.mirror.pages import Response, challenge_page, short_list
 from scraper.mirror.render import route, site_of
 
 
@@ -40,9 +40,10 @@ class MirrorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0):
+    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0, validators: bool = True):
         self.data = data
         self.slow_seconds = slow_seconds
+        self.validators = validators
         self.log: list[LoggedRequest] = []
         self.log_lock = threading.Lock()
         super().__init__((host, port), _Handler)
@@ -95,13 +96,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             response = route(self.server.data, host, "POST" if method == "POST" else "GET", parts.path,
                              parse_qs(parts.query, keep_blank_values=True), parse_qs(raw_form, keep_blank_values=True))
+            if fault == "short":
+                response = short_list(response)
         self._send(method, response, host, parts, site, conditional)
 
     def _send(self, method: str, response: Response, host: str, parts: Any, site: str | None, conditional: bool) -> None:
         headers = {"Content-Type": response.content_type, **response.headers}
         status = response.status
         body = response.body
-        if status == 200 and method != "POST" and response.modified:
+        if status == 200 and method != "POST" and response.modified and self.server.validators:
             etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             modified = _http_date(response.modified)
             headers.update({"ETag": etag, "Last-Modified": modified})
