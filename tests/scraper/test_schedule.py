@@ -63,7 +63,8 @@ def test_revisits_keep_within_the_budget_oldest_due_first(fresh_mirror, tmp_path
 
 def test_the_same_article_under_two_sources_is_archived_once(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = mirror_settings_for(fresh_mirror, tmp_path)
-    body = "<p>\u3000\u3000为规范云溪市河湖岸线管理，市生态环境局制定本办法，现就主要内容解读如下。</p><p>一、适用范围。本办法适用于本市行政区域内的河湖岸线。</p>"
+    body = ("<p>\u3000\u3000为规范云溪市河湖岸线管理，市生态环境局制定本办法，现就主要内容解读如下。</p>"
+            "<p>一、适用范围。本办法适用于本市行政区域内的河湖岸线。</p>")
     title = "《云溪市河湖岸线保护办法》解读"
     trs = fresh_mirror.add_article("trs", title, body, date="2025-06-29 09:00")
     generic = fresh_mirror.add_article("generic", title, body.replace("\u3000\u3000", ""), date="2025-06-29 09:00")
