@@ -11,6 +11,7 @@ alone, and its URL becomes the one the article is archived under.
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,8 +47,12 @@ class Claims:
             yield
 
 
+LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
+
+
 def _plain(markdown: str) -> str:
-    return "".join(ch for ch in markdown if ch.isalnum())
+    """The words of a body: link and image targets (remote in a draft, local in a file) and punctuation left out."""
+    return "".join(ch for ch in LINK_TARGET_RE.sub("]", markdown) if ch.isalnum())
 
 
 def near_identical(a: str, b: str) -> bool:

@@ -28,7 +28,7 @@ Python API (tests, ``fazhi_app.demo``, the nightly job)::
         mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge short;
         mirror.inject_fault("ucap", "412", times=1, match="/queryList")   # counted / path-limited
         mirror.clear_faults()                        # or clear_faults("hanweb")
-        mirror.requests(site="trs")                  # LoggedRequest(method, host, path, query, status, site, conditional)
+        mirror.requests(site="trs")                  # LoggedRequest(method, host, path, query, status, site, conditional, size)
         mirror.clear_log()
         mirror.url("trs", record)                    # the real URL of an article, e.g. https://www.mee.gov.cn/…
 

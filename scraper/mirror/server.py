@@ -32,6 +32,7 @@ class LoggedRequest:
     status: int
     site: str | None
     conditional: bool
+    size: int = 0  # body bytes sent
 
 
 class MirrorServer(ThreadingHTTPServer):
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers.update({"ETag": etag, "Last-Modified": modified})
             if self._not_modified(etag, response.modified):
                 status, body = 304, b""
-        self._log(method, host, parts, status, site, conditional)
+        self._log(method, host, parts, status, site, conditional, 0 if method == "HEAD" or status == 304 else len(body))
         try:
             self.send_response(status)
             for key, value in headers.items():
@@ -135,6 +136,6 @@ class _Handler(BaseHTTPRequestHandler):
             return dt.datetime.fromisoformat(modified_iso).astimezone(dt.UTC).replace(microsecond=0) <= when
         return False
 
-    def _log(self, method: str, host: str, parts: Any, status: int, site: str | None, conditional: bool) -> None:
+    def _log(self, method: str, host: str, parts: Any, status: int, site: str | None, conditional: bool, size: int = 0) -> None:
         with self.server.log_lock:
-            self.server.log.append(LoggedRequest(method, host, parts.path, parts.query, status, site, conditional))
+            self.server.log.append(LoggedRequest(method, host, parts.path, parts.query, status, site, conditional, size))
