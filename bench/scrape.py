@@ -124,9 +124,9 @@ def one_host(count: int, nights: int) -> dict[str, Any]:
         clock.now += dt.timedelta(days=1)
         result["listed_edits"] = night(mirror, polite, clock, [TRS])
 
-        hidden = ids[len(ids) // 2]
-        mirror.edit_article("trs", hidden, body="<p>正文在列表看不到的地方改过了。</p>")
         spread = ids[:: max(1, len(ids) // 10)][:10]
+        hidden = ids[len(ids) // 2 + 7]  # not one of the spread edits: its list entry stays as it was
+        mirror.edit_article("trs", hidden, body="<p>正文在列表看不到的地方改过了。</p>")
         for article_id in spread:
             record = mirror.data.article("trs", article_id)
             mirror.edit_article("trs", article_id, title=record["title"] + "（订正）")
