@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, replace
 
 from fazhi.config import Settings, Source
-from fazhi.errors import Blocked, Disallowed, ExtractError, FetchError
+from fazhi.errors import Blocked, Disallowed, ExtractError, FetchError, NotFound
 from scraper import extractor, schedule
 from scraper.article_file import ArticleWriter
 from scraper.assets import Localizer
@@ -252,8 +252,13 @@ class SourceRun:
         needs_page = self.platform.needs_page(entry)
         if task.why == "recode":
             page = self._stored_page(entry.url) if needs_page else None
+        elif revisit and item is not None:
+            try:
+                page = self.fetch(entry.url)
+            except NotFound as exc:
+                return self._gone_on_revisit(entry, item, exc)
         else:
-            page = self.fetch(entry.url) if needs_page or revisit else None
+            page = self.fetch(entry.url) if needs_page else None
         if revisit and not needs_page and page is not None and item is not None:
             # The list carries this article's body: its page is compared with the copy seen at the last revisit.
             seen_before = item.extra.get("page_sha")
@@ -279,6 +284,14 @@ class SourceRun:
             outcome = self.writer.write(entry, draft, item, key)
         self._scheduled(entry.url, draft.date.isoformat(timespec="minutes"), changed=outcome in ("new", "changed"))
         return outcome
+
+    def _gone_on_revisit(self, entry: ListEntry, item: Item, exc: NotFound) -> str:
+        """A due page that answers 404/410: not a removal yet (only a full walk leads to one), but the next walk is full."""
+        self.store.full_walk_wanted(self.source.name)
+        self._scheduled(entry.url, item.published, changed=False)
+        with self._lock:
+            self.report.reasons.append(f"revisit: {exc}; the next list walk is a full one, which decides whether it was removed")
+        return "unchanged"
 
     def _stored_page(self, url: str) -> Page:
         cached = self.store.cached_page(page_key("GET", url))

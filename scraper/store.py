@@ -279,7 +279,7 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 """SELECT * FROM items WHERE source = ? AND status IN ('active', 'conflict') AND next_due IS NOT NULL
-                   AND next_due <= ? ORDER BY next_due, url LIMIT ?""",
+                   AND next_due <= ? AND check_pending = 0 ORDER BY next_due, url LIMIT ?""",
                 (source, self.now(), limit),
             ).fetchall()
         return [_item(r) for r in rows]
@@ -339,6 +339,11 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT last_full_walk FROM sources WHERE name = ?", (source,)).fetchone()
         return dt.datetime.fromisoformat(row["last_full_walk"]) if row and row["last_full_walk"] else None
+
+    def full_walk_wanted(self, source: str) -> None:
+        """Make the source's next walk a full one (a revisited page has gone: only a full walk may lead to its removal)."""
+        with self._lock:
+            self._db.execute("UPDATE sources SET last_full_walk = NULL WHERE name = ?", (source,))
 
     def full_walk_done(self, source: str) -> None:
         with self._lock:

@@ -137,3 +137,18 @@ def test_unreachable_host_is_retried_once_quickly(fresh_mirror, tmp_path) -> Non
     served = replace(settings, fetch=replace(settings.fetch, host_map=fresh_mirror.host_map, retries=2, backoff=0.01))
     assert scrape(served, ["mee-zcjd"], sleep=pauses.append).source("mee-zcjd").status == "failed"
     assert pauses == [0.01, 0.02], "a 5xx keeps the exponential backoff"
+
+
+def test_a_due_page_that_is_gone_brings_the_next_full_walk(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = mirror_settings_for(fresh_mirror, tmp_path, full_walk_days=365)
+    clock = Clock()
+    scrape(settings, ["mee-zcjd"], clock=clock)
+    record = fresh_mirror.articles("trs")[-1]  # the oldest: far down the list, where nightly walks do not go
+    fresh_mirror.delete_article("trs", record["id"])
+    clock.advance(settings.fetch.revisit_max_days)
+    night = scrape(settings, ["mee-zcjd"], clock=clock).source("mee-zcjd")
+    assert (night.walk, night.status, night.failed, night.removed) == ("incremental", "ok", 0, 0)
+    assert any(r.startswith("revisit: ") and record["path"] in r and "HTTP 404" in r for r in night.reasons), night.reasons
+    clock.advance(1)
+    following = scrape(settings, ["mee-zcjd"], clock=clock).source("mee-zcjd")
+    assert (following.walk, following.removed) == ("full", 1)
