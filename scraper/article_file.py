@@ -61,7 +61,7 @@ class ArticleWriter:
         """Write (or leave) the article of a draft; returns its outcome (``new``, ``changed``, ``unchanged``, ``conflicts``)."""
         if not draft.title:
             raise ExtractError(entry.url, "no title")
-        column, slug, rel = placement(self.source, entry, draft)
+        column, slug, rel = placement(self.source, entry, draft, PurePosixPath(item.path).parent.name if item and item.path else None)
         old_rel = PurePosixPath(item.path) if item and item.path else None
         if old_rel is None or not (self.content / old_rel).is_file():
             old_rel = rel if (self.content / rel).is_file() else None

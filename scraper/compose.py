@@ -27,10 +27,11 @@ def match_key(title: str, date: dt.datetime) -> str:
     return f"{clean.title_key(title)}|{date.date().isoformat()}"
 
 
-def placement(source: Source, entry: ListEntry, draft: Draft) -> tuple[str, str, PurePosixPath]:
-    """(column, slug, path) of the article a draft becomes."""
+def placement(source: Source, entry: ListEntry, draft: Draft, kept_slug: str | None = None) -> tuple[str, str, PurePosixPath]:
+    """(column, slug, path) of the article a draft becomes. An archived article keeps its slug (``kept_slug``), so its
+    address on the site stays when it is taken over by another source (a site migration)."""
     column = source.column if source.column != "auto" else classify(draft.title) or source.default_column
-    slug = f"{slugify(source.name)}-{id_slug(entry)}"
+    slug = kept_slug or f"{slugify(source.name)}-{id_slug(entry)}"
     return column, slug, article_path(column, draft.date, slug)
 
 

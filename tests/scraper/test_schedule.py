@@ -89,23 +89,32 @@ def test_the_same_article_under_two_sources_is_archived_once(fresh_mirror, tmp_p
 
 def test_a_replacing_source_takes_over_the_older_sources_articles(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = mirror_settings_for(fresh_mirror, tmp_path)
-    scrape(settings, ["mee-zcjd"])
+    clock = Clock()
+    scrape(settings, ["mee-zcjd"], clock=clock)
     older = fresh_mirror.articles("trs")[:3]
     for record in older:  # the same articles on the new site generation, rewritten a little
         fresh_mirror.add_article("generic", record["title"], record["body"] + "<p>（迁移至新版网站）</p>", date=record["date"])
     sources = tuple(replace(s, replaces="mee-zcjd") if s.name == "example-generic" else s for s in settings.sources)
     migrated = replace(settings, sources=sources)
     before = {p for p in settings.paths.content.rglob("index.md")}
-    report = scrape(migrated, ["mee-zcjd", "example-generic"]).source("example-generic")
+    report = scrape(migrated, ["mee-zcjd", "example-generic"], clock=clock).source("example-generic")
     assert report.merged == 3 and report.new == 13
     by_url = _by_url(settings)
     for record in older:
         article = by_url[fresh_mirror.url("trs", record)]
         assert article.origin_url.startswith("http://pufa.example.org/") and fresh_mirror.url("trs", record) in article.origin_urls
     assert len({p for p in settings.paths.content.rglob("index.md")} - before) == 13, "nothing archived anew for the three"
+    slugs = {record["id"]: by_url[fresh_mirror.url("trs", record)].slug for record in older}
     fresh_mirror.delete_article("trs", older[0]["id"])
-    old_site = scrape(migrated, ["mee-zcjd"], full=True).source("mee-zcjd")
+    old_site = scrape(migrated, ["mee-zcjd"], full=True, clock=clock).source("mee-zcjd")
     assert old_site.removed == 0, "the old address going away is the migration, not a removal"
+    clock.advance(settings.fetch.revisit_max_days)
+    revisited = scrape(migrated, ["example-generic"], clock=clock).source("example-generic")
+    assert revisited.changed >= 3, "the new generation's text replaces the old one"
+    by_url = _by_url(settings)
+    for record in older:
+        article = by_url[fresh_mirror.url("trs", record)]
+        assert article.slug == slugs[record["id"]] and "迁移至新版网站" in article.body, "the slug stays"
 
 
 def test_a_walk_short_of_what_the_list_announced_is_incomplete(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
