@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -186,14 +187,19 @@ def baseline(checkout: Path, count: int) -> dict[str, Any]:
         return {"requests": requests, "bytes": size, "seconds_no_delay": seconds}
 
 
-def section(command: str, host: dict[str, Any], pair: dict[str, Any], old: dict[str, Any] | None) -> str:
+def load() -> str:
+    return " / ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def section(command: str, host: dict[str, Any], pair: dict[str, Any], old: dict[str, Any] | None, loads: tuple[str, str]) -> str:
     sim = host["simulated"]
     quiet, edits = host["quiet"], host["listed_edits"]
     lines = [
         "## Scrape",
         "",
         f"- Date: {dt.date.today().isoformat()}",
-        f"- Machine: {machine()} (shared with other work while measuring)",
+        f"- Machine: {machine()} (shared with other work while measuring: load average {loads[0]} at the start, "
+        f"{loads[1]} at the end)",
         f"- Command: `{command}`",
         f"- Setup: sample mirror on 127.0.0.1 without validators (no ETag, no Last-Modified), its TRS site grown to "
         f"{host['articles']} articles on one host; default fetch settings (delay {DEFAULT_DELAY:g} s, concurrency 2, robots.txt, "
@@ -215,8 +221,8 @@ def section(command: str, host: dict[str, Any], pair: dict[str, Any], old: dict[
         f"Simulated nights (settable clock, one day per night, {sim['nights']} nights, delay off; at the 1 s delay a night lasts "
         "about one second per request):",
         "",
-        f"- a body edit of an old article that the list does not show: picked up on night {sim['hidden_edit_night']} "
-        f"(its revisit window is at most {sim['window_days']:g} days);",
+        f"- a body edit of an old article that the list does not show: picked up on simulated night {sim['hidden_edit_night']}, "
+        f"{sim['hidden_edit_night'] + 2} days after its page was last fetched (its revisit window is at most {sim['window_days']:g} days);",
         f"- 10 title edits spread over the whole list (pages the nightly walk does not reach): all picked up by night "
         f"{sim['spread_edits_night']} (the next full walk);",
         f"- requests per night: mean {sim['mean_requests']:.0f}, most {sim['max_requests']} (a full-walk night: "
@@ -242,13 +248,14 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout of today's code to measure on the same mirror")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    started = load()
     host = one_host(args.articles, args.nights)
     print(json.dumps(host, indent=1))
     pair = two_sources(args.articles)
     print(json.dumps(pair, indent=1))
     old = baseline(args.baseline.resolve(), args.articles) if args.baseline else None
     print(json.dumps(old, indent=1))
-    text = section(("python bench/scrape.py " + " ".join(sys.argv[1:])).strip(), host, pair, old)
+    text = section(("python bench/scrape.py " + " ".join(sys.argv[1:])).strip(), host, pair, old, (started, load()))
     print(text)
     if not args.no_write:
         write_section(text)
