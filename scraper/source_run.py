@@ -85,6 +85,7 @@ class SourceRun:
         self.claims = claims or Claims()
         self._now = store.now()
         self._lock = threading.Lock()
+        self._retried = 0  # refused assets asked for again tonight (their article was due)
 
     def run(self) -> SourceReport:
         started = time.monotonic()
@@ -148,7 +149,9 @@ class SourceRun:
         checks = [] if self.offline else self.store.pending_checks(self.source.name)[:budget]
         tasks = self._plan(entries, budget - len(checks))
         self.progress.total(task, len(tasks))
+        refused = self.store.refused_assets(self.source.name)
         self._articles(tasks, task)
+        report.assets_backed_off = max(0, refused - self._retried)
         if report.status != "blocked" and checks:
             RemovalCheck(self.content, self.store, self.fetch, report, self.halt, self.workers, f"check-{self.source.name}",
                          self._blocked).run(checks)
@@ -209,7 +212,6 @@ class SourceRun:
         with self._lock:
             self.report.unchanged += 1
             self.report.not_due += 1
-            self.report.assets_backed_off += len(item.extra.get("refused", {}))
         self.store.seen(entry.url)
 
     # -- articles ----------------------------------------------------------------------------
@@ -270,6 +272,9 @@ class SourceRun:
         parsed_page = page if self.platform.needs_page(entry) else None
         key = extraction_key(self.source, self.publisher, entry, parsed_page)
         retry_refused = revisit and bool(item and item.extra.get("refused"))
+        if retry_refused and item is not None:
+            with self._lock:
+                self._retried += len(item.extra["refused"])
         if not self.offline and item is not None and not retry_refused and still_as_written(item, key, self.content):
             self.store.seen(entry.url)
             self._scheduled(entry.url, item.published, changed=False)

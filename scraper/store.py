@@ -284,6 +284,13 @@ class Store:
             ).fetchall()
         return [_item(r) for r in rows]
 
+    def refused_assets(self, source: str) -> int:
+        """How many assets of the source's archived articles were refused for good (dead links, robots.txt, refused types)."""
+        with self._lock:
+            rows = self._db.execute("SELECT extra FROM items WHERE source = ? AND status = 'active' AND extra LIKE '%\"refused\"%'",
+                                    (source,)).fetchall()
+        return sum(len(json.loads(r["extra"]).get("refused") or {}) for r in rows)
+
     def mark_unlisted(self, source: str, listed: set[str]) -> None:
         """After a complete full walk: the source's active articles it no longer lists wait for a removal check."""
         with self._lock:
