@@ -28,11 +28,12 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from fazhi.config import Settings, Source
 from fazhi.errors import Blocked, Disallowed, ExtractError, FetchError, NotFound
 from scraper import extractor, schedule
-from scraper.article_file import ArticleWriter
+from scraper.article_file import ArticleWriter, conflict_reason
 from scraper.assets import Localizer
 from scraper.compose import match_key
 from scraper.duplicates import Claims, Duplicates
@@ -86,6 +87,7 @@ class SourceRun:
         self._now = store.now()
         self._lock = threading.Lock()
         self._retried = 0  # refused assets asked for again tonight (their article was due)
+        self._conflicted: set[str] = set()  # files tonight's run found it must leave as they are
 
     def run(self) -> SourceReport:
         started = time.monotonic()
@@ -168,14 +170,16 @@ class SourceRun:
         tasks: list[Task] = []
         due: list[Task] = []
         listed = {e.url for e in entries}
+        if not self.offline:
+            self._conflicts_on_disk()
         for entry in entries:
             item = self.store.item(entry.url)
             if self.offline:
                 tasks.append(Task(entry, item, "offline"))
             elif item is None:
                 tasks.append(Task(entry, None, "new"))
-            elif item.status == "merged":
-                self._left_alone(entry, item)  # its article is kept up to date under its other URL
+            elif item.status == "merged" or entry.url in self._conflicted:
+                self._left_alone(entry, item)  # kept up to date under its other URL, or a file that must stay as it is
             elif item.list_sig != list_sig(entry) or item.status == "removed" or not self._archived(item):
                 tasks.append(Task(entry, item, "listed"))
             elif item.next_due is None or item.next_due <= self._now:
@@ -186,7 +190,7 @@ class SourceRun:
                 self._left_alone(entry, item)
         if not self.offline:
             for item in self.store.due(self.source.name, budget + len(listed)):
-                if item.url not in listed and item.entry:
+                if item.url not in listed and item.entry and item.url not in self._conflicted:
                     due.append(Task(entry_from_record(item.entry), item, "revisit"))
         due.sort(key=lambda t: (t.item.next_due or "") if t.item else "")
         for waiting in due[budget:]:
@@ -208,11 +212,34 @@ class SourceRun:
         return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
 
     def _left_alone(self, entry: ListEntry, item: Item) -> None:
-        """A listed article whose page is not asked for tonight."""
-        with self._lock:
-            self.report.unchanged += 1
-            self.report.not_due += 1
+        """A listed article whose page is not asked for tonight (a conflict on disk is counted as such)."""
+        if entry.url not in self._conflicted:
+            with self._lock:
+                self.report.unchanged += 1
+                self.report.not_due += 1
         self.store.seen(entry.url)
+
+    def _conflicts_on_disk(self) -> None:
+        """Report, without a request, the source's files changed since the scraper wrote them into something it must not
+        overwrite (a staff edit, a withdrawal): they are never rewritten, and each run says so."""
+        for item in [*self.store.items(self.source.name, status="active"), *self.store.items(self.source.name, status="conflict")]:
+            if not item.path:
+                continue
+            path = self.content / item.path
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if item.status == "active" and sha256(data) == item.extra.get("file_sha"):
+                continue
+            reason = conflict_reason(data.decode("utf-8", "replace"), PurePosixPath(item.path))
+            if reason is None:
+                continue
+            self._conflicted.add(item.url)
+            self.report.conflicts += 1
+            self.report.reasons.append(f"conflict {item.url}: {reason}; {item.path} left as is")
+            if item.status != "conflict":
+                self.store.set_status(item.url, "conflict")
 
     # -- articles ----------------------------------------------------------------------------
     def _articles(self, tasks: list[Task], progress_task: object) -> None:

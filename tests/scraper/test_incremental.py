@@ -88,8 +88,9 @@ def test_staff_edited_file_is_never_overwritten(fresh_mirror, tmp_path) -> None:
     revisited = scrape(settings, TRS, clock=clock).source("mee-zcjd")
     assert revisited.conflicts == 1 and path.read_text("utf-8") == staff_text, "a revisit leaves it too"
     fresh_mirror.delete_article("trs", record["id"])
-    assert scrape(settings, TRS, full=True, clock=clock).source("mee-zcjd").conflicts == 0
-    assert path.read_text("utf-8") == staff_text, "an upstream removal does not touch a conflicting file either"
+    gone = scrape(settings, TRS, full=True, clock=clock).source("mee-zcjd")
+    assert (gone.conflicts, gone.removed) == (1, 0), "still the staff's file; an upstream removal does not touch it"
+    assert path.read_text("utf-8") == staff_text
 
 
 def test_failing_sources_do_not_stop_the_others_or_lose_files(fresh_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]

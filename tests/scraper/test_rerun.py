@@ -44,8 +44,9 @@ def test_rerun_asks_for_nothing_due_but_heals_lost_assets_and_applies_new_code(f
     staff_text = edited_path.read_text("utf-8").replace("本文为示例内容", "本文为示例内容（经编辑核对）")
     edited_path.write_text(staff_text, "utf-8")
     report = scrape(settings, TRS, clock=clock).source("mee-zcjd")
-    assert parsed == [image_only.origin_url], "a lost image brings its article up; a staff edit alone is left alone"
-    assert (report.unchanged, report.conflicts, report.changed) == (9, 0, 0)
+    assert parsed == [image_only.origin_url], "a lost image brings its article up; a staff edit is seen on disk, no request"
+    assert (report.unchanged, report.conflicts, report.changed) == (8, 1, 0)
+    assert any("staff edited" in r and str(edited.path) in r for r in report.reasons)
     assert image.is_file(), "a deleted image is downloaded again"
     assert edited_path.read_text("utf-8") == staff_text
 
@@ -53,11 +54,12 @@ def test_rerun_asks_for_nothing_due_but_heals_lost_assets_and_applies_new_code(f
     fresh_mirror.clear_log()
     monkeypatch.setattr(extractor, "extractor_version", lambda: "a parser fix")
     after_fix = scrape(settings, TRS, full=True, clock=clock).source("mee-zcjd")
-    assert len(parsed) == 28 and (after_fix.unchanged, after_fix.conflicts) == (27, 1), "new code re-extracts everything once"
+    assert len(parsed) == 27 and (after_fix.unchanged, after_fix.conflicts) == (27, 1), "new code re-extracts everything once"
     assert not [r for r in fresh_mirror.requests(site="trs") if r.path.startswith("/zcwj/zcjd/20")], "from the stored pages"
     assert edited_path.read_text("utf-8") == staff_text
     parsed.clear()
-    assert scrape(settings, TRS, full=True, clock=clock).source("mee-zcjd").unchanged == 28 and parsed == []
+    again = scrape(settings, TRS, full=True, clock=clock).source("mee-zcjd")
+    assert (again.unchanged, again.conflicts, parsed) == (27, 1, [])
 
 
 class _Watching(httpx.BaseTransport):
