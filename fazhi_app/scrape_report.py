@@ -6,6 +6,7 @@ never changes what the scraper extracts.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -47,13 +48,20 @@ def print_report(report: ScrapeReport, console: Console) -> None:
 
 
 class RichProgress:
-    """A ``ScrapeProgress`` drawing one rich bar per source."""
+    """A ``ScrapeProgress`` drawing one rich bar per source; the display starts with the first source, so a run that
+    stops before any (an unknown source name) leaves the terminal as it was."""
 
     def __init__(self, progress: Progress):
         self.progress = progress
         self.totals: dict[Any, int] = {}
+        self.started = False
+        self._lock = threading.Lock()
 
     def start(self, name: str) -> Any:
+        with self._lock:
+            if not self.started:
+                self.progress.start()
+                self.started = True
         return self.progress.add_task(name, total=None)
 
     def total(self, task: Any, total: int) -> None:
@@ -76,5 +84,9 @@ def progress_bars(enabled: bool) -> Iterator[ScrapeProgress]:
         return
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True))
-    with progress:
-        yield RichProgress(progress)
+    bars = RichProgress(progress)
+    try:
+        yield bars
+    finally:
+        if bars.started:
+            progress.stop()
