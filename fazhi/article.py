@@ -51,7 +51,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 # Front matter keys in the order they are written.
 FIELDS = (
-    "title", "date", "column", "source", "publisher", "origin_url", "attachments", "laws",
+    "title", "date", "column", "source", "publisher", "origin_url", "origin_urls", "attachments", "laws",
     "tags", "summary", "slug", "origin", "content_hash", "removed_upstream", "withdrawn", "withdrawn_reason",
 )
 REQUIRED = ("title", "date", "column", "slug")
@@ -94,6 +94,8 @@ class Article:
     source: str | None = None
     publisher: str | None = None
     origin_url: str | None = None
+    # Other addresses of the same article upstream (another source, column or site generation).
+    origin_urls: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     laws: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -148,6 +150,7 @@ class Article:
             "source": self.source,
             "publisher": self.publisher,
             "origin_url": self.origin_url,
+            "origin_urls": list(self.origin_urls),
             "attachments": [
                 {k: v for k, v in (("title", a.title), ("file", a.file), ("url", a.url)) if v}
                 for a in self.attachments
@@ -351,6 +354,7 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
     field_problems: list[str] = []
     laws = _str_list(meta.get("laws"), "laws", field_problems)
     tags = _str_list(meta.get("tags"), "tags", field_problems)
+    origin_urls = _str_list(meta.get("origin_urls"), "origin_urls", field_problems)
     for message in field_problems:
         bad(message.split()[0], message)
 
@@ -374,6 +378,7 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
         source=_opt_str(meta.get("source")),
         publisher=_opt_str(meta.get("publisher")),
         origin_url=_opt_str(meta.get("origin_url")),
+        origin_urls=origin_urls,
         attachments=tuple(attachments),
         laws=laws,
         tags=tags,

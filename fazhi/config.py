@@ -22,7 +22,6 @@ from fazhi.yamlerrors import yaml_error_at
 
 CONFIG_ENV = "FAZHI_CONFIG"
 DEFAULT_CONFIG_NAME = "fazhi.yml"
-PLATFORMS = ("ucap", "hanweb", "trs", "generic")
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,15 @@ class FetchSettings:
     host_map: dict[str, str] = field(default_factory=dict)
     # host names fetched even when they resolve to internal addresses (besides each source's own host)
     allow_hosts: list[str] = field(default_factory=list)
+    # An archived article's page is fetched again when its list entry changes, or when it is due:
+    # every (age in days × revisit_age_factor) days, at least revisit_min_days and at most
+    # revisit_max_days apart, within revisit_budget pages (and removal checks) per source and run.
+    revisit_min_days: float = 1.0
+    revisit_max_days: float = 60.0
+    revisit_age_factor: float = 0.25
+    revisit_budget: int = 60
+    # Nightly list walks stop at the first page with nothing new; every page is walked this often (and with --full).
+    full_walk_days: float = 7.0
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,9 @@ class Source:
     """One list to scrape: which platform, where, and which archive column its items go to.
 
     ``column`` is a column key, or ``auto`` to classify by title keywords with
-    ``default_column`` as the fallback. ``params`` is platform-specific (column
-    ids, unit ids, selectors) and checked by the platform module.
+    ``default_column`` as the fallback. ``platform`` and ``params`` (column ids,
+    unit ids, selectors) belong to the scraper's platform registry, which checks
+    them right after the settings are loaded.
     """
 
     name: str
@@ -77,6 +86,9 @@ class Source:
     enabled: bool = True
     max_pages: int = 50
     params: dict[str, Any] = field(default_factory=dict)
+    # The name of an older source this one supersedes (a site migration): its articles are
+    # matched by title and date on first sight and take the new URLs instead of being archived anew.
+    replaces: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,11 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "fetch.retries": (0, 20),
     "fetch.backoff": (0, 3600),
     "fetch.max_bytes": (1, None),
+    "fetch.revisit_min_days": (0, 3650),
+    "fetch.revisit_max_days": (0, 3650),
+    "fetch.revisit_age_factor": (0, 100),
+    "fetch.revisit_budget": (0, 100000),
+    "fetch.full_walk_days": (0, 3650),
     "sources.max_pages": (1, 100000),
     "guard.max_changed_share": (0, 1),
     "guard.max_removed_share": (0, 1),
@@ -328,8 +345,6 @@ def _source(raw: Any, marks: _Marks, key: Key) -> Source:
     for name in ("name", "platform", "base_url"):
         if not values.get(name):
             raise marks.error(key, f"missing {name}")
-    if values["platform"] not in PLATFORMS:
-        raise marks.error((*key, "platform"), f"{values['platform']!r} is not one of {', '.join(PLATFORMS)}")
     for name in ("column", "default_column"):
         column = values.get(name)
         if column is not None and column not in COLUMNS and not (name == "column" and column == "auto"):
@@ -403,6 +418,9 @@ def load_settings(config: str | Path | None = None) -> Settings:
         if name in names[:i]:
             raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
     guard = _guard(raw.pop("guard", None), Where(marks, ("guard",)))
+    for i, source in enumerate(parsed):
+        if source.replaces and (source.replaces not in names or source.replaces == source.name):
+            raise marks.error(("sources", i, "replaces"), f"{source.replaces!r} is not another configured source")
     rest = _typed(Settings, raw, Where(marks))
     return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, guard=guard, **rest)
 

@@ -33,6 +33,7 @@ from fazhi_app.ports import port_free
 from fazhi_app.releases import Releases
 from fazhi_app.serving import serve as serve_site
 from scraper.mirror import Mirror
+from scraper.platforms import check_settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO / "var" / "demo"
@@ -83,7 +84,7 @@ def run_demo(base: Path, port: int, serve: bool = True) -> int:
     with Mirror(base / "mirror") as mirror:
         click.echo(f"fazhi demo: sample mirror on {mirror.base_url}")
         config = write_config(mirror, base, port)
-        settings = load_settings(config)
+        settings = check_settings(load_settings(config))
         result = run_nightly(settings, progress=sys.stderr.isatty(), log=lambda line: click.echo(line, err=True))
         click.echo(result.summary)
         click.echo(f"report: {result.report_path}")

@@ -49,7 +49,9 @@ from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
+from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night
+from scraper.platforms import check_settings
 from scraper.run import scrape
 from search.indexer import update_index
 
@@ -71,7 +73,7 @@ PAUSE_STAGES = ("site", "index", "publish")
 PAUSE_MARKER = "nightly.paused"
 REPORTS_KEPT = 100
 # Per-source numbers of the scrape report shown in the summary and on the status page.
-SOURCE_COUNTS = ("new", "changed", "unchanged", "removed", "conflicts", "failed", "requests")
+SOURCE_COUNTS = ("new", "changed", "unchanged", "not_due", "revisited", "merged", "removed", "conflicts", "failed", "requests")
 
 Log = Callable[[str], None]
 
@@ -211,8 +213,8 @@ class _Run:
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
         before_scrape(self.settings)  # the baseline the guard judges the scrape against
-        with self.timed("scrape"):
-            result = scrape(self.settings, progress=progress)
+        with self.timed("scrape"), progress_bars(progress) as bars:
+            result = scrape(self.settings, progress=bars)
         with self.timed("guard"):
             self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
@@ -339,6 +341,7 @@ def run_nightly(
 ) -> NightlyResult:
     """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
     say = log or (lambda _line: None)
+    check_settings(settings)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
         return _Run(settings, say).run(scrape, force, progress)
 

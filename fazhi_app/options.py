@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from fazhi.config import Settings, load_settings
+from scraper.platforms import check_settings
 
 LOCATION_OPTIONS = (
     ("content", "content tree: article files and site pages (MkDocs docs_dir)"),
@@ -65,6 +66,6 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def load_command_settings(given: dict[str, Any]) -> Settings:
-    """Settings from the chosen config file with the location options applied."""
+    """Settings from the chosen config file, its sources checked against the platform registry, with the location options applied."""
     config = given.pop("config", None)
-    return load_settings(config).with_paths(**given)
+    return check_settings(load_settings(config)).with_paths(**given)

@@ -5,7 +5,8 @@ What happens on the way is decided by the policies (``scraper.policies``), which
 ``scraper.fetcher`` chains around the base fetch in one ordered table (outermost first)::
 
     RobotsPolicy    robots.txt (protego), cached per host: a disallowed URL raises Disallowed
-    RetryPolicy     retries Transient (timeouts, connection errors, 5xx, 429) with exponential backoff
+    RetryPolicy     retries Transient (timeouts, dropped connections, 5xx, 429) with exponential backoff;
+                    a refused connection or an unresolvable name (Unreachable) once, quickly
     ThrottlePolicy  per-host delay between requests and a per-host concurrency limit
     CachePolicy     raw page store + If-None-Match / If-Modified-Since; 304 -> the stored copy
     StatusPolicy    404/410 -> NotFound, 5xx/429 -> Transient, other 4xx -> FetchError
@@ -44,6 +45,10 @@ XML_ENCODING_RE = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I
 CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 
 FormData = Mapping[str, Any] | Sequence[tuple[str, Any]]
+
+
+class Unreachable(Transient):
+    """The connection was refused or the name does not resolve: waiting longer will not help, so it is retried once, quickly."""
 
 
 class RequestCounter:
@@ -204,6 +209,8 @@ class HttpFetch:
             raise Transient(request.url, "timed out") from None
         except httpx.TooManyRedirects:
             raise FetchError(request.url, "too many redirects") from None
+        except httpx.ConnectError as exc:
+            raise Unreachable(request.url, f"connection failed: {exc or type(exc).__name__}") from None
         except httpx.TransportError as exc:
             raise Transient(request.url, f"connection failed: {exc or type(exc).__name__}") from None
 
@@ -225,4 +232,4 @@ class Fetch(Protocol):
                  kind: str = "page") -> Page: ...
 
 
-__all__ = ["Fetch", "HostMapTransport", "HttpFetch", "Page", "Request", "RequestCounter", "build_client", "decode"]
+__all__ = ["Fetch", "HostMapTransport", "HttpFetch", "Page", "Request", "RequestCounter", "Unreachable", "build_client", "decode"]

@@ -18,7 +18,7 @@ from protego import Protego
 
 from fazhi.config import FetchSettings
 from fazhi.errors import Blocked, Disallowed, FetchError, NotFound, Transient
-from scraper.http import Handler, Page, Request
+from scraper.http import Handler, Page, Request, Unreachable
 from scraper.store import CachedPage, Store, page_key
 
 # 瑞数 (Rivers Security) challenge pages: a $_ts bootstrap object and r="m" markers.
@@ -29,6 +29,7 @@ CHALLENGE_RE = re.compile(
     re.I,
 )
 MAX_BACKOFF = 60.0
+UNREACHABLE_PAUSE = 0.25
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,20 @@ class RobotsPolicy:
                 try:
                     page = next_handler(robots)
                     self._parsers[origin] = Protego.parse(page.text)
-                except Blocked:
-                    raise
+                except (Blocked, Unreachable):
+                    raise  # a challenge, or a host that cannot be reached: the page itself could not be had either
                 except FetchError:
                     self._parsers[origin] = None  # no robots.txt (404) or unreadable: nothing forbidden
             return self._parsers[origin]
 
 
 class RetryPolicy:
-    """Retry transient failures (timeouts, connection errors, 5xx, 429) with exponential backoff."""
+    """Retry transient failures (timeouts, dropped connections, 5xx, 429) with exponential backoff.
+
+    A refused connection or a name that does not resolve (``Unreachable``) is retried at most
+    once, after at most ``UNREACHABLE_PAUSE`` seconds: an unreachable host costs a source
+    well under a second instead of the whole backoff series.
+    """
 
     def __init__(self, context: PolicyContext):
         self.context = context
@@ -100,6 +106,10 @@ class RetryPolicy:
         for attempt in range(self.retries + 1):
             try:
                 return next_handler(request)
+            except Unreachable as exc:
+                if attempt >= 1 or attempt == self.retries:
+                    raise Unreachable(exc.url, f"{exc.reason} (after {attempt + 1} attempts)") from None
+                self.context.pause(min(UNREACHABLE_PAUSE, self.backoff))
             except Transient as exc:
                 if attempt == self.retries:
                     raise Transient(exc.url, f"{exc.reason} (after {self.retries + 1} attempts)") from None
@@ -160,7 +170,7 @@ class CachePolicy:
         if self.offline:
             if cached is None:
                 raise FetchError(request.url, "offline run: page not in the raw page store")
-            return self._from_cache(cached, status=200)
+            return page_from_store(cached, status=200)
         if cached is not None and self.conditional and request.method == "GET":
             headers = dict(request.headers)
             if cached.etag:
@@ -172,15 +182,17 @@ class CachePolicy:
         if page.status == 304:
             if cached is None:
                 raise FetchError(request.url, "HTTP 304 for a page that is not stored")
-            return self._from_cache(cached, status=304)
+            return page_from_store(cached, status=304)
         page.raw_path = self.store.save_page(key, page.url, request.method, page.content, page.headers)
         return page
 
-    @staticmethod
-    def _from_cache(cached: CachedPage, status: int) -> Page:
-        headers = {k: v for k, v in (("content-type", cached.content_type), ("etag", cached.etag),
-                                      ("last-modified", cached.last_modified)) if v}
-        return Page(cached.url, status, headers, cached.raw_path.read_bytes(), not_modified=True, raw_path=cached.raw_path)
+
+
+def page_from_store(cached: CachedPage, status: int = 200) -> Page:
+    """A stored raw page as a fetched one (a 304 answer, an offline run, a re-extraction after a code change)."""
+    headers = {k: v for k, v in (("content-type", cached.content_type), ("etag", cached.etag),
+                                  ("last-modified", cached.last_modified)) if v}
+    return Page(cached.url, status, headers, cached.raw_path.read_bytes(), not_modified=True, raw_path=cached.raw_path)
 
 
 class StatusPolicy:

@@ -7,7 +7,12 @@
   requests read the validators from here; a 304 answer is served from the raw copy.
 - ``items``: one row per article URL: source, upstream ids, title, date, the
   content hash of the body the scraper wrote, the article path, status
-  (``active``, ``removed``, ``conflict``), first and last seen.
+  (``active``, ``removed``, ``conflict``, or ``merged`` for a second URL of an
+  article archived under another: ``canonical``), first and last seen; for the
+  revisit schedule, the list entry as last listed (``entry``, ``list_sig``), when
+  its page was last fetched, when its file last changed and when it is next due;
+  ``check_pending`` once a complete full walk no longer lists it.
+- ``sources``: per source, when its last complete full list walk ended.
 - ``history``: the previous Markdown text of an article each time it changed upstream.
 - ``held``: changes the nightly change guard kept back from publication: the text
   published before (none for a new article), the held text, why, and the decision
@@ -30,7 +35,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +44,7 @@ from urllib.parse import urlsplit
 
 from fazhi.files import write_atomic
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     key TEXT PRIMARY KEY, url TEXT NOT NULL, method TEXT NOT NULL, etag TEXT, last_modified TEXT,
@@ -62,13 +67,25 @@ CREATE TABLE IF NOT EXISTS held (
     reasons TEXT NOT NULL, run TEXT NOT NULL, held_at TEXT NOT NULL, status TEXT NOT NULL, decided_at TEXT
 );
 CREATE INDEX IF NOT EXISTS held_url ON held (url, status);
+CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, last_full_walk TEXT);
 """
-STATUSES = ("active", "removed", "conflict")
+# Columns added by schema version 2 (the revisit schedule and merged duplicates), added in place to older databases.
+ITEM_COLUMNS_V2 = {
+    "entry": "TEXT", "list_sig": "TEXT", "last_fetched": "TEXT", "last_changed": "TEXT", "next_due": "TEXT",
+    "canonical": "TEXT", "match_key": "TEXT", "check_pending": "INTEGER NOT NULL DEFAULT 0",
+}
+INDEXES_V2 = """
+CREATE INDEX IF NOT EXISTS items_due ON items (source, status, next_due);
+CREATE INDEX IF NOT EXISTS items_match ON items (match_key);
+CREATE INDEX IF NOT EXISTS items_canonical ON items (canonical);
+"""
+STATUSES = ("active", "removed", "conflict", "merged")
 HELD_STATUSES = ("held", "accepted", "rejected", "superseded")
+Clock = Callable[[], dt.datetime]
 
 
-def now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+def stamp(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds")
 
 
 def page_key(method: str, url: str, form: Any = None) -> str:
@@ -105,12 +122,20 @@ class Item:
     first_seen: str
     last_seen: str
     extra: dict[str, Any]
+    entry: dict[str, Any] | None = None
+    list_sig: str | None = None
+    last_fetched: str | None = None
+    last_changed: str | None = None
+    next_due: str | None = None
+    canonical: str | None = None
+    check_pending: bool = False
 
 
 class Store:
     """SQLite state plus the raw page folder under ``state_dir``."""
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, clock: Clock | None = None):
+        self.clock: Clock = clock or dt.datetime.now
         self.state_dir = state_dir
         self.raw_dir = state_dir / "raw"
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -122,7 +147,16 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(items)")}
+            for name, kind in ITEM_COLUMNS_V2.items():
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE items ADD COLUMN {name} {kind}")
+            self._db.executescript(INDEXES_V2)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def now(self) -> str:
+        """The store's clock as written in the database (settable, so tests and benchmarks can simulate days)."""
+        return stamp(self.clock())
 
     def close(self) -> None:
         with self._lock:
@@ -167,16 +201,20 @@ class Store:
         return CachedPage(row["url"], row["etag"], row["last_modified"], row["content_type"], self.state_dir / row["raw_path"])
 
     def save_page(self, key: str, url: str, method: str, content: bytes, headers: dict[str, str]) -> Path:
-        """Keep a page's bytes on disk (atomically) and its validators in the database."""
+        """Keep a page's bytes on disk (atomically, and only when they differ from the copy kept) and its validators."""
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         rel = Path("raw") / (urlsplit(url).hostname or "unknown") / digest[:2] / digest
         path = self.state_dir / rel
-        write_atomic(path, content)
+        sha = hashlib.sha256(content).hexdigest()
+        with self._lock:
+            row = self._db.execute("SELECT sha256 FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None or row["sha256"] != sha or not path.is_file():
+            write_atomic(path, content)
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, url, method, headers.get("etag"), headers.get("last-modified"), headers.get("content-type"),
-                 rel.as_posix(), hashlib.sha256(content).hexdigest(), now()),
+                 rel.as_posix(), sha, self.now()),
             )
         return path
 
@@ -195,34 +233,138 @@ class Store:
         return (_item(r) for r in rows)
 
     def record(self, *, url: str, source: str, ids: dict[str, str], title: str, published: str | None,
-               content_hash: str | None, path: str | None, status: str, extra: dict[str, Any] | None = None) -> None:
-        """Insert or update an item seen in this run (last_seen = now, first_seen kept)."""
+               content_hash: str | None, path: str | None, status: str, extra: dict[str, Any] | None = None,
+               entry: dict[str, Any] | None = None, list_sig: str | None = None, canonical: str | None = None,
+               match_key: str | None = None) -> None:
+        """Insert or update an item seen in this run (last_seen = now, first_seen kept; no longer pending a removal check).
+
+        ``entry`` and ``list_sig`` keep their stored values when not given.
+        """
         assert status in STATUSES
-        stamp = now()
+        when = self.now()
         with self._lock:
             self._db.execute(
                 """INSERT INTO items (url, source, ids, title, published, content_hash, path, status,
-                                      first_seen, last_seen, updated_at, extra)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      first_seen, last_seen, updated_at, extra, entry, list_sig, canonical, match_key)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(url) DO UPDATE SET source=excluded.source, ids=excluded.ids, title=excluded.title,
                      published=excluded.published, content_hash=excluded.content_hash, path=excluded.path,
                      status=excluded.status, last_seen=excluded.last_seen, extra=excluded.extra,
+                     entry=COALESCE(excluded.entry, items.entry), list_sig=COALESCE(excluded.list_sig, items.list_sig),
+                     canonical=excluded.canonical, match_key=excluded.match_key, check_pending=0,
                      updated_at=CASE WHEN items.content_hash IS excluded.content_hash AND items.status = excluded.status
                                      THEN items.updated_at ELSE excluded.updated_at END""",
                 (url, source, json.dumps(ids, ensure_ascii=False), title, published, content_hash, path, status,
-                 stamp, stamp, stamp, json.dumps(extra or {}, ensure_ascii=False)),
+                 when, when, when, json.dumps(extra or {}, ensure_ascii=False),
+                 json.dumps(entry, ensure_ascii=False, default=str) if entry is not None else None, list_sig, canonical, match_key),
             )
 
-    def seen(self, url: str) -> None:
-        """Mark an item seen in this run without changing anything else (an unchanged article)."""
+    def seen(self, url: str, *, entry: dict[str, Any] | None = None, list_sig: str | None = None) -> None:
+        """Mark an item seen in this run (an unchanged article), no longer pending a removal check."""
         with self._lock:
-            self._db.execute("UPDATE items SET last_seen = ? WHERE url = ?", (now(), url))
+            self._db.execute(
+                """UPDATE items SET last_seen = ?, check_pending = 0, entry = COALESCE(?, entry), list_sig = COALESCE(?, list_sig)
+                   WHERE url = ?""",
+                (self.now(), json.dumps(entry, ensure_ascii=False, default=str) if entry is not None else None, list_sig, url),
+            )
 
     def set_status(self, url: str, status: str) -> None:
         """Change an item's status without touching last_seen (removal keeps the date it was last seen)."""
         assert status in STATUSES
         with self._lock:
-            self._db.execute("UPDATE items SET status = ?, updated_at = ? WHERE url = ?", (status, now(), url))
+            self._db.execute("UPDATE items SET status = ?, updated_at = ?, check_pending = 0 WHERE url = ?", (status, self.now(), url))
+
+    # -- schedule ----------------------------------------------------------------------------
+    def fetched(self, url: str, *, next_due: dt.datetime, changed: bool) -> None:
+        """An article's page was fetched now: when it is due again, and whether its file changed."""
+        when = self.now()
+        with self._lock:
+            self._db.execute(
+                "UPDATE items SET last_fetched = ?, next_due = ?, last_changed = CASE WHEN ? THEN ? ELSE last_changed END WHERE url = ?",
+                (when, stamp(next_due), changed, when, url),
+            )
+
+    def due(self, source: str, limit: int) -> list[Item]:
+        """Articles of a source due for a revisit now, oldest due first."""
+        with self._lock:
+            rows = self._db.execute(
+                """SELECT * FROM items WHERE source = ? AND status IN ('active', 'conflict') AND next_due IS NOT NULL
+                   AND next_due <= ? AND check_pending = 0 ORDER BY next_due, url LIMIT ?""",
+                (source, self.now(), limit),
+            ).fetchall()
+        return [_item(r) for r in rows]
+
+    def refused_assets(self, source: str) -> int:
+        """How many assets of the source's archived articles were refused for good (dead links, robots.txt, refused types)."""
+        with self._lock:
+            rows = self._db.execute("SELECT extra FROM items WHERE source = ? AND status = 'active' AND extra LIKE '%\"refused\"%'",
+                                    (source,)).fetchall()
+        return sum(len(json.loads(r["extra"]).get("refused") or {}) for r in rows)
+
+    def mark_unlisted(self, source: str, listed: set[str]) -> None:
+        """After a complete full walk: the source's active articles it no longer lists wait for a removal check."""
+        with self._lock:
+            rows = self._db.execute("SELECT url FROM items WHERE source = ? AND status = 'active'", (source,)).fetchall()
+            gone = [(r["url"],) for r in rows if r["url"] not in listed]
+            self._db.executemany("UPDATE items SET check_pending = 1 WHERE url = ?", gone)
+
+    def pending_checks(self, source: str) -> list[Item]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM items WHERE source = ? AND status = 'active' AND check_pending = 1 ORDER BY last_seen, url", (source,),
+            ).fetchall()
+        return [_item(r) for r in rows]
+
+    def same_article(self, match_key: str) -> list[Item]:
+        """Archived articles (not second URLs) with this normalised title and day, any source."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM items WHERE match_key = ? AND status IN ('active', 'conflict', 'removed') AND path IS NOT NULL",
+                (match_key,),
+            ).fetchall()
+        return [_item(r) for r in rows]
+
+    def aliases(self, canonical: str) -> list[Item]:
+        """The other URLs of an article archived under ``canonical``."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM items WHERE canonical = ? ORDER BY url", (canonical,)).fetchall()
+        return [_item(r) for r in rows]
+
+    def update_extra(self, url: str, changes: dict[str, Any]) -> None:
+        """Merge keys into an item's ``extra``."""
+        with self._lock:
+            row = self._db.execute("SELECT extra FROM items WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                extra = {**json.loads(row["extra"] or "{}"), **changes}
+                self._db.execute("UPDATE items SET extra = ? WHERE url = ?", (json.dumps(extra, ensure_ascii=False), url))
+
+    def promote(self, url: str, previous: str) -> None:
+        """Make ``url`` (a second URL of ``previous``'s article) the one the article is archived under."""
+        with self._lock:
+            old = self._db.execute("SELECT * FROM items WHERE url = ?", (previous,)).fetchone()
+            self._db.execute(
+                """UPDATE items SET status = ?, canonical = NULL, path = ?, content_hash = ?, extra = ?, match_key = ?,
+                   next_due = ?, last_fetched = ?, last_changed = ? WHERE url = ?""",
+                (old["status"] if old["status"] != "removed" else "active", old["path"], old["content_hash"], old["extra"],
+                 old["match_key"], old["next_due"], old["last_fetched"], old["last_changed"], url),
+            )
+            self._db.execute("UPDATE items SET canonical = ? WHERE canonical = ? AND url != ?", (url, previous, url))
+            self._db.execute("UPDATE items SET status = 'merged', canonical = ?, check_pending = 0 WHERE url = ?", (url, previous))
+
+    # -- sources -----------------------------------------------------------------------------
+    def last_full_walk(self, source: str) -> dt.datetime | None:
+        with self._lock:
+            row = self._db.execute("SELECT last_full_walk FROM sources WHERE name = ?", (source,)).fetchone()
+        return dt.datetime.fromisoformat(row["last_full_walk"]) if row and row["last_full_walk"] else None
+
+    def full_walk_wanted(self, source: str) -> None:
+        """Make the source's next walk a full one (a revisited page has gone: only a full walk may lead to its removal)."""
+        with self._lock:
+            self._db.execute("UPDATE sources SET last_full_walk = NULL WHERE name = ?", (source,))
+
+    def full_walk_done(self, source: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO sources (name, last_full_walk) VALUES (?, ?)", (source, self.now()))
 
     def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str) -> None:
         """Point an item at another file (a held change moved aside or put in place), keeping its extraction key."""
@@ -232,7 +374,7 @@ class Store:
         with self._lock:
             self._db.execute(
                 "UPDATE items SET path = ?, content_hash = ?, status = ?, updated_at = ?, extra = ? WHERE url = ?",
-                (path, content_hash, status, now(), json.dumps(extra, ensure_ascii=False), url),
+                (path, content_hash, status, self.now(), json.dumps(extra, ensure_ascii=False), url),
             )
 
     # -- held changes ------------------------------------------------------------------------
@@ -240,12 +382,12 @@ class Store:
              published_text: str | None, held_text: str, reasons: list[str], run: str) -> Held:
         """Record a held change; an open hold of the same article is replaced (its published text kept)."""
         with self._lock:
-            self._db.execute("UPDATE held SET status = 'superseded', decided_at = ? WHERE url = ? AND status = 'held'", (now(), url))
+            self._db.execute("UPDATE held SET status = 'superseded', decided_at = ? WHERE url = ? AND status = 'held'", (self.now(), url))
             cursor = self._db.execute(
                 """INSERT INTO held (url, source, kind, path, new_path, held_path, published_text, held_text, reasons, run,
                                      held_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')""",
                 (url, source, kind, path, new_path, held_path, published_text, held_text, json.dumps(reasons, ensure_ascii=False),
-                 run, now()),
+                 run, self.now()),
             )
             row = self._db.execute("SELECT * FROM held WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _held(row)
@@ -263,14 +405,14 @@ class Store:
         """Close a held change: accepted, rejected or superseded."""
         assert status in HELD_STATUSES and status != "held"
         with self._lock:
-            self._db.execute("UPDATE held SET status = ?, decided_at = ? WHERE id = ?", (status, now(), held_id))
+            self._db.execute("UPDATE held SET status = ?, decided_at = ? WHERE id = ?", (status, self.now(), held_id))
 
     # -- history -----------------------------------------------------------------------------
     def add_history(self, url: str, source: str, markdown: str, content_hash: str | None, path: str | None) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO history (url, source, replaced_at, content_hash, path, markdown) VALUES (?, ?, ?, ?, ?, ?)",
-                (url, source, now(), content_hash, path, markdown),
+                (url, source, self.now(), content_hash, path, markdown),
             )
 
     def history(self, url: str) -> list[dict[str, Any]]:
@@ -309,5 +451,7 @@ def _item(row: sqlite3.Row) -> Item:
     return Item(
         url=row["url"], source=row["source"], ids=json.loads(row["ids"]), title=row["title"], published=row["published"],
         content_hash=row["content_hash"], path=row["path"], status=row["status"], first_seen=row["first_seen"],
-        last_seen=row["last_seen"], extra=json.loads(row["extra"] or "{}"),
+        last_seen=row["last_seen"], extra=json.loads(row["extra"] or "{}"), entry=json.loads(row["entry"]) if row["entry"] else None,
+        list_sig=row["list_sig"], last_fetched=row["last_fetched"], last_changed=row["last_changed"], next_due=row["next_due"],
+        canonical=row["canonical"], check_pending=bool(row["check_pending"]),
     )

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from fazhi.config import Settings
 from fazhi_app.exit_codes import epilog
 from fazhi_app.options import debug_option, settings_options
 from fazhi_app.ports import require_port
+from fazhi_app.scrape_report import LOG_WIDTH, print_report, progress_bars
 from scraper.mirror import HOSTS, serve
-from scraper.run import report_table
 from scraper.run import scrape as run_scrape
 
 MIRROR_HOST = "127.0.0.1"
@@ -25,19 +26,20 @@ MIRROR_HOST = "127.0.0.1"
 @click.option("--no-progress", is_flag=True, help="No progress bar (logs, cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 @click.option("--offline", is_flag=True, help="Re-extract from the stored raw pages; no network (after a parser fix).")
-def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_json: bool, offline: bool) -> None:
-    """Scrape the configured sources into the content tree."""
-    from rich.console import Console
+@click.option("--full", is_flag=True,
+              help="Walk every list page now, as the weekly full walk does; only a full walk leads to removal checks.")
+def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_json: bool, offline: bool, full: bool) -> None:
+    """Scrape the configured sources into the content tree.
 
-    report = run_scrape(settings, list(sources) or None, progress=not no_progress and not as_json, offline=offline)
+    A nightly walk stops at the first list page with nothing new; articles are fetched
+    again when their list entry changes or when they are due (fetch.revisit_* settings).
+    """
+    with progress_bars(not no_progress and not as_json) as progress:
+        report = run_scrape(settings, list(sources) or None, progress=progress, offline=offline, full=full)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        console = Console(width=None if sys.stdout.isatty() else 140)  # logs and pipes get the whole table
-        console.print(report_table(report))
-        for source in report.sources:
-            for reason in source.reasons:
-                console.print(f"  [dim]{source.name}:[/] {reason}", markup=True, highlight=False)
+        print_report(report, Console(width=None if sys.stdout.isatty() else LOG_WIDTH))
     sys.exit(report.exit_code)
 
 

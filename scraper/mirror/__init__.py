@@ -9,7 +9,8 @@ Sites (``SITES``; key -> real host, config source name):
 
 The server dispatches on the Host header, so the scraper keeps the real URLs and
 only ``fetch.host_map`` sends the connections here. Every GET page has an ETag and
-Last-Modified and answers 304 to a matching conditional request; each host serves
+Last-Modified and answers 304 to a matching conditional request (``validators=False``
+sends neither, as many government servers do); each host serves
 a robots.txt (pufa.example.org forbids /pfxc/private/, which one list entry links to).
 
 Python API (tests, ``fazhi_app.demo``, the nightly job)::
@@ -24,10 +25,10 @@ Python API (tests, ``fazhi_app.demo``, the nightly job)::
         mirror.edit_article("trs", record["id"], body="<p>改过的正文</p>")
         mirror.delete_article("trs", record["id"])   # its page answers 404; answer="410" or "redirect"
                                                      # (302 to /404.html, a 200 page saying 页面不存在)
-        mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge;
+        mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge short;
         mirror.inject_fault("ucap", "412", times=1, match="/queryList")   # counted / path-limited
         mirror.clear_faults()                        # or clear_faults("hanweb")
-        mirror.requests(site="trs")                  # LoggedRequest(method, host, path, query, status, site, conditional)
+        mirror.requests(site="trs")                  # LoggedRequest(method, host, path, query, status, site, conditional, size)
         mirror.clear_log()
         mirror.url("trs", record)                    # the real URL of an article, e.g. https://www.mee.gov.cn/…
 
@@ -90,12 +91,14 @@ def mirror_settings(base_url: str, settings: Settings | None = None, sources: tu
 class Mirror:
     """A mirror server over a data directory; see the module docstring."""
 
-    def __init__(self, data_dir: Path | None = None, *, seed: int = 2020, port: int = 0, slow_seconds: float = 3.0):
+    def __init__(self, data_dir: Path | None = None, *, seed: int = 2020, port: int = 0, slow_seconds: float = 3.0,
+                 validators: bool = True):
         self._tmp = tempfile.TemporaryDirectory(prefix="fazhi-mirror-") if data_dir is None else None
         self.dir = Path(self._tmp.name) if self._tmp else Path(data_dir)  # type: ignore[arg-type]
         self.data = MirrorData(self.dir) if (self.dir / "faults.json").is_file() else generate(self.dir, seed)
         self.port = port
         self.slow_seconds = slow_seconds
+        self.validators = validators
         self.server: MirrorServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -103,7 +106,7 @@ class Mirror:
     def start(self) -> str:
         """Serve in a background thread; returns the base URL."""
         if self.server is None:
-            self.server = MirrorServer(self.data, "127.0.0.1", self.port, self.slow_seconds)
+            self.server = MirrorServer(self.data, "127.0.0.1", self.port, self.slow_seconds, self.validators)
             self._thread = threading.Thread(target=self.server.serve_forever, name="fazhi-mirror", daemon=True)
             self._thread.start()
         return self.base_url

@@ -22,7 +22,8 @@ from typing import Any
 from fazhi.files import write_json
 from scraper.mirror import generator as g
 
-FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge")
+# "short": a list answer (queryList JSON, dataproxy XML) loses its last record but still announces the full total.
+FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge", "short")
 # How a site answers for a deleted article's page: 404, 410 Gone, or a 302 to its not-found page.
 GONE_ANSWERS = ("404", "410", "redirect")
 

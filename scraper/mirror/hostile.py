@@ -23,7 +23,7 @@ import html
 
 from fazhi.config import Source
 from scraper.mirror import samples
-from scraper.mirror.render import Response
+from scraper.mirror.pages import Response
 
 HOST = "hostile.example.net"
 SOURCE = Source(

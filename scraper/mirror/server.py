@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from scraper.mirror import hostile
 from scraper.mirror.data import MirrorData
-from scraper.mirror.render import Response, challenge_page, route, site_of
+from scraper.mirror.pages import Response, challenge_page, short_list
+from scraper.mirror.render import route, site_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class LoggedRequest:
     status: int
     site: str | None
     conditional: bool
+    size: int = 0  # body bytes sent
 
 
 class MirrorServer(ThreadingHTTPServer):
@@ -40,9 +42,10 @@ class MirrorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0):
+    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0, validators: bool = True):
         self.data = data
         self.slow_seconds = slow_seconds
+        self.validators = validators
         self.log: list[LoggedRequest] = []
         self.log_lock = threading.Lock()
         super().__init__((host, port), _Handler)
@@ -97,19 +100,21 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             response = route(self.server.data, host, "POST" if method == "POST" else "GET", parts.path,
                              parse_qs(parts.query, keep_blank_values=True), parse_qs(raw_form, keep_blank_values=True))
+            if fault == "short":
+                response = short_list(response)
         self._send(method, response, host, parts, site, conditional)
 
     def _send(self, method: str, response: Response, host: str, parts: Any, site: str | None, conditional: bool) -> None:
         headers = {"Content-Type": response.content_type, **response.headers}
         status = response.status
         body = response.body
-        if status == 200 and method != "POST" and response.modified:
+        if status == 200 and method != "POST" and response.modified and self.server.validators:
             etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             modified = _http_date(response.modified)
             headers.update({"ETag": etag, "Last-Modified": modified})
             if self._not_modified(etag, response.modified):
                 status, body = 304, b""
-        self._log(method, host, parts, status, site, conditional)
+        self._log(method, host, parts, status, site, conditional, 0 if method == "HEAD" or status == 304 else len(body))
         try:
             self.send_response(status)
             for key, value in headers.items():
@@ -134,6 +139,6 @@ class _Handler(BaseHTTPRequestHandler):
             return dt.datetime.fromisoformat(modified_iso).astimezone(dt.UTC).replace(microsecond=0) <= when
         return False
 
-    def _log(self, method: str, host: str, parts: Any, status: int, site: str | None, conditional: bool) -> None:
+    def _log(self, method: str, host: str, parts: Any, status: int, site: str | None, conditional: bool, size: int = 0) -> None:
         with self.server.log_lock:
-            self.server.log.append(LoggedRequest(method, host, parts.path, parts.query, status, site, conditional))
+            self.server.log.append(LoggedRequest(method, host, parts.path, parts.query, status, site, conditional, size))

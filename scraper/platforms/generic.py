@@ -23,6 +23,7 @@ from fazhi.errors import ExtractError
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
+from scraper.platforms.params import Param
 
 ARTICLE_PARAMS = ("article_title", "article_date", "article_source", "article_body")
 DEFAULT_ITEM = "li"
@@ -34,6 +35,19 @@ SOURCE_RE = re.compile(r"(?:信息来源|来源)\s*[:：]\s*(\S+)")
 
 class GenericPlatform:
     name = "generic"
+    params = (
+        Param("list_url", "text", "the list page, relative to base_url (default base_url)"),
+        Param("list_item", "selector", "one list item (default li)"),
+        Param("list_link", "selector", "the link inside an item (default a[href])"),
+        Param("list_date", "selector", "the date inside an item (default: the item's text beside the link)"),
+        Param("next_page", "selector", "the link to the next list page"),
+        Param("link_pattern", "regex", "a regex article URLs must match"),
+        Param("article_title", "selector", "the title on an article page"),
+        Param("article_date", "selector", "the date on an article page"),
+        Param("article_source", "selector", "the 来源 line on an article page"),
+        Param("article_body", "selector", "the body on an article page"),
+    )
+    one_of = ()
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         params = source.params

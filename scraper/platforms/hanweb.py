@@ -11,16 +11,19 @@ Article: ``h1.title``; the 发布时间 line (``div.sub-title``), preferred over
 ``PubDate``/``pubdate``; ``div.resource`` 信息来源; body ``#zoom`` (or the
 ``<!--<$[信息内容]>begin-->`` region's container).
 
-Source params: ``column_id`` (42150), ``unitid``, ``webid``, ``webname``, ``path`` (/),
+Source params (declared in ``HanwebPlatform.params``): ``column_id`` (42150) or ``list_path``
+(default col/col<column_id>/index.html), ``unitid``, ``webid``, ``webname``, ``path`` (/),
 ``per_page`` (15), ``group_pages`` (3 pages per dataproxy call), ``dataproxy``
-(/module/web/jpage/dataproxy.jsp), ``list_path`` (default col/col<column_id>/index.html).
+(/module/web/jpage/dataproxy.jsp). ``webid``, ``unitid``, ``webname``, ``path`` and the
+column id default to the values in the column page's ``<nextgroup>`` link.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import Tag
 
@@ -29,7 +32,9 @@ from fazhi.errors import ExtractError
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title, param
+from scraper.platforms.params import Param
 
+NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)[\"']", re.S | re.I)
 RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
 ARTICLE_ID_RE = re.compile(r"art_(\d+)_(\d+)\.html")
@@ -43,25 +48,36 @@ SOURCE_LABEL_RE = re.compile(r"信息来源\s*[:：]\s*(.+)")
 
 class HanwebPlatform:
     name = "hanweb"
+    params = (
+        Param("column_id", "id", "the column id, e.g. 42150 (default: from the column page's nextgroup link)"),
+        Param("list_path", "text", "the column page, relative to base_url, instead of col/col<column_id>/index.html"),
+        Param("unitid", "id", "the list module's unit id (default: from the nextgroup link)"),
+        Param("webid", "id", "the site id (default: from the nextgroup link)"),
+        Param("webname", "text", "the site name (default: from the nextgroup link)"),
+        Param("path", "text", "the site path (default: from the nextgroup link, else /)"),
+        Param("per_page", "count", "records per page (default 15)"),
+        Param("group_pages", "count", "pages per dataproxy call (default 3)"),
+        Param("dataproxy", "text", "the dataproxy endpoint (default /module/web/jpage/dataproxy.jsp)"),
+    )
+    one_of = (("column_id", "list_path"),)
+
+    def __init__(self) -> None:
+        self.announced: int | None = None  # <totalrecord> (or the page script's totalRecord)
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
-        column_id = str(param(source, "column_id"))
-        list_url = urljoin(source.base_url, source.params.get("list_path") or f"col/col{column_id}/index.html")
+        list_path = source.params.get("list_path") or f"col/col{param(source, 'column_id')}/index.html"
+        list_url = urljoin(source.base_url, list_path)
         numbers = page_numbers(source)
         next(numbers)
         page = fetch(list_url)
         records = RECORD_RE.findall(page.text)
-        total = _total(page.text)
+        total = self.announced = _total(page.text)
         yield from (e for e in (entry_from_record(r, page.url) for r in records) if e is not None)
         per_page = int(source.params.get("per_page", 15))
         group = per_page * int(source.params.get("group_pages", 3))
         start = len(records) + 1
         proxy = urljoin(source.base_url, source.params.get("dataproxy", "/module/web/jpage/dataproxy.jsp"))
-        form = {
-            "col": "1", "webid": str(param(source, "webid")), "path": str(source.params.get("path", "/")),
-            "columnid": column_id, "unitid": str(param(source, "unitid")), "sourceContentType": "1",
-            "webname": str(source.params.get("webname", "")), "permissiontype": "0",
-        }
+        form = self.form(source, nextgroup_params(page.text), list_url)
         while total is None or start <= total:
             next(numbers)
             end = start + group - 1
@@ -73,8 +89,26 @@ class HanwebPlatform:
                     raise ExtractError(answer.url, "dataproxy answer is not a <datastore> document")
                 break
             total = _total(answer.text) or total
+            self.announced = total
             yield from (e for e in (entry_from_record(r, answer.url) for r in records) if e is not None)
             start = end + 1
+
+    @staticmethod
+    def form(source: Source, from_page: dict[str, str], list_url: str) -> dict[str, str]:
+        """The dataproxy form: each value from the config, else from the column page's ``nextgroup`` link."""
+
+        def get(config_key: str, page_key: str, default: str | None = None) -> str:
+            value = source.params.get(config_key, from_page.get(page_key, default))
+            if value in (None, ""):
+                raise ExtractError(list_url, f"source {source.name!r} needs params.{config_key} "
+                                             "(not in the column page's nextgroup link either)")
+            return str(value)
+
+        return {
+            "col": "1", "webid": get("webid", "webid"), "path": get("path", "path", "/"), "columnid": get("column_id", "columnid"),
+            "unitid": get("unitid", "unitid"), "sourceContentType": "1", "webname": get("webname", "webname", ""),
+            "permissiontype": "0",
+        }
 
     def needs_page(self, entry: ListEntry) -> bool:
         return True
@@ -96,6 +130,14 @@ class HanwebPlatform:
         body = clean.clean_body(node, base)
         return Draft(title=title, date=when, time_known=known, body_html=body, source=clean.text(office) or None,
                      attachments=tuple(clean.attachments_in(clean.soup(body))), date_from=rule)
+
+
+def nextgroup_params(text: str) -> dict[str, str]:
+    """The query of the column page's ``<nextgroup>`` link (webid, columnid, unitid, webname, path …)."""
+    match = NEXTGROUP_RE.search(text)
+    if not match:
+        return {}
+    return {k: v[0] for k, v in parse_qs(urlsplit(html.unescape(match.group(1))).query, keep_blank_values=True).items()}
 
 
 def _total(text: str) -> int | None:

@@ -24,6 +24,7 @@ from fazhi.errors import ExtractError, NotFound
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
+from scraper.platforms.params import Param
 
 PAGER_RES = (
     re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"),
@@ -39,6 +40,12 @@ SOURCE_RE = re.compile(r"来源\s*[:：]\s*(\S+)")
 
 class TrsPlatform:
     name = "trs"
+    params = (
+        Param("index", "text", "the list file name without suffix (default index)"),
+        Param("suffix", "text", "the list file suffix (default shtml)"),
+        Param("article_pattern", "regex", "a regex an article link's path must match"),
+    )
+    one_of = ()
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         index = source.params.get("index", "index")

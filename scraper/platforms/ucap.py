@@ -28,6 +28,7 @@ from fazhi.errors import ExtractError
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
+from scraper.platforms.params import Param
 
 LIST_DATA_RE = re.compile(r"var\s+listData\s*=\s*\{\s*articleList\s*:\s*(?=\[)")
 PAGE_PARAMS_RE = re.compile(r"var\s+params\s*=\s*\{(.*?)\}\s*;", re.S)
@@ -41,6 +42,20 @@ SOURCE_RE = re.compile(r"(?:信息来源|来源)\s*[:：]\s*(\S+)")
 
 class UcapPlatform:
     name = "ucap"
+    params = (
+        Param("column", "id", "the channel code, e.g. col42150 (the column page is col/<column>/index.html)"),
+        Param("list_path", "text", "the column page, relative to base_url, instead of col/<column>/index.html"),
+        Param("website_code", "id", "webSiteCode (default: from the column page's script)"),
+        Param("unitid", "id", "the list block's unit id (default: from the column page's script)"),
+        Param("per_page", "count", "items per queryList page (default: from the column page's script)"),
+        Param("query_path", "text", "the list query endpoint at the site root (default /queryList)"),
+        Param("channel_field", "text", "channelCode, or channelId on some sites"),
+        Param("form", "mapping", "extra queryList form fields, such as sort and order"),
+    )
+    one_of = (("column", "list_path"),)
+
+    def __init__(self) -> None:
+        self.announced: int | None = None  # data.total of the last queryList answer
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         site_root = urljoin(source.base_url, "/")
@@ -65,6 +80,8 @@ class UcapPlatform:
                     seen.add(entry.key)
                     yield entry
             total = body.get("total")
+            if isinstance(total, int):
+                self.announced = total
             if isinstance(total, int) and len(seen) >= total:
                 break
         # Items the column page shows but queryList did not return (pinned items): their page has the body.

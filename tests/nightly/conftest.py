@@ -102,7 +102,10 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
         for site in SITES:
             mirror.data.save(site, mirror.articles(site)[:ARTICLES_PER_SITE])
         base = load_settings(REPO / "fazhi.yml")
-        base = replace(base, fetch=replace(base.fetch, timeout=FETCH_TIMEOUT, retries=1))
+        # Every list page and every article page each night: these tests check that the pipeline publishes each upstream
+        # change at once; the scraper's own schedule (incremental walks, revisits) is tested in tests/scraper.
+        base = replace(base, fetch=replace(base.fetch, timeout=FETCH_TIMEOUT, retries=1, full_walk_days=0, revisit_min_days=0,
+                                           revisit_max_days=0, revisit_budget=1000))
         config = mirror.write_config(tmp_path / "fazhi.yml", content=content, state=tmp_path / "state", settings=base)
         settings = load_settings(config).with_paths(
             mkdocs_config=REPO / "mkdocs.yml", releases=tmp_path / "releases", site=tmp_path / "site", index=tmp_path / "index",

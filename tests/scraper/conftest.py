@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -56,3 +57,16 @@ def articles_by_url(content: Path) -> dict[str, Article]:
 @pytest.fixture(scope="module")
 def scraped_articles(scraped) -> dict[str, Article]:  # type: ignore[no-untyped-def]
     return articles_by_url(scraped.content)
+
+
+class Clock:
+    """A settable clock for the revisit schedule: starts now, moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now().replace(microsecond=0)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, days: float) -> None:
+        self.now += dt.timedelta(days=days)

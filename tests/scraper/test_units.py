@@ -9,11 +9,12 @@ import pytest
 
 from fazhi.config import FetchSettings
 from scraper import clean
+from scraper.assets import safe_name
+from scraper.entries import dedupe
 from scraper.html2md import to_markdown
 from scraper.http import HostMapTransport, build_client, decode
 from scraper.mirror.generator import XSS_PAYLOAD
 from scraper.platforms import ListEntry
-from scraper.run import dedupe, safe_name
 from tests.scraper.conftest import render, unsafe_parts
 
 
