@@ -1,0 +1,44 @@
+"""The time budget of one search, checked cooperatively in every loop of the query side.
+
+A search gets a ``Deadline`` when it starts. Its parts (phrase verification,
+exclusions, scoring, facets, snippets, suggestions) call ``check()`` as they go,
+every few milliseconds of work at most, so a search past its budget stops within
+a few milliseconds and raises SearchTimeout, which the API answers with 503.
+``soft`` is the earlier point after which scoring stops adding clauses and the
+answer is flagged partial instead.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fazhi.errors import SearchQueryError
+
+
+class SearchTimeout(SearchQueryError):
+    """A search ran past its time budget (HTTP 503 with Retry-After)."""
+
+    def __init__(self, budget: float):
+        super().__init__(f"the search took longer than {budget:g} s; try fewer or more specific words", status=503)
+        self.budget = budget
+
+
+class Deadline:
+    """Started now; ``soft`` and ``hard`` seconds from now the search is cut short or stopped."""
+
+    def __init__(self, soft: float, hard: float, started: float | None = None):
+        self.started = time.perf_counter() if started is None else started
+        self.budget = hard
+        self.soft = self.started + min(soft, hard)
+        self.hard = self.started + hard
+
+    def check(self) -> None:
+        """Raise SearchTimeout once the hard limit has passed."""
+        if time.perf_counter() > self.hard:
+            raise SearchTimeout(self.budget)
+
+    def soft_passed(self) -> bool:
+        return time.perf_counter() > self.soft
+
+    def elapsed_ms(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 1)
