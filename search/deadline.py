@@ -5,7 +5,9 @@ exclusions, scoring, facets, snippets, suggestions) call ``check()`` as they go,
 every few milliseconds of work at most, so a search past its budget stops within
 a few milliseconds and raises SearchTimeout, which the API answers with 503.
 ``soft`` is the earlier point after which scoring stops adding clauses and the
-answer is flagged partial instead.
+answer is flagged partial instead. ``lane``, when given, is how long the search
+may run where it is (a server's fast lane, ``search.workers``): past it, it
+stops with SlowSearch and the server runs it again in its slow lane.
 """
 
 from __future__ import annotations
@@ -23,19 +25,27 @@ class SearchTimeout(SearchQueryError):
         self.budget = budget
 
 
+class SlowSearch(Exception):
+    """A search ran past its lane's limit; it is to run again where slow searches go."""
+
+
 class Deadline:
     """Started now; ``soft`` and ``hard`` seconds from now the search is cut short or stopped."""
 
-    def __init__(self, soft: float, hard: float, started: float | None = None):
-        self.started = time.perf_counter() if started is None else started
+    def __init__(self, soft: float, hard: float, lane: float | None = None):
+        self.started = time.perf_counter()
         self.budget = hard
         self.soft = self.started + min(soft, hard)
         self.hard = self.started + hard
+        self.lane = self.started + lane if lane is not None and lane < hard else None
 
     def check(self) -> None:
-        """Raise SearchTimeout once the hard limit has passed."""
-        if time.perf_counter() > self.hard:
+        """Raise SearchTimeout once the hard limit has passed, SlowSearch once the lane's limit has."""
+        now = time.perf_counter()
+        if now > self.hard:
             raise SearchTimeout(self.budget)
+        if self.lane is not None and now > self.lane:
+            raise SlowSearch
 
     def soft_passed(self) -> bool:
         return time.perf_counter() > self.soft

@@ -38,12 +38,15 @@ __all__ = [
 TIME_BUDGET = 2.0
 
 
-def search(index_dir: Path, request: SearchRequest, ranking: Ranking = DEFAULT_RANKING, budget: float = TIME_BUDGET) -> SearchResponse:
+def search(
+    index_dir: Path, request: SearchRequest, ranking: Ranking = DEFAULT_RANKING, budget: float = TIME_BUDGET, lane: float | None = None,
+) -> SearchResponse:
     """Run one search against the live index generation in ``index_dir``.
 
-    Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout (503).
+    Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout
+    (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
     """
-    deadline = Deadline(ranking.budget, budget)
+    deadline = Deadline(ranking.budget, budget, lane)
     validate(request)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:

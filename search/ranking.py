@@ -57,8 +57,10 @@ class Ranking:
     # a term that recurs is what the document is about.
     k1: float = 8.0
     b: float = 0.1
+    # Titles saturate at once: a title is about its words whether it says them once or twice.
+    title_k1: float = 1.2
     title_b: float = 0.5
-    title_weight: float = 1.0
+    title_weight: float = 3.0
     bigram_weight: float = 1.0
     # Legal terms an everyday word of the query stands for (search.colloquial), relative to the user's own words.
     related_weight: float = 0.3
@@ -135,15 +137,15 @@ class IndexView:
     def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
         """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
         r = ranking
-        field_b, field_weight = (r.title_b, r.title_weight) if field.startswith("title") else (r.b, 1.0)
-        key = ("bm25", field, text, r.k1, field_b, field_weight * weight)
+        k1, field_b, field_weight = (r.title_k1, r.title_b, r.title_weight) if field.startswith("title") else (r.k1, r.b, 1.0)
+        key = ("bm25", field, text, k1, field_b, field_weight * weight)
         hit = self._recall(key)
         if hit is not None:
             return hit
         ids, tfs = self.postings(field, text)
         df = self.doc_frequency(field, text)
-        factor = weight * field_weight * math.log(1 + (self.count - df + 0.5) / (df + 0.5)) * (r.k1 + 1)
-        norm = self.norms(field, r.k1, field_b)
+        factor = weight * field_weight * math.log(1 + (self.count - df + 0.5) / (df + 0.5)) * (k1 + 1)
+        norm = self.norms(field, k1, field_b)
         scores = array("d", [factor * tf / (tf + norm[d]) for d, tf in zip(ids, tfs, strict=True)])
         return self._keep(key, (ids, scores))
 
