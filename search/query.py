@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fazhi.errors import SearchQueryError
+from search.analysis import segmenter
 from search.deadline import Deadline, SearchTimeout
 from search.engine import Run
 from search.ranking import DEFAULT_RANKING, Ranking
@@ -46,12 +47,15 @@ def search(
     Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout
     (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
     """
-    deadline = Deadline(ranking.budget, budget, lane)
     validate(request)
+    # Opening an index generation and loading the dictionary happen once per process: start-up, not the query's time.
+    view = open_view(index_dir)
+    segmenter()
+    deadline = Deadline(ranking.budget, budget, lane)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
         if request.q.strip():
             raise SearchQueryError("the query has no searchable words (only punctuation, stop words or exclusions)")
         raise SearchQueryError("empty query: type a word, or choose a filter")
     deadline.check()
-    return Run(open_view(index_dir), request, parsed, ranking, deadline).response()
+    return Run(view, request, parsed, ranking, deadline).response()
