@@ -184,12 +184,13 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--heavy", type=int, default=8)
     ap.add_argument("--single", type=int, default=400, help="questions asked by the lone client")
+    ap.add_argument("--questions", type=int, help="use only the first N STARD questions (quick runs)")
     ap.add_argument("--split-limit", type=int, help="index only the first N articles of the 64,666 split")
     ap.add_argument("--only", choices=["laws", "split"], help="one corpus only")
     ap.add_argument("--index", type=Path, help="reuse this index of the 3,475 documents instead of building one")
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     args = ap.parse_args()
-    texts = [q for _, q in questions()]
+    texts = [q for _, q in questions()][: args.questions]
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="fazhi-load-") as tmp:
         work = Path(tmp)

@@ -34,6 +34,7 @@ from fazhi.laws import law_table
 from search.analysis import normalize
 from search.deadline import Deadline
 from search.highlight import Highlighter
+from search.passages import best_passages
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
 from search.request import Hit, LawBlock, SearchRequest, SearchResponse
 from search.schema import LAW_SEPARATOR
@@ -55,6 +56,7 @@ class Run:
         self.ranking = ranking
         self.deadline = deadline
         self.partial = False
+        self.pinned: set[int] = set()
 
     def clauses(self) -> list[Clause]:
         """Scored clauses: every word position of free text and phrases, the free text's bigrams, related terms."""
@@ -157,7 +159,8 @@ class Run:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
         if scores is not None and rq.sort == "relevance" and self.parsed.laws:
-            matched = _pin(scores, matched, self.law_documents(), self.parsed.phrases, self.parsed.excluded)
+            self.pinned = set(self.law_documents())
+            matched = _pin(scores, matched, self.pinned, self.parsed.phrases, self.parsed.excluded)
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
         facets = {
@@ -170,7 +173,7 @@ class Run:
         wanted = rq.page * rq.per_page
         if scores is not None and rq.sort == "relevance":
             scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
-            top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
+            top = self._rerank(heapq.nlargest(max(wanted, self.ranking.passage_depth), allowed, key=scores.__getitem__), scores)[:wanted]
         else:
             top = heapq.nlargest(wanted, allowed, key=view.dates.__getitem__)
         highlighter = Highlighter(self.parsed.highlight_terms() or self.parsed.bigrams)
@@ -186,6 +189,25 @@ class Run:
             facets=facets, suggestion=suggestion, suggestion_reason=reason, partial=partial,
             took_ms=deadline.elapsed_ms(), law=self.law_block(),
         )
+
+    def _rerank(self, top: list[int], scores: dict[int, float]) -> list[int]:
+        """The best-ranked documents reordered by their best passage (see Ranking.passage_weight); named laws stay first.
+
+        Scores are rewritten to match the new order, so a hit's score still sorts the list.
+        """
+        weight, depth = self.ranking.passage_weight, self.ranking.passage_depth
+        pins = [d for d in top if d in self.pinned]
+        head = [d for d in top[:depth] if d not in self.pinned]
+        if not weight or len(head) < 2 or not self.parsed.bigrams:
+            return top
+        evidence = best_passages(self.view, head, self.parsed.bigrams, self.deadline)
+        best = scores[head[0]] or 1.0
+        for docnum in head:
+            scores[docnum] = (1 - weight) * scores[docnum] + weight * best * evidence[docnum]
+        tail = [d for d in top[depth:] if d not in self.pinned]
+        for docnum in tail:
+            scores[docnum] *= 1 - weight
+        return pins + sorted(head, key=scores.__getitem__, reverse=True) + tail
 
     def _facet(self, name: str, docs: DocSet) -> dict[str, int]:
         counts = {str(value): len(group & docs) for value, group in self.view.groups[name].items()}
@@ -211,7 +233,7 @@ class Run:
         )
 
 
-def _pin(scores: dict[int, float], matched: DocSet, laws: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
+def _pin(scores: dict[int, float], matched: DocSet, laws: set[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
     """Lift the named laws' own documents above every other match (their order kept by their own scores).
 
     A law document joins the matches even when scoring did not reach it, unless the query also has

@@ -218,7 +218,7 @@ class WorkerPool:
         log.warning("search worker %s overran its budget; replaced", worker.process.pid)
         worker.process.kill()
         worker.conn.close()
-        worker.process.join(timeout=5)
+        multiprocessing.active_children()  # reaps workers killed earlier without blocking the event loop
         self._workers.remove(worker)
         self._starting.add(asyncio.get_running_loop().create_task(self._admit(self._spawn(worker.slow))))
         for task in [t for t in self._starting if t.done()]:
