@@ -10,6 +10,7 @@ import pytest
 from fazhi.article import Article
 from fazhi.errors import SearchQueryError
 from fazhi.laws import law_table
+from search.analysis import segment
 from search.deadline import SearchTimeout
 from search.indexer import sync_articles
 from search.query import MAX_EXCLUSIONS, MAX_PHRASES, SearchRequest, SearchResponse, parse_query, search
@@ -145,3 +146,10 @@ def test_bad_law_table_entries_are_refused() -> None:
 def test_an_overlong_query_is_refused_before_any_work(law_index: Path) -> None:
     with pytest.raises(SearchQueryError, match="at most 500"):
         search(law_index, SearchRequest(q="法" * 501))
+
+
+def test_the_segmenter_keeps_every_law_name_and_short_form_whole() -> None:
+    forms = law_table().forms()
+    assert len(forms) > 400
+    split = [form for form in forms if [word for word, _, _ in segment(form)] != [form]]
+    assert not split, split[:10]
