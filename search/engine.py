@@ -34,7 +34,6 @@ from fazhi.laws import law_table
 from search.analysis import normalize
 from search.deadline import Deadline
 from search.highlight import Highlighter
-from search.passages import best_passages
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
 from search.request import Hit, LawBlock, SearchRequest, SearchResponse
 from search.schema import LAW_SEPARATOR
@@ -56,7 +55,6 @@ class Run:
         self.ranking = ranking
         self.deadline = deadline
         self.partial = False
-        self.pinned: set[int] = set()
 
     def clauses(self) -> list[Clause]:
         """Scored clauses: every word position of free text and phrases, the free text's bigrams, related terms."""
@@ -159,8 +157,7 @@ class Run:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
         if scores is not None and rq.sort == "relevance" and self.parsed.laws:
-            self.pinned = set(self.law_documents())
-            matched = _pin(scores, matched, self.pinned, self.parsed.phrases, self.parsed.excluded)
+            matched = _pin(scores, matched, self.law_documents(), self.parsed.phrases, self.parsed.excluded)
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
         facets = {
@@ -173,7 +170,7 @@ class Run:
         wanted = rq.page * rq.per_page
         if scores is not None and rq.sort == "relevance":
             scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
-            top = self._rerank(heapq.nlargest(max(wanted, self.ranking.passage_depth), allowed, key=scores.__getitem__), scores)[:wanted]
+            top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
         else:
             top = heapq.nlargest(wanted, allowed, key=view.dates.__getitem__)
         highlighter = Highlighter(self.parsed.highlight_terms() or self.parsed.bigrams)
@@ -189,25 +186,6 @@ class Run:
             facets=facets, suggestion=suggestion, suggestion_reason=reason, partial=partial,
             took_ms=deadline.elapsed_ms(), law=self.law_block(),
         )
-
-    def _rerank(self, top: list[int], scores: dict[int, float]) -> list[int]:
-        """The best-ranked documents reordered by their best passage (see Ranking.passage_weight); named laws stay first.
-
-        Scores are rewritten to match the new order, so a hit's score still sorts the list.
-        """
-        weight, depth = self.ranking.passage_weight, self.ranking.passage_depth
-        pins = [d for d in top if d in self.pinned]
-        head = [d for d in top[:depth] if d not in self.pinned]
-        if not weight or len(head) < 2 or not self.parsed.bigrams:
-            return top
-        evidence = best_passages(self.view, head, self.parsed.bigrams, self.deadline)
-        best = scores[head[0]] or 1.0
-        for docnum in head:
-            scores[docnum] = (1 - weight) * scores[docnum] + weight * best * evidence[docnum]
-        tail = [d for d in top[depth:] if d not in self.pinned]
-        for docnum in tail:
-            scores[docnum] *= 1 - weight
-        return pins + sorted(head, key=scores.__getitem__, reverse=True) + tail
 
     def _facet(self, name: str, docs: DocSet) -> dict[str, int]:
         counts = {str(value): len(group & docs) for value, group in self.view.groups[name].items()}
@@ -233,7 +211,7 @@ class Run:
         )
 
 
-def _pin(scores: dict[int, float], matched: DocSet, laws: set[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
+def _pin(scores: dict[int, float], matched: DocSet, laws: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
     """Lift the named laws' own documents above every other match (their order kept by their own scores).
 
     A law document joins the matches even when scoring did not reach it, unless the query also has

@@ -65,10 +65,6 @@ class Ranking:
     # Legal terms an everyday word of the query stands for (search.colloquial), relative to the user's own words.
     related_weight: float = 0.3
     coordination: float = 0.5
-    # The best-ranked ``passage_depth`` documents are reordered by ``(1 - w) * score / best score + w * evidence``,
-    # evidence being the share of the query's bigram idf their best paragraph holds (search.passages).
-    passage_weight: float = 0.3
-    passage_depth: int = 30
     # A clause found in more than this share of documents is skipped when the query has rarer ones:
     # it barely moves the ranking and its postings are the most expensive to read.
     common: float = 0.6
