@@ -103,9 +103,10 @@ class WorkerPool:
         self.budget = budget
         self.fast_lane = fast_lane
         self.warm = warm
-        # Forked, not spawned: a worker starts with the dictionary the server loaded, in a fraction of a second.
-        # Nothing of the index is open in the server, so no file handle is shared.
-        self._context = multiprocessing.get_context("fork")
+        # Forked from a clean server process that has imported the query side once: a worker starts in a fraction
+        # of a second, and inherits nothing of the web server (threads, sockets, open files).
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["search.workers"])
         self._idle: dict[bool, asyncio.Queue[_Worker]] = {}
         self._waiting = {False: 0, True: 0}
         self._slow_requests: OrderedDict[Hashable, None] = OrderedDict()
@@ -115,7 +116,6 @@ class WorkerPool:
     async def start(self) -> None:
         """Start the workers and wait until each has opened the index (call from the event loop that will use the pool)."""
         self._idle = {False: asyncio.Queue(), True: asyncio.Queue()}
-        segmenter()
         spawned = [self._spawn(slow) for slow, count in ((False, self.processes), (True, self.slow_processes)) for _ in range(count)]
         await asyncio.gather(*(self._admit(worker) for worker in spawned))
 
