@@ -27,10 +27,8 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,10 +44,11 @@ import httpx
 
 from bench.results import machine, write_section
 from bench.search_corpus import git_revision, law_articles, law_documents, load_average, questions, split_articles
+from fazhi.config import Settings, default_paths
 from search.indexer import sync_articles
+from tests.fixtures.served import serve_process
 
 MAX_CLIENTS = 64
-RUNNING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 HEAVY = [
     '"民法院依" "政府应当" "位应当" "关规定的" "门依法" "上人民" "国家规" "本法规"',
     '"的规定" "人应当" "院规定" "部门应" "法律规" "关部门" "有关规" "当依法"',
@@ -82,30 +81,12 @@ class Tally:
 
 @contextlib.contextmanager
 def server(index: Path, work: Path) -> Iterator[str]:
-    """A fresh `fazhi serve --port 0` over ``index``; yields its base URL."""
-    site = work / "site"
-    site.mkdir(exist_ok=True)
-    (site / "index.html").write_text("<!doctype html><title>fazhi</title>\n", "utf-8")
-    log = work / "serve.log"
-    fazhi = str(Path(sys.executable).with_name("fazhi"))
-    command = [fazhi, "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index), "--site", str(site),
-               "--content", str(work / "content"), "--releases", str(work / "releases"), "--state", str(work / "state")]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 180
-        while not (match := RUNNING.search(log.read_text("utf-8", "replace"))):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"fazhi serve did not start:\n{log.read_text('utf-8', 'replace')}")
-            time.sleep(0.1)
-        yield match.group(1)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """A fresh `fazhi serve --port 0` over ``index`` and a one-page site (tests/fixtures/served.py starts it); yields its URL."""
+    settings = Settings(paths=default_paths(work)).with_paths(index=index, site=work / "site")
+    settings.paths.site.mkdir(exist_ok=True)
+    (settings.paths.site / "index.html").write_text("<!doctype html><title>fazhi</title>\n", "utf-8")
+    with serve_process(settings, work / "serve.log") as running:
+        yield running.url.rstrip("/")
 
 
 def client(url: str, texts: list[str], next_index: Iterator[int], tally: Tally, stop: threading.Event) -> None:

@@ -4,9 +4,9 @@ A search gets a ``Deadline`` when it starts. Its parts (phrase verification,
 exclusions, scoring, facets, snippets, suggestions) call ``check()`` as they go,
 every few milliseconds of work at most, so a search past its budget stops within
 a few milliseconds and raises SearchTimeout, which the API answers with 503.
-``soft`` is the earlier point after which scoring stops adding clauses and the
-answer is flagged partial instead. ``lane``, when given, is how long the search
-may run where it is (a server's fast lane, ``search.workers``): past it, it
+``soft`` is the CPU time after which scoring stops adding clauses and the
+answer is flagged partial instead. ``lane``, when given, is how much CPU time the search
+may use where it is (a server's fast lane, ``search.workers``): past it, it
 stops with SlowSearch and the server runs it again in its slow lane.
 """
 
@@ -35,20 +35,21 @@ class Deadline:
     def __init__(self, soft: float, hard: float, lane: float | None = None):
         self.started = time.perf_counter()
         self.budget = hard
-        self.soft = self.started + min(soft, hard)
+        # Scoring's soft budget counts CPU time too: on a busy machine a search is cut short by its own work only.
+        self.soft = time.thread_time() + min(soft, hard)
         self.hard = self.started + hard
-        self.lane = self.started + lane if lane is not None and lane < hard else None
+        # The lane's limit counts CPU time of this thread: a search slowed down by a busy machine is not a slow search.
+        self.lane = time.thread_time() + lane if lane is not None and lane < hard else None
 
     def check(self) -> None:
-        """Raise SearchTimeout once the hard limit has passed, SlowSearch once the lane's limit has."""
-        now = time.perf_counter()
-        if now > self.hard:
+        """Raise SearchTimeout once the hard limit has passed, SlowSearch once the lane's limit (CPU time) has."""
+        if time.perf_counter() > self.hard:
             raise SearchTimeout(self.budget)
-        if self.lane is not None and now > self.lane:
+        if self.lane is not None and time.thread_time() > self.lane:
             raise SlowSearch
 
     def soft_passed(self) -> bool:
-        return time.perf_counter() > self.soft
+        return time.thread_time() > self.soft
 
     def elapsed_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 1)

@@ -76,7 +76,7 @@ class Ranking:
     # A clause found in more than this share of documents (and at least ADMIT_FLOOR) only adds to documents
     # that rarer clauses found: a document with nothing but the query's most common words is no match.
     admit: float = 0.05
-    # Seconds after which scoring stops adding clauses and the response is flagged partial (the soft budget;
+    # CPU seconds after which scoring stops adding clauses and the response is flagged partial (the soft budget;
     # the hard one, past which a search is stopped with a 503, is the caller's: search.query.search's timeout).
     budget: float = 1.0
 

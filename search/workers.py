@@ -4,8 +4,8 @@
 ``search.query.search`` on the read-only index (every worker opens it itself; the
 operating system shares the cached files):
 
-- the fast lane: one worker per core. A search gets ``FAST_LANE`` seconds there;
-  a search that needs more stops (cooperatively, ``SlowSearch``) and moves on;
+- the fast lane: one worker per core. A search gets ``FAST_LANE`` seconds of CPU
+  there; a search that needs more stops (cooperatively, ``SlowSearch``) and moves on;
 - the slow lane: workers at the lowest CPU priority (nice 19). Over-budget
   searches (many quoted common phrases, long questions on a huge index) finish
   there with whatever CPU the fast lane leaves, within the rest of their budget.
@@ -41,7 +41,7 @@ from search.request import SearchRequest
 
 log = logging.getLogger("uvicorn.error")
 
-# Seconds a search may run in the fast lane before it moves to the slow lane.
+# CPU seconds a search may use in the fast lane before it moves to the slow lane.
 FAST_LANE = 0.25
 # Searches waiting per lane before new ones are refused (429).
 QUEUE = 64
