@@ -189,7 +189,8 @@ def main() -> int:
             shutil.rmtree(index, ignore_errors=True)
     if args.write:
         table = "\n".join(rows)
-        write_section(f"""## Search under load
+        corpus = {"laws": ": 3,475 documents", "split": ": national split"}.get(args.only or "", "")
+        write_section(f"""## Search under load{corpus}
 
 Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()}
 ({os.cpu_count()} cores, shared with other work: the load average before → after each scenario is in the table).
