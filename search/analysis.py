@@ -324,11 +324,3 @@ def query_bigrams(text: str) -> list[str]:
     """The bigrams of ``text`` in order (with repeats), as the bigram fields index them."""
     return [t.text for t in bigram_analyzer()(text, mode="query")]
 
-
-def content_text(text: str) -> str:
-    """``text`` with its stop words and question words blanked out, for the bigrams of a free-text query.
-
-    谁来还 keeps only 还: the pairs 谁来 and 来还 would score documents for a word the query does not mean.
-    """
-    dropped = STOP_WORDS | QUESTION_WORDS
-    return "".join(" " if word in dropped else word for word, _, _ in segment(text))

@@ -5,8 +5,10 @@ it (``search.normalize``), drops control characters, reads Chinese quotation
 marks as ", and splits it; anything else that is not a letter, digit or
 character is ignored. Each part is analysed by ``search.analysis``:
 
-- free words: one group of alternatives per word position, plus the character
-  bigrams of the text without its stop and question words. A law named in the text (``search.lawrefs``) is searched as
+- free words: one group of alternatives per word position (stop and question
+  words dropped), plus the character bigrams of the whole text (question words
+  included: on the STARD tuning half leaving their pairs out cost 0.007 nDCG@10,
+  as words like 应当 carry signal on a law corpus). A law named in the text (``search.lawrefs``) is searched as
   its canonical name (one word, no bigrams), and everyday words add the legal terms they stand for
   (``search.colloquial``) as ``related`` words, scored lower than the user's own;
 - "quoted phrase": required; -exclusion: dropped. Both are de-duplicated and
@@ -20,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from search.analysis import content_text, is_cjk, normalize, query_bigrams, query_words
+from search.analysis import normalize, query_bigrams, query_words
 from search.colloquial import legal_terms
 from search.lawrefs import resolve_laws
 from search.normalize import normalize_query
@@ -96,7 +98,7 @@ def parse_query(text: str) -> ParsedQuery:
         if words:
             parsed.words.extend(words)
             if chunk not in parsed.laws:  # a law's name is one dictionary word: its bigrams would only add noise
-                parsed.bigrams.extend(_content_bigrams(chunk))
+                parsed.bigrams.extend(query_bigrams(chunk))
     parsed.free_text = [v for v in (_visible(chunk) for chunk in free) if v and query_words(v)]
     parsed.words = dedupe(parsed.words)[:MAX_WORDS]
     parsed.bigrams = list(dict.fromkeys(parsed.bigrams))[: MAX_WORDS * 2]
@@ -104,12 +106,6 @@ def parse_query(text: str) -> ParsedQuery:
     related = [group for term in legal_terms(typed) for group in query_words(term)]
     parsed.related = [g for g in dedupe(related) if not own.intersection(g)][:MAX_WORDS]
     return parsed
-
-
-def _content_bigrams(chunk: str) -> list[str]:
-    """The bigrams of a free-text chunk without its stop and question words; a lone character only when it is the chunk."""
-    grams = query_bigrams(content_text(chunk))
-    return grams if len(chunk) == 1 else [g for g in grams if len(g) > 1 or not is_cjk(g)]
 
 
 def _visible(text: str) -> str:

@@ -152,11 +152,12 @@ class WorkerPool:
         arrived = time.monotonic()
         if request not in self._slow_requests:
             answer = await self._run(False, index, request, arrived)
+            if answer[0] in ("slow", "timeout"):  # a search that overran the fast lane never returns to it
+                self._slow_requests[request] = None
+                while len(self._slow_requests) > REMEMBER_SLOW:
+                    self._slow_requests.popitem(last=False)
             if answer[0] != "slow":
                 return self._result(answer)
-            self._slow_requests[request] = None
-            while len(self._slow_requests) > REMEMBER_SLOW:
-                self._slow_requests.popitem(last=False)
         return self._result(await self._run(True, index, request, arrived))
 
     def _result(self, answer: tuple[Any, ...]) -> dict[str, Any]:
