@@ -31,7 +31,7 @@ from whoosh import query as wq
 
 from fazhi.article import COLUMNS
 from fazhi.laws import law_table
-from search.analysis import normalize
+from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
@@ -139,7 +139,11 @@ class Run:
         table, view = law_table(), self.view
         found: list[int] = []
         for name in self.parsed.laws:
-            for docnum in view.postings("title", name)[0]:
+            # Candidates by the name's rarest title bigram: the segmenter may cut a title across the name
+            # (中华人民共和国国务院组织法 -> 中华人民共和国国务院 | 组织法), its characters are always there.
+            grams = query_bigrams(name) or [name]
+            rarest = min(grams, key=lambda gram: view.doc_frequency("title_bigram", gram))
+            for docnum in view.postings("title_bigram", rarest)[0]:
                 if docnum in view.live and docnum not in found and table.canonical(view.searcher.stored_fields(docnum)["title"]) == name:
                     found.append(docnum)
             self.deadline.check()

@@ -48,14 +48,13 @@ def search(
     (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
     """
     validate(request)
-    # Opening an index generation and loading the dictionary happen once per process: start-up, not the query's time.
-    view = open_view(index_dir)
-    segmenter()
+    segmenter()  # loading the dictionary happens once per process: start-up, not the query's time
     deadline = Deadline(ranking.budget, budget, lane)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
         if request.q.strip():
             raise SearchQueryError("the query has no searchable words (only punctuation, stop words or exclusions)")
         raise SearchQueryError("empty query: type a word, or choose a filter")
+    view = open_view(index_dir)
     deadline.check()
     return Run(view, request, parsed, ranking, deadline).response()
