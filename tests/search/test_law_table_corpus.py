@@ -12,7 +12,7 @@ from fazhi.laws import law_table
 from search.indexer import sync_articles
 from search.query import SearchRequest, search
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # indexes the whole corpus: about a minute on a quiet machine
 # The folders of the national database that hold laws adopted by the NPC and its Standing Committee.
 NATIONAL = ("宪法", "宪法相关法", "民法典", "民法商法", "行政法", "经济法", "社会法", "刑法", "诉讼与非诉讼程序法")
 
