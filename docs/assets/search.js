@@ -22,7 +22,7 @@
   var list = document.getElementById("fz-results");
   var pages = document.getElementById("fz-pages");
   var facets = document.getElementById("fz-facets");
-  var lawCard = document.getElementById("fz-law");
+  var lawCard = document.getElementById("fz-lawcard");
   var apiUrl = new URL(app.getAttribute("data-api"), window.location.href);
   var rootUrl = new URL(app.getAttribute("data-root"), window.location.href);
   var pending = null;

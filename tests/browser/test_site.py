@@ -247,7 +247,7 @@ def test_a_law_named_by_its_short_form_is_shown_above_the_hits(new_tab: Any, tre
     tab = new_tab(viewport)
     tab.open("search/?q=固废法")
     page = tab.page
-    card = page.locator("#fz-law")
+    card = page.locator("#fz-lawcard")
     expect(card).to_be_visible()
     expect(card).to_contain_text(f"《{name}》")
     expect(card).to_contain_text(f"{len(citing)} 篇文章")
