@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scrape.py
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py
+	$(BIN)/python bench/search_load.py
 	$(BIN)/python bench/nightly.py
 	$(BIN)/python bench/content_files.py
 

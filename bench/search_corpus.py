@@ -9,6 +9,7 @@ mapping slug -> path relative to ``data/`` is what the STARD qrels judge.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -67,6 +68,16 @@ def questions() -> list[tuple[str, str]]:
     """(query id, question) of the 1,543 STARD questions."""
     rows = (line.split("\t", 1) for line in (STARD / "queries.tsv").read_text("utf-8").splitlines() if line.strip())
     return [(qid, text.strip()) for qid, text in rows]
+
+
+def tuning_half(qid: str) -> bool:
+    """Whether a STARD question is in the tuning half: the first byte of SHA-256 of its id is even.
+
+    Everything tuned or mined from STARD (ranking knobs, the colloquial table) looks only at this half;
+    bench/search_quality.py reports the other, the reporting half. The split is fixed: it depends on the
+    id alone, never on the question, its judgements or a random seed.
+    """
+    return hashlib.sha256(qid.encode("utf-8")).digest()[0] % 2 == 0
 
 
 def qrels() -> dict[str, set[str]]:

@@ -3,7 +3,8 @@
 The table in ``fazhi/data/laws.yaml`` maps short forms (《固废法》) to canonical
 names (固体废物污染环境防治法) and gives each law its ASCII page slug. The site's
 law index and the search query expansion share it, so a law has one name
-everywhere.
+everywhere. A short form naming two laws (国安法) is marked ambiguous: a search
+expands it to both (``resolve``), a citation resolves to neither (``canonical``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Law:
     name: str
     slug: str
     short: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
 
 
 class LawTable:
@@ -41,19 +43,36 @@ class LawTable:
     def __init__(self, laws: list[Law]):
         self.laws = {law.name: law for law in laws}
         self._alias: dict[str, str] = {}
+        self._ambiguous: dict[str, tuple[str, ...]] = {}
         for law in laws:
             self._alias[law.name] = law.name
             for short in law.short:
+                if self._alias.get(short, law.name) != law.name:
+                    raise ValueError(f"laws.yaml: short form {short} names both {self._alias[short]} and {law.name}; mark it ambiguous")
                 self._alias[short] = law.name
+            for short in law.ambiguous:
+                self._ambiguous[short] = (*self._ambiguous.get(short, ()), law.name)
+        for short, names in self._ambiguous.items():
+            if len(names) < 2 or short in self._alias:
+                raise ValueError(f"laws.yaml: ambiguous short form {short} must be listed under two or more laws and nowhere else")
 
     def canonical(self, cited: str) -> str:
-        """The canonical name for a citation's text (prefix and qualifiers dropped)."""
-        name = cited.strip().replace(" ", "").replace("\u3000", "")
-        while QUALIFIER_RE.search(name):
-            name = QUALIFIER_RE.sub("", name)
-        if name.startswith(PRC_PREFIX) and len(name) > len(PRC_PREFIX):
-            name = name[len(PRC_PREFIX):]
+        """The canonical name for a citation's text (prefix and qualifiers dropped); an ambiguous short form stays as written."""
+        name = _bare(cited)
         return self._alias.get(name, name)
+
+    def resolve(self, text: str) -> tuple[str, ...]:
+        """The laws a written name means: one for a name or short form, several for an ambiguous one, none when unknown."""
+        name = _bare(text)
+        if name in self._alias:
+            return (self._alias[name],)
+        return self._ambiguous.get(name, ())
+
+    def forms(self) -> dict[str, tuple[str, ...]]:
+        """Every written form (canonical names, short forms, ambiguous short forms) and the laws it means."""
+        forms = {alias: (name,) for alias, name in self._alias.items()}
+        forms.update(self._ambiguous)
+        return forms
 
     def slug(self, name: str) -> str:
         """The ASCII slug of a canonical name: from the table, else pinyin initials plus a hash."""
@@ -65,8 +84,12 @@ class LawTable:
         return f"{initials.lower()[:24]}-{digest}" if initials else f"law-{digest}"
 
     def expansions(self) -> dict[str, str]:
-        """Every short form mapped to its canonical name, for query expansion."""
+        """Every unambiguous short form mapped to its canonical name, for query expansion."""
         return {alias: name for alias, name in self._alias.items() if alias != name}
+
+    def ambiguous(self) -> dict[str, tuple[str, ...]]:
+        """Every ambiguous short form and the laws it may mean."""
+        return dict(self._ambiguous)
 
     def extract(self, text: str) -> list[str]:
         """Canonical names of the laws cited in ``text``, in order of first citation."""
@@ -78,8 +101,20 @@ class LawTable:
         return list(seen)
 
 
+def _bare(cited: str) -> str:
+    """A cited name without 《》, spaces, trailing qualifiers and the 中华人民共和国 prefix."""
+    name = cited.strip().strip("《》").replace(" ", "").replace("\u3000", "")
+    while QUALIFIER_RE.search(name):
+        name = QUALIFIER_RE.sub("", name)
+    if name.startswith(PRC_PREFIX) and len(name) > len(PRC_PREFIX):
+        name = name[len(PRC_PREFIX):]
+    return name
+
+
 @lru_cache(maxsize=1)
 def law_table() -> LawTable:
     """The table shipped in ``fazhi/data/laws.yaml``."""
     raw = yaml.safe_load(resources.files("fazhi").joinpath("data/laws.yaml").read_text("utf-8"))
-    return LawTable([Law(item["name"], item["slug"], tuple(item.get("short") or ())) for item in raw])
+    return LawTable([
+        Law(item["name"], item["slug"], tuple(item.get("short") or ()), tuple(item.get("ambiguous") or ())) for item in raw
+    ])

@@ -2,20 +2,25 @@
 
 The search API knows nothing of releases; it asks the function built here on every
 request, so a release published or rolled back is served from the next request on.
+``serve`` runs one uvicorn process for HTTP and the site, and searches in a pool of
+worker processes (``search.workers``): one per core plus a slow lane.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 
 from fazhi.config import Settings
+from fazhi.errors import ReleaseError
 from fazhi_app.releases import Releases
 from fazhi_app.security_headers import SecurityHeaders
 from search.api import SEARCH_TIMEOUT, Served
 from search.api import create_app as create_search_app
+from search.workers import WorkerPool
 
 
 def resolve_served(settings: Settings) -> Served:
@@ -34,17 +39,28 @@ def served_by(settings: Settings) -> Callable[[], Served]:
     return lambda: resolve_served(settings)
 
 
-def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
-    """The site-and-search app for ``settings``' locations, every answer with the security headers."""
-    app = create_search_app(served_by(settings), search_timeout=search_timeout)
+def create_app(settings: Settings, *, search_timeout: float = SEARCH_TIMEOUT, pool: WorkerPool | None = None) -> Starlette:
+    """The site-and-search app for ``settings``' locations, every answer with the security headers.
+
+    Searches run in ``pool``'s processes when given, else in threads.
+    """
+    app = create_search_app(served_by(settings), search_timeout=search_timeout, pool=pool)
     app.add_middleware(SecurityHeaders)
     return app
 
 
+def _served_index(settings: Settings) -> Path | None:
+    """The index served now, for the workers to open before the first search (None while the release is broken)."""
+    try:
+        return resolve_served(settings).index
+    except ReleaseError:
+        return None
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the app under uvicorn in this process until interrupted (port 0 picks a free port)."""
+    """Run the app under uvicorn until interrupted (port 0 picks a free port), searching in worker processes."""
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, pool=WorkerPool(warm=_served_index(settings))),
         host=host or settings.serve_host,
         port=settings.serve_port if port is None else port,
         proxy_headers=True,

@@ -92,11 +92,12 @@ def _read_dictionary() -> tuple[int, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def dictionary_terms() -> tuple[str, ...]:
-    """Every user-dictionary word: legal_terms.txt, then law names and their short forms."""
+    """Every user-dictionary word: legal_terms.txt, then every law name and short form (ambiguous ones too)."""
     table = law_table()
     words = dict.fromkeys(_read_dictionary()[1])
     words.update(dict.fromkeys(table.laws))
     words.update(dict.fromkeys(table.expansions()))
+    words.update(dict.fromkeys(table.ambiguous()))
     return tuple(w for w in words if len(w) > 1)
 
 
@@ -322,3 +323,4 @@ def query_words(text: str) -> list[list[str]]:
 def query_bigrams(text: str) -> list[str]:
     """The bigrams of ``text`` in order (with repeats), as the bigram fields index them."""
     return [t.text for t in bigram_analyzer()(text, mode="query")]
+

@@ -8,6 +8,12 @@
 - everything else from the built site: a folder serves its ``index.html``, an unknown
   path the site's ``404.html`` with status 404.
 
+Searches run in the worker processes of a ``search.workers.WorkerPool`` when the
+app is given one (``fazhi serve`` does: every core, a fast and a slow lane, at
+most QUEUE waiting before a 429), else in threads of this process. Answers are
+cached per index generation (``ResultCache``): the key holds the generation and
+its last commit, so a new index or release is never answered from the cache.
+
 What is served is asked of ``served`` on every request, because the nightly run
 publishes without restarting the server; the application decides what that is
 (``fazhi_app.serving``: the current release, else the plain locations). Reading the link and the
@@ -21,8 +27,9 @@ Every API answer has one of two shapes, so a client needs one code path::
     {"ok": false, "error": {"status": 400, "message": "..."}}  4xx / 503
 
 Bad input is a 400 saying what is wrong, an unknown API path a 404, a wrong
-method a 405; a missing index, a broken release link or a search that runs past
-its time limit is a 503. No answer carries a stack trace or a server path.
+method a 405, too many waiting searches a 429 with Retry-After; a missing index,
+a broken release link or a search that runs past its time budget is a 503 (with
+Retry-After for the last). No answer carries a stack trace or a server path.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +55,10 @@ from starlette.types import Receive, Scope, Send
 from fazhi.content import WITHDRAWN_LIST
 from fazhi.errors import ReleaseError, SearchQueryError
 from search import query as query_module
+from search.deadline import SearchTimeout
 from search.indexer import current_generation, read_meta
 from search.query import SearchRequest
+from search.workers import WorkerPool
 
 __all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app"]
 
@@ -57,8 +67,10 @@ log = logging.getLogger("uvicorn.error")
 
 # The parameters /api/search reads; any other is a 400, so a misspelt filter does not pass silently.
 PARAMS = ("q", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
-# Outer bound on one search; the query side has its own, shorter scoring budget inside it.
+# Outer bound on one search run in a thread; the query side stops itself at its own, shorter budget.
 SEARCH_TIMEOUT = 5.0
+# Answers kept per server, across index generations (old generations' entries age out).
+CACHE_ENTRIES = 4096
 # Searches running at once; more wait their turn, so a burst cannot start unbounded threads.
 SEARCH_THREADS = 4
 API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -95,6 +107,30 @@ def search_request(request: Request) -> SearchRequest:
     if repeated:
         raise SearchQueryError(f"parameter {repeated[0]!r} is given more than once")
     return SearchRequest.from_params(params)
+
+
+class ResultCache:
+    """Recent answers keyed by (index generation, its last change, request); least recently used dropped first."""
+
+    def __init__(self, size: int = CACHE_ENTRIES):
+        self.size = size
+        self._entries: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+    @staticmethod
+    def generation_key(generation: Path) -> tuple[str, int]:
+        """The generation and the time of its last commit (a commit adds files to its directory)."""
+        return str(generation), os.stat(generation).st_mtime_ns
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], answer: dict[str, Any]) -> None:
+        self._entries[key] = answer
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -153,26 +189,37 @@ class SiteFiles:
         await self._files[1](scope, receive, send)
 
 
-def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_TIMEOUT) -> Starlette:
+def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_TIMEOUT, pool: WorkerPool | None = None) -> Starlette:
     """The ASGI app serving what ``served`` names, asked again on every request (see the module docstring).
 
     ``served`` may raise ReleaseError when what should be served is broken: pages and
-    the API then answer 503 instead of serving half a release.
+    the API then answer 503 instead of serving half a release. With ``pool``, searches
+    run in its worker processes, started and stopped with the app.
     """
     limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+    cache = ResultCache()
 
-    async def api_search(request: Request) -> Response:
-        query = search_request(request)
-        index = served().index
-        if current_generation(index) is None:
-            return _error(503, NO_INDEX)
+    async def in_thread(index: Path, query: SearchRequest) -> dict[str, Any]:
         try:
             with anyio.fail_after(search_timeout):
                 result = await anyio.to_thread.run_sync(query_module.search, index, query, abandon_on_cancel=True, limiter=limiter)
         except TimeoutError:
-            log.warning("search timed out after %g s: %r", search_timeout, query.q[:200])
-            return _error(503, f"the search took longer than {search_timeout:g} s; try fewer or more specific words", {"Retry-After": "5"})
-        return JSONResponse({"ok": True, **result.to_dict()}, headers=API_HEADERS)
+            raise SearchTimeout(search_timeout) from None
+        return result.to_dict()
+
+    async def api_search(request: Request) -> Response:
+        query = search_request(request)
+        index = served().index
+        generation = current_generation(index)
+        if generation is None:
+            return _error(503, NO_INDEX)
+        key = (ResultCache.generation_key(generation), query)
+        result = cache.get(key)
+        if result is None:
+            result = await (pool.search(index, query) if pool is not None else in_thread(index, query))
+            if not result["partial"]:
+                cache.put(key, result)
+        return JSONResponse({"ok": True, **result}, headers=API_HEADERS)
 
     async def api_health(request: Request) -> Response:
         now = served()
@@ -187,6 +234,11 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
 
     async def query_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SearchQueryError)
+        if isinstance(exc, SearchTimeout):
+            log.warning("search stopped at its %g s budget: %s", exc.budget, request.query_params.get("q", "")[:200])
+            return _error(503, str(exc), {"Retry-After": "5"})
+        if exc.status == 429:
+            return _error(429, str(exc), {"Retry-After": "1"})
         if exc.status >= 500:
             log.error("search failed: %s", exc)
             return _error(exc.status, NO_INDEX if exc.status == 503 else "the search failed; the server log says why")
@@ -212,7 +264,14 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         now = served()
         log.info("serving site %s and index %s%s", now.site, now.index, f" (release {now.release})" if now.release else "")
-        yield
+        if pool is not None:
+            await pool.start()
+            log.info("searching in %d worker processes (and %d for slow searches)", pool.processes, pool.slow_processes)
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.stop()
 
     return Starlette(
         routes=[

@@ -22,6 +22,7 @@
   var list = document.getElementById("fz-results");
   var pages = document.getElementById("fz-pages");
   var facets = document.getElementById("fz-facets");
+  var lawCard = document.getElementById("fz-lawcard");
   var apiUrl = new URL(app.getAttribute("data-api"), window.location.href);
   var rootUrl = new URL(app.getAttribute("data-root"), window.location.href);
   var pending = null;
@@ -119,6 +120,8 @@
     clear(pages);
     clear(facets);
     clear(empty);
+    clear(lawCard);
+    lawCard.hidden = true;
     pages.hidden = true;
     facets.hidden = true;
     empty.hidden = true;
@@ -271,6 +274,27 @@
     empty.hidden = false;
   }
 
+  /* The law the query names (data.law: name, url of its law page, articles citing it), above the hits. */
+  function renderLaw(state, law) {
+    if (!law || !law.name) {
+      return;
+    }
+    var name = "《" + law.name + "》";
+    var children = [el("p", { class: "fz-lawcard__name" }, ["法律：", law.articles ? el("a", { href: siteLink(law.url.replace(/^\//, "")) }, [name]) : name])];
+    if (law.articles) {
+      var filtered = Object.assign({}, state, { law: law.name, page: 1 });
+      children.push(el("p", { class: "fz-lawcard__count" }, [
+        "本站有 " + law.articles + " 篇文章引用这部法律：", navLink(filtered, "只看这些文章"),
+      ]));
+    } else {
+      children.push(el("p", { class: "fz-lawcard__count" }, ["本站暂无引用这部法律的文章。"]));
+    }
+    children.forEach(function (node) {
+      lawCard.appendChild(node);
+    });
+    lawCard.hidden = false;
+  }
+
   function render(state, data) {
     var total = data.total || 0;
     status.textContent = total
@@ -279,6 +303,7 @@
     if (data.partial) {
       status.textContent += "（搜索用时过长，只列出了部分结果）";
     }
+    renderLaw(state, data.law);
     (data.hits || []).forEach(function (hit) {
       list.appendChild(renderHit(hit));
     });

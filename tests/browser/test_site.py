@@ -239,6 +239,26 @@ def test_search_page_highlights_filters_and_keeps_the_query_in_the_url(new_tab: 
     assert page.url != shared
 
 
+@BOTH
+def test_a_law_named_by_its_short_form_is_shown_above_the_hits(new_tab: Any, tree: ContentTree, viewport: str) -> None:
+    name = "固体废物污染环境防治法"
+    citing = [a for a in tree.articles if name in a.cited_laws]
+    assert citing
+    tab = new_tab(viewport)
+    tab.open("search/?q=固废法")
+    page = tab.page
+    card = page.locator("#fz-lawcard")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text(f"《{name}》")
+    expect(card).to_contain_text(f"{len(citing)} 篇文章")
+    box, first = card.bounding_box(), page.locator("#fz-results li").first.bounding_box()
+    assert box and first and box["y"] < first["y"]
+    check_page(tab)
+    card.get_by_role("link", name=f"《{name}》").click()
+    page.wait_for_url(re.compile(f"laws/{law_table().slug(name)}/$"))
+    expect(page.locator("h1")).to_contain_text(name)
+
+
 def test_search_without_results_offers_a_way_out(new_tab: Any) -> None:
     tab = new_tab("desktop")
     tab.open("search/?q=土壤&from=1990-01-01&to=1990-12-31")

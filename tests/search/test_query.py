@@ -184,7 +184,9 @@ def test_missing_index_is_a_503(tmp_path: Path) -> None:
 
 def test_parse_keeps_phrases_and_exclusions_apart() -> None:
     parsed = parse_query('固废法 "医疗废物" -"土壤 污染"')
-    assert parsed.words == [["固废法", "固体废物污染环境防治法"]]
+    # A resolved short form is searched as the law's name: one word, not its loose characters.
+    assert parsed.words == [["固体废物污染环境防治法"]] and parsed.bigrams == []
+    assert parsed.laws == ["固体废物污染环境防治法"]
     assert [p.text for p in parsed.phrases] == ["医疗废物"]
     assert [(e.words, e.needle) for e in parsed.excluded] == [(["土壤", "污染"], "土壤污染")]
 

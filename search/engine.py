@@ -1,0 +1,239 @@
+"""One search on one index view: scored clauses, phrases, exclusions, filters, the page, facets, the law block.
+
+- free words: one clause per word position (its alternatives), searched in title
+  and body, plus one clause per character bigram in the bigram fields; legal terms
+  for everyday words (``ParsedQuery.related``) add clauses of lower weight. The
+  clauses are OR-ed and scored by ``search.ranking``;
+- a law the query names (``ParsedQuery.laws``): the documents whose title is that
+  law rank first, and the response carries its ``law`` block;
+- "quoted phrase": required. Its words in a row (a Whoosh Phrase on the word
+  positions; function words in between do not count), or its exact characters in
+  the stored text when the segmenter cut the document differently; a
+  one-character phrase uses the words only;
+- -exclusion: documents holding the word or phrase (same rule) are dropped;
+- filters (column, date range, year, source office, cited law, short forms
+  accepted) restrict the set without changing scores.
+
+``total`` and the facet counts are computed on document-number sets. The facet
+of a field counts the matching documents that pass every filter except that
+field's own, so the column facet still shows the other columns while a column
+filter is on. Every loop checks the search's ``Deadline``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections.abc import Iterable
+
+from whoosh import query as wq
+
+from fazhi.article import COLUMNS
+from fazhi.laws import law_table
+from search.analysis import normalize, query_bigrams
+from search.deadline import Deadline
+from search.highlight import Highlighter
+from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
+from search.request import Hit, LawBlock, SearchRequest, SearchResponse
+from search.schema import LAW_SEPARATOR
+from search.suggest import suggest
+from search.syntax import ParsedQuery, Part, dedupe
+
+DocSet = set[int] | frozenset[int]
+# Stored documents read per deadline check while verifying a phrase's exact characters.
+CHECK_EVERY = 32
+
+
+class Run:
+    """One search on one index view: clauses, document sets, the page, facets, the law block and a suggestion."""
+
+    def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline):
+        self.view = view
+        self.request = request
+        self.parsed = parsed
+        self.ranking = ranking
+        self.deadline = deadline
+        self.partial = False
+
+    def clauses(self) -> list[Clause]:
+        """Scored clauses: every word position of free text and phrases, the free text's bigrams, related terms."""
+        words = self.parsed.words + [[w] for p in self.parsed.phrases for w in p.words]
+        out = [Clause(tuple(group), WORD_FIELDS) for group in dedupe(words)]
+        out += [Clause((bigram,), BIGRAM_FIELDS, weight=self.ranking.bigram_weight) for bigram in self.parsed.bigrams]
+        out += [Clause(tuple(group), WORD_FIELDS, weight=self.ranking.related_weight) for group in self.parsed.related]
+        return out
+
+    def _docs(self, q: wq.Query) -> set[int]:
+        return set(self.view.searcher.docs_for_query(q))
+
+    def _phrase_docs(self, part: Part) -> set[int]:
+        """Documents holding a phrase: its words in a row, or its exact characters.
+
+        The characters are checked on the stored text of the documents that have
+        every bigram of the phrase (the segmenter may have cut the document's text
+        differently from the query's). A one-character phrase uses the words only.
+        """
+        words, view = part.words, self.view
+        self.deadline.check()
+        found = self._docs(wq.Or([wq.Phrase(f, words) if len(words) > 1 else wq.Term(f, words[0]) for f in WORD_FIELDS]))
+        self.deadline.check()
+        if not part.bigrams or (len(part.bigrams) == 1 and len(part.needle) == 1):
+            return found
+        candidates: set[int] | None = None
+        for bigram in sorted(part.bigrams, key=lambda b: view.doc_frequency("body_bigram", b)):
+            holding = set(view.postings("body_bigram", bigram)[0])
+            holding.update(view.postings("title_bigram", bigram)[0])
+            candidates = holding if candidates is None else candidates & holding
+            self.deadline.check()
+            if not candidates:
+                return found
+        assert candidates is not None
+        if len(part.bigrams) == 1 and part.needle == part.bigrams[0]:
+            return found | (candidates & view.live)
+        for n, docnum in enumerate(sorted(candidates - found)):
+            if n % CHECK_EVERY == 0:
+                self.deadline.check()
+            stored = view.searcher.stored_fields(docnum)
+            if any(part.needle in normalize(stored.get(name) or "").lower() for name in ("title", "body")):
+                found.add(docnum)
+        return found & view.live
+
+    def filter_sets(self) -> dict[str, DocSet]:
+        """One document set per active filter, keyed by facet name (column, year) or the filter's name."""
+        rq, view = self.request, self.view
+        out: dict[str, DocSet] = {}
+        if rq.column is not None:
+            out["column"] = view.groups["column"].get(rq.column, set())
+        if rq.year is not None:
+            out["year"] = view.groups["year"].get(rq.year, set())
+        if rq.date_from or rq.date_to:
+            start = dt.datetime.combine(rq.date_from, dt.time()) if rq.date_from else None
+            end = dt.datetime.combine(rq.date_to, dt.time(23, 59, 59)) if rq.date_to else None
+            out["date"] = self._docs(wq.DateRange("date", start, end))
+        if rq.source is not None:
+            out["source"] = self._docs(wq.Term("source", rq.source))
+        if rq.law is not None:
+            out["law"] = self._docs(wq.Term("laws", law_table().canonical(rq.law)))
+        return out
+
+    def matched(self) -> tuple[DocSet, dict[int, float] | None, bool]:
+        """(matching documents, their scores or None when nothing is scored, partial)."""
+        parsed, view = self.parsed, self.view
+        clauses = self.clauses()
+        scores: dict[int, float] | None = None
+        partial = False
+        docs: DocSet = view.live
+        if clauses:
+            result = score(view, clauses, self.ranking, self.deadline)
+            scores, partial = result.scores, result.partial
+            docs = set(scores) & view.live if not parsed.phrases or parsed.words else view.live
+        for part in parsed.phrases:
+            docs = set(docs) & self._phrase_docs(part)
+        for part in parsed.excluded:
+            docs = set(docs) - self._phrase_docs(part)
+        return docs, scores, partial or self.partial
+
+    def law_documents(self) -> list[int]:
+        """Documents whose title is a law the query names (prefix and qualifiers aside), in the order of the names."""
+        table, view = law_table(), self.view
+        found: list[int] = []
+        for name in self.parsed.laws:
+            # Candidates by the name's rarest title bigram: the segmenter may cut a title across the name
+            # (中华人民共和国国务院组织法 -> 中华人民共和国国务院 | 组织法), its characters are always there.
+            grams = query_bigrams(name) or [name]
+            rarest = min(grams, key=lambda gram: view.doc_frequency("title_bigram", gram))
+            for docnum in view.postings("title_bigram", rarest)[0]:
+                if docnum in view.live and docnum not in found and table.canonical(view.searcher.stored_fields(docnum)["title"]) == name:
+                    found.append(docnum)
+            self.deadline.check()
+        return found
+
+    def law_block(self) -> LawBlock | None:
+        """The first law the query names: its name, law page and the number of indexed articles citing it."""
+        if not self.parsed.laws:
+            return None
+        name = self.parsed.laws[0]
+        citing = len(self._docs(wq.Term("laws", name)) & self.view.live)
+        return LawBlock(name=name, url=f"/laws/{law_table().slug(name)}/", articles=citing)
+
+    def response(self) -> SearchResponse:
+        rq, view, deadline = self.request, self.view, self.deadline
+        matched, scores, partial = self.matched()
+        if scores is not None and rq.sort == "relevance" and self.parsed.laws:
+            matched = _pin(scores, matched, self.law_documents(), self.parsed.phrases, self.parsed.excluded)
+        filters = self.filter_sets()
+        allowed = _intersect(matched, filters.values())
+        facets = {
+            name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name]))
+            for name in ("column", "year")
+        }
+        deadline.check()
+        total = len(allowed)
+        pages = max(1, math.ceil(total / rq.per_page))
+        wanted = rq.page * rq.per_page
+        if scores is not None and rq.sort == "relevance":
+            scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
+            top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
+        else:
+            top = heapq.nlargest(wanted, allowed, key=view.dates.__getitem__)
+        highlighter = Highlighter(self.parsed.highlight_terms() or self.parsed.bigrams)
+        hits = []
+        for docnum in top[(rq.page - 1) * rq.per_page:]:
+            deadline.check()
+            hits.append(self._hit(docnum, (scores or {}).get(docnum, 0.0), highlighter))
+        suggestion, reason = (None, None) if total else suggest(
+            self.parsed, rq, view, deadline, lambda: bool(Run(view, rq.without_filters(), self.parsed, self.ranking, deadline).matched()[0])
+        )
+        return SearchResponse(
+            query=self.parsed.display(), total=total, page=rq.page, pages=pages, per_page=rq.per_page, hits=hits,
+            facets=facets, suggestion=suggestion, suggestion_reason=reason, partial=partial,
+            took_ms=deadline.elapsed_ms(), law=self.law_block(),
+        )
+
+    def _facet(self, name: str, docs: DocSet) -> dict[str, int]:
+        counts = {str(value): len(group & docs) for value, group in self.view.groups[name].items()}
+        counts = {k: v for k, v in counts.items() if v}
+        if name == "column":
+            return {k: counts[k] for k in COLUMNS if k in counts}
+        return dict(sorted(counts.items(), reverse=True))
+
+    def _hit(self, docnum: int, value: float, highlighter: Highlighter) -> Hit:
+        stored = self.view.searcher.stored_fields(docnum)
+        column = stored["column"]
+        return Hit(
+            title=stored["title"],
+            url=stored["url"],
+            date=stored["date_text"],
+            column=column,
+            column_name=COLUMNS[column].name if column in COLUMNS else column,
+            source=stored.get("source"),
+            laws=[law for law in str(stored.get("laws") or "").split(LAW_SEPARATOR) if law],
+            snippet=highlighter.snippet(stored.get("body") or ""),
+            title_html=highlighter.mark(stored["title"]),
+            score=round(value, 4),
+        )
+
+
+def _pin(scores: dict[int, float], matched: DocSet, laws: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
+    """Lift the named laws' own documents above every other match (their order kept by their own scores).
+
+    A law document joins the matches even when scoring did not reach it, unless the query also has
+    phrases it must hold or exclusions (then it counts only if it already matched).
+    """
+    if not laws:
+        return matched
+    lift = max(scores.values(), default=0.0) + 1.0
+    out = set(matched)
+    for docnum in laws:
+        if docnum in matched or not (phrases or excluded):
+            scores[docnum] = lift + scores.get(docnum, 0.0)
+            out.add(docnum)
+    return out
+
+
+def _intersect(base: DocSet, others: Iterable[DocSet]) -> set[int]:
+    out = set(base)
+    for other in sorted(others, key=len):
+        out &= other
+    return out

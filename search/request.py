@@ -1,0 +1,163 @@
+"""The search contract: what a search asks (``SearchRequest``) and what it answers (``SearchResponse``).
+
+``SearchRequest.from_params`` reads the string parameters of the HTTP API and the
+command line; ``validate`` refuses out-of-range values with a SearchQueryError (400)
+that names the parameter. The response is plain data, ``to_dict`` is the JSON body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from fazhi.article import COLUMNS
+from fazhi.errors import SearchQueryError
+
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 100
+MAX_PAGE = 500
+SORTS = ("relevance", "date")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the query text plus filters, sort and page. ``from_params`` reads HTTP/CLI strings."""
+
+    q: str = ""
+    column: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    year: int | None = None
+    source: str | None = None
+    law: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
+        """From string parameters ``q, column, from, to, year, source, law, sort, page, per_page``."""
+
+        def text(name: str) -> str | None:
+            value = params.get(name)
+            value = str(value).strip() if value is not None else ""
+            return value or None
+
+        page, per_page = _parse_int("page", text("page")), _parse_int("per_page", text("per_page"))
+        return cls(
+            q=text("q") or "",
+            column=text("column"),
+            date_from=_parse_date("from", text("from")),
+            date_to=_parse_date("to", text("to")),
+            year=_parse_int("year", text("year")),
+            source=text("source"),
+            law=text("law"),
+            sort=text("sort") or "relevance",
+            page=1 if page is None else page,
+            per_page=10 if per_page is None else per_page,
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return any(v is not None for v in (self.column, self.date_from, self.date_to, self.year, self.source, self.law))
+
+    def without_filters(self) -> SearchRequest:
+        return replace(self, column=None, date_from=None, date_to=None, year=None, source=None, law=None, page=1)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result. ``snippet`` and ``title_html`` are HTML: <mark> around matches, everything else escaped."""
+
+    title: str
+    url: str
+    date: str
+    column: str
+    column_name: str
+    source: str | None
+    laws: list[str]
+    snippet: str
+    title_html: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LawBlock:
+    """The law a query names: canonical name, its law page (``/laws/<slug>/``) and how many indexed articles cite it."""
+
+    name: str
+    url: str
+    articles: int
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """A page of results, facet counts, the law the query names and, when nothing matched, a suggestion.
+
+    ``suggestion`` is a query to try instead (or None); ``suggestion_reason``
+    says why: ``drop_filters`` (the same query finds documents without the
+    filters), ``fewer_terms`` (without its phrases and exclusions) or
+    ``similar_term`` (a word of the titles one edit away from a word of the query).
+    ``law`` is set when the query names a law (by name, short form or in 《》).
+    """
+
+    query: str
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    suggestion_reason: str | None = None
+    partial: bool = False
+    took_ms: float = 0.0
+    law: LawBlock | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def validate(request: SearchRequest) -> None:
+    """Refuse values out of range, naming the parameter (SearchQueryError, 400)."""
+    if request.column is not None and request.column not in COLUMNS:
+        raise SearchQueryError(f"unknown column {request.column!r} (known: {', '.join(COLUMNS)})")
+    if request.sort not in SORTS:
+        raise SearchQueryError(f"unknown sort {request.sort!r} (known: {', '.join(SORTS)})")
+    if not 1 <= request.page <= MAX_PAGE:
+        raise SearchQueryError(f"page must be between 1 and {MAX_PAGE}")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise SearchQueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise SearchQueryError("the 'from' date is after the 'to' date")
+    if request.year is not None and not 1900 <= request.year <= 2999:
+        raise SearchQueryError(f"year {request.year} is out of range")
+    if len(request.q) > MAX_QUERY_CHARS:
+        raise SearchQueryError(f"the query is {len(request.q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+    for name, value in (("source", request.source), ("law", request.law)):
+        if value is not None and len(value) > MAX_QUERY_CHARS:
+            raise SearchQueryError(f"{name} is longer than {MAX_QUERY_CHARS} characters")
+
+
+def _parse_date(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    match = _DATE.match(value)
+    try:
+        if not match:
+            raise ValueError
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise SearchQueryError(f"'{name}' must be a date YYYY-MM-DD, not {value[:40]!r}") from None
+
+
+def _parse_int(name: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        raise SearchQueryError(f"'{name}' must be a whole number, not {value[:40]!r}")
+    return int(value)
