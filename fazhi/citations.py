@@ -33,6 +33,8 @@ _LIST_GLUE_RE = re.compile(r"^[\s\u3000]*(?:[、，,和及或以与]|以及|和|
 # How far (characters) a bare 第N条 may follow the last reference to a law and still continue it.
 CONTINUATION_SPAN = 160
 MAX_RANGE = 30
+# A citation naming its version: 《…（2021年修订）》, 《…(2018年修正)》.
+QUALIFIER_YEAR_RE = re.compile(r"[（(](\d{4})年(?:修订|修正|修改|版)?[）)]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +144,25 @@ class CitationScanner:
                 return Unresolved(start, end, text, reason)
             return Unresolved(start, end, text, f"《{cited}》 is not in the law library")
         version, early = law.in_force(self.day)
+        named = _named_version(law, cited)
+        if named is not None:
+            version, early = named, False
         missing = [no for no in articles if version.article(no) is None]
         if missing:
             return Unresolved(start, end, text, f"{missing[0].label} is not in 《{law.name}》 as of {version.key} (its last article is "
                                                 f"{ArticleNo(version.last_number).label})")
         repeal = law.repeal if law.repealed_on(self.day) else None
         return ArticleRef(start, end, law, version, articles, paragraph, early, repeal)
+
+
+def _named_version(law: LawText, cited: str) -> Version | None:
+    """The version a qualifier names, as in 《X（2021年修订）》: the last one adopted that year."""
+    qualifier = QUALIFIER_YEAR_RE.search(cited)
+    if qualifier is None:
+        return None
+    year = int(qualifier.group(1))
+    matching = [v for v in law.versions if v.date is not None and v.date.year == year]
+    return matching[-1] if matching else None
 
 
 def _articles(match: re.Match[str]) -> tuple[tuple[ArticleNo, ...], int | None]:
