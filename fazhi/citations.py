@@ -140,7 +140,10 @@ class CitationScanner:
             repeal = self.library.repeal_of(cited)
             if repeal is not None:
                 name, info = repeal
-                reason = f"《{name}》 was repealed on {info.date} by 《{info.by}》 and its text is not in the law library"
+                if self.day >= info.date:
+                    reason = f"《{name}》 was repealed on {info.date} by 《{info.by}》 and its text is not in the law library"
+                else:
+                    reason = f"《{name}》 is not in the law library (in force on {self.day}; repealed on {info.date} by 《{info.by}》)"
                 return Unresolved(start, end, text, reason)
             return Unresolved(start, end, text, f"《{cited}》 is not in the law library")
         version, early = law.in_force(self.day)
