@@ -12,6 +12,9 @@ from fazhi.config import load_settings
 from fazhi.numerals import ArticleNo, to_chinese, to_int
 from fazhi.statutes import load_library
 from fazhi_app.cli import main
+from fazhi_app.demo import SAMPLE_LAW_LIBRARY, write_config
+from scraper.mirror import Mirror
+from tests.fixtures.site import REPO
 
 
 def write(root: Path, rel: str, text: str) -> None:
@@ -160,3 +163,11 @@ def test_laws_import_reports_problems(tmp_path: Path) -> None:
     (tmp_path / "lib/a/决定(2020-01-01).md").unlink()
     good = runner.invoke(main, ["laws", "import", "--config", str(config), str(tmp_path / "lib")])
     assert good.exit_code == 0 and "0 problem(s)" in good.output
+
+
+def test_the_demo_switches_the_sample_library_on_and_production_does_not(tmp_path: Path) -> None:
+    with Mirror(tmp_path / "mirror") as mirror:
+        settings = load_settings(write_config(mirror, tmp_path, 8123))
+    assert settings.paths.law_library == SAMPLE_LAW_LIBRARY
+    assert not load_library(SAMPLE_LAW_LIBRARY).problems
+    assert load_settings(REPO / "fazhi.yml").paths.law_library is None
