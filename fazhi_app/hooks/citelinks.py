@@ -21,7 +21,7 @@ from mkdocs.utils import get_relative_url
 
 from fazhi.citations import ArticleRef, CitationScanner
 from fazhi.statutes import LawText, Library, Version
-from fazhi_app.hooks.statutes import day_text, json_url, version_url
+from fazhi_app.hooks.statutes import CHUNK_ARTICLES, day_text, json_url, version_url
 
 TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", re.S)
 BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div",
@@ -35,7 +35,7 @@ class CitationLinker:
 
     library: Library
     today: dt.date
-    used: dict[str, tuple[LawText, Version]] = field(default_factory=dict)
+    used: dict[str, tuple[LawText, Version, int]] = field(default_factory=dict)
     links: int = 0
 
     def link(self, page_html: str, day: dt.date, page_url: str) -> str:
@@ -75,8 +75,9 @@ class CitationLinker:
 
     def _anchor(self, ref: ArticleRef, label: str, page_url: str) -> str:
         law, version = ref.law, ref.version
-        target = json_url(law, version)
-        self.used[target] = (law, version)
+        block = ref.articles[0].number // CHUNK_ARTICLES  # a range is read from the block of its first article
+        target = json_url(law, version, block)
+        self.used[target] = (law, version, block)
         self.links += 1
         href = get_relative_url(version_url(law, version, self.today), page_url) + "#" + ref.anchor
         classes = ["fz-cite"]

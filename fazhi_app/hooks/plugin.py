@@ -240,8 +240,8 @@ class FazhiPlugin(BasePlugin):
         withdrawn.prune_sitemap(Path(config.site_dir), gone)
         withdrawn.write_list(Path(config.site_dir), gone)
         if self.linker is not None and self.data.library is not None:
-            for target, (law, version) in self.linker.used.items():
-                data = statute_json(law, version, self.data.library)
+            for target, (law, version, block) in self.linker.used.items():
+                data = statute_json(law, version, block, self.data.library)
                 write_atomic(Path(config.site_dir) / target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         gc.unfreeze()
 

@@ -7,8 +7,10 @@ without a library, the archive's articles citing the law. A repealed law says so
 and names its successor. The HTML of a text is made only when its page renders
 (``StatuteText``), so thousands of law pages never sit in memory at once.
 
-``statute_json`` is what the citation popovers load: one small file per version
-actually cited, written beside the law's pages (``/laws/<slug>/<key>.json``).
+``statute_json`` is what the citation popovers load: the articles of one version in
+blocks of ``CHUNK_ARTICLES`` by number, one small file per block actually cited,
+written beside the law's pages (``/laws/<slug>/<key>.<block>.json``), so a citation
+of 民法典 第一千二百三十四条 loads articles 1200–1299, not the whole code.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from fazhi.laws import law_table
 from fazhi.statutes import LawText, Library, Repeal, Version
 from fazhi_app.hooks.archive import law_url
 
+CHUNK_ARTICLES = 100
+
 
 def law_slug(name: str) -> str:
     return law_table().slug(name)
@@ -40,8 +44,9 @@ def version_url(law: LawText, version: Version, today: dt.date) -> str:
     return base if is_current(law, version, today) else f"{base}{version.key}/"
 
 
-def json_url(law: LawText, version: Version) -> str:
-    return f"{law_url(law_slug(law.name))}{version.key}.json"
+def json_url(law: LawText, version: Version, block: int) -> str:
+    """The popover file holding the articles numbered ``block * CHUNK_ARTICLES`` up to the next block."""
+    return f"{law_url(law_slug(law.name))}{version.key}.{block}.json"
 
 
 def day_text(day: dt.date | None) -> str:
@@ -126,13 +131,13 @@ def law_context(library: Library, law: LawText, version: Version, today: dt.date
     }
 
 
-def statute_json(law: LawText, version: Version, library: Library) -> dict[str, Any]:
-    """The popover data of one version: its dates and every article's paragraphs by anchor."""
+def statute_json(law: LawText, version: Version, block: int, library: Library) -> dict[str, Any]:
+    """The popover data of one block of a version: its dates and the block's articles (label and paragraphs) by anchor."""
     return {
         "law": law.name,
         "version": version.key,
         "date": day_text(version.date),
         "effective": day_text(version.effective),
         "repeal": repeal_context(library, law.repeal),
-        "articles": {a.no.anchor: [a.no.label, *a.paragraphs] for a in version.articles},
+        "articles": {a.no.anchor: [a.no.label, *a.paragraphs] for a in version.articles if a.no.number // CHUNK_ARTICLES == block},
     }

@@ -106,6 +106,7 @@ def test_citations_in_tables_and_lists(library: Library) -> None:
     out = linker.link(body, dt.date(2024, 7, 1), "cases/2024/x/")
     assert out.count('class="fz-cite"') == 5
     assert "#a1260" in out and "#a120-1" in out and 'data-articles="a25 a26 a27 a28"' in out
+    assert "/civil-code/2020-05-28.12.json" in out  # 第一千二百六十条 is read from the block of articles 1200-1299
     # the company law in force on 2024-07-01 is the current one: its link goes to the law's own page
-    assert 'data-articles="a21"' in out and "/2023-12-29/#a" not in out and "/2023-12-29.json" in out
-    assert any(key.endswith("/2023-12-29.json") for key in linker.used)
+    assert 'data-articles="a21"' in out and "/2023-12-29/#a" not in out and "/2023-12-29.0.json" in out
+    assert any(key.endswith("/2023-12-29.0.json") for key in linker.used)

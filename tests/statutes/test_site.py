@@ -57,7 +57,7 @@ def test_citations_link_to_the_version_then_in_force(site_build: SiteBuild) -> N
     links = {a.text_content(): a for a in case.xpath("//a[contains(@class, 'fz-cite')]")}
     slug = law_slug(RIVERS)
     assert links[f"《{RIVERS}》第六条"].get("href") == f"../../../laws/{slug}/2016-03-10/#a6"
-    assert links["第十条"].get("data-statute") == f"../../../laws/{slug}/2016-03-10.json"
+    assert links["第十条"].get("data-statute") == f"../../../laws/{slug}/2016-03-10.0.json"
     assert links[f"《{RIVERS}（2021年修订）》第十二条"].get("href") == f"../../../laws/{slug}/#a12"
     revision = page(site, REVISION)
     table_links = revision.xpath("//table//a[contains(@class, 'fz-cite')]")
@@ -69,9 +69,9 @@ def test_citations_link_to_the_version_then_in_force(site_build: SiteBuild) -> N
     assert f"《{RIVERS}》第三十条" in text and not revision.xpath("//a[contains(text(), '第三十条')]")
     # statute text is loaded per version, never inlined into the article
     assert "对单位处一万元以上五万元以下罚款" not in text
-    data = json.loads((site / "laws" / slug / "2016-03-10.json").read_text("utf-8"))
+    data = json.loads((site / "laws" / slug / "2016-03-10.0.json").read_text("utf-8"))
     assert data["articles"]["a10"][0] == "第十条" and "二百元以上一千元以下" in data["articles"]["a10"][1]
-    assert json.loads((site / "laws" / slug / "2021-09-15.json").read_text("utf-8"))["articles"]["a8-1"][0] == "第八条之一"
+    assert json.loads((site / "laws" / slug / "2021-09-15.0.json").read_text("utf-8"))["articles"]["a8-1"][0] == "第八条之一"
 
 
 @pytest.mark.slow
