@@ -178,3 +178,39 @@ def _articles(match: re.Match[str]) -> tuple[tuple[ArticleNo, ...], int | None]:
     sub = to_int(match.group("s")) if match.group("s") else 0
     paragraph = to_int(match.group("k")) if match.group("k") else None
     return (ArticleNo(number, sub or 0),), paragraph
+
+
+QUERY_ARTICLE_RE = re.compile(rf"第(?P<n>{NUMBER})条(?:之(?P<s>{NUMBER}))?")
+_QUERY_NOISE_RE = re.compile(r"[《》\s\u3000]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NamedArticle:
+    """A law and article a search query names (环境保护法第二十五条), in the version in force on ``day``."""
+
+    law: LawText
+    version: Version
+    no: ArticleNo
+    text: str
+
+
+def named_article(query: str, library: Library, day: dt.date) -> NamedArticle | None:
+    """The first 第N条 of ``query`` preceded by a law's name (full, short form, with or without 《》).
+
+    第25条 and 第二十五条 are the same article; the name is the longest run of text before the
+    number that names a law of the library. None when the query names no such article.
+    """
+    for match in QUERY_ARTICLE_RE.finditer(query):
+        before = _QUERY_NOISE_RE.sub("", query[:match.start()])[-60:]
+        for start in range(len(before)):
+            law = library.find(before[start:])
+            if law is None:
+                continue
+            number = to_int(match.group("n")) or 0
+            no = ArticleNo(number, (to_int(match.group("s")) or 0) if match.group("s") else 0)
+            version, _ = law.in_force(day)
+            article = version.article(no)
+            if article is None:
+                break
+            return NamedArticle(law, version, no, article.text)
+    return None

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from fazhi.citations import CitationScanner
+from fazhi.citations import CitationScanner, named_article
 from fazhi.numerals import ArticleNo
 from fazhi.statutes import Library, load_library
 from fazhi_app.hooks.citelinks import CitationLinker
@@ -105,3 +105,18 @@ def test_html_linking_in_tables_lists_and_inline_markup(library: Library) -> Non
     assert f"<code>《{RIVERS}》第七条</code>" in out and f"<a href='x'>《{RIVERS}》第七条</a>" in out
     assert len(linker.used) == 1
     assert next(iter(linker.used)).endswith("/2021-09-15.0.json") and linker.links == 2
+
+
+@pytest.mark.parametrize("query", [f"{RIVERS}第十二条", f"{RIVERS}第12条", f"《{RIVERS}》 第十二条 罚款", f"罚款 {RIVERS} 第１２条"])
+def test_a_query_naming_a_law_and_an_article(library: Library, query: str) -> None:
+    found = named_article(query, library, dt.date(2026, 1, 1))
+    assert found is not None and found.law.name == RIVERS and found.no == ArticleNo(12) and found.version.key == "2021-09-15"
+    assert "五百元以上二千元以下" in found.text
+
+
+def test_a_query_naming_no_known_article(library: Library) -> None:
+    day = dt.date(2026, 1, 1)
+    assert named_article(f"{RIVERS}第九十九条", library, day) is None
+    assert named_article("环境保护法第二十五条", library, day) is None  # not in the sample library
+    assert named_article("第十二条", library, day) is None
+    assert named_article(f"{RIVERS}第八条之一", library, day).no == ArticleNo(8, 1)  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.citations import ArticleRef, CitationScanner, Unresolved
+from fazhi.citations import ArticleRef, CitationScanner, Unresolved, named_article
 from fazhi.numerals import ArticleNo
 from fazhi.statutes import Library, load_library
 from fazhi_app.hooks.citelinks import CitationLinker
@@ -110,3 +110,12 @@ def test_citations_in_tables_and_lists(library: Library) -> None:
     # the company law in force on 2024-07-01 is the current one: its link goes to the law's own page
     assert 'data-articles="a21"' in out and "/2023-12-29/#a" not in out and "/2023-12-29.0.json" in out
     assert any(key.endswith("/2023-12-29.0.json") for key in linker.used)
+
+
+@pytest.mark.parametrize("query", [
+    "环境保护法第二十五条", "环境保护法第25条", "《中华人民共和国环境保护法》第二十五条", "环保法 第二十五条 查封",
+])
+def test_a_query_naming_a_real_article(library: Library, query: str) -> None:
+    found = named_article(query, library, dt.date(2026, 1, 1))
+    assert found is not None and found.law.name == "环境保护法" and found.no == ArticleNo(25)
+    assert "查封、扣押造成污染物排放的设施、设备" in found.text
