@@ -14,6 +14,7 @@ import click
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
 from fazhi.statutes import Library, load_library
+from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 
 
@@ -26,18 +27,17 @@ def summary(library: Library) -> str:
             f" {articles} article(s); {len(library.repeals)} repeal(s) stated; {len(library.problems)} problem(s)")
 
 
-@click.group("laws")
+@click.group("laws", epilog=epilog("laws"))
 def laws() -> None:
     """The law library: statute texts that law pages show and citations link into."""
 
 
-@laws.command("import")
+@laws.command("import", epilog=epilog("laws"))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @settings_options
 def import_command(settings: Settings, directory: Path) -> None:
     """Check the law library in DIRECTORY; print each file it could not parse as path:line: message.
 
-    Exit status 0 when every file was read, 1 when some were left out or read in part.
     """
     if not directory.is_dir():
         raise ConfigError(f"{directory}: law library folder not found")
@@ -51,7 +51,7 @@ def import_command(settings: Settings, directory: Path) -> None:
     if configured is None or configured.resolve() != directory.resolve():
         click.echo(f"to use it: --law-library {directory}, or `law_library: {directory}` under `paths:` in fazhi.yml", err=True)
     if library.problems:
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
 
 
 COMMANDS = (laws,)
