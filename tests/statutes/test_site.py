@@ -46,6 +46,11 @@ def test_every_library_law_has_a_page_with_its_text(site_build: SiteBuild) -> No
         "一图读懂修订后的《示例市河湖保洁条例》", "以案释法：乙公司向河道倾倒渣土被处罚"}
     repealed = page(site_build.site, f"laws/{law_slug('示例市城市绿化暂行规定')}/index.html")
     assert "由《示例市绿道管理办法》取代" in repealed.xpath("//div[contains(@class, 'fz-repealed')]")[0].text_content()
+    # a repealed law whose text the library lacks keeps the page of the articles citing it, marked repealed
+    absent = page(site_build.site, f"laws/{law_slug('示例市苗木管理规定')}/index.html")
+    notice = absent.xpath("//div[contains(@class, 'fz-repealed')]")[0]
+    assert "已于2019年5月1日废止" in notice.text_content() and notice.xpath(".//a/@href")[0].endswith(f"{law_slug('示例市绿道管理办法')}/")
+    assert [a.text_content() for a in absent.xpath("//a[@class='fz-item__title']")] == ["一图读懂修订后的《示例市河湖保洁条例》"]
     listing = page(site_build.site, "laws/library/index.html")
     assert len(listing.xpath("//ul[@class='fz-lawlist']//a")) == len(library.laws)
 
@@ -95,6 +100,8 @@ def test_check_lists_unlinkable_citations_as_warnings_with_their_line(tmp_path: 
     expected = f"interpretations/2022/river-lake-cleaning-revision/index.md:{line}: warning: 《{RIVERS}》第三十条 is not linked"
     assert expected in result.output
     assert "《环境保护法》第二十五条 is not linked: 《环境保护法》 is not in the law library" in result.output
+    repealed = "《示例市苗木管理规定》第五条 is not linked: 《示例市苗木管理规定》 was repealed on 2019-05-01 by 《示例市绿道管理办法》"
+    assert repealed in result.output
     plain = tmp_path / "plain.yml"
     plain.write_text(f"paths:\n  content: {REPO / 'docs'}\n", "utf-8")
     assert "warning" not in CliRunner().invoke(main, ["check", "--config", str(plain)]).output
