@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import axe
 from tests.browser.conftest import Tab
 from tests.browser.test_site import check_page
 
@@ -138,3 +139,16 @@ def test_repealed_law_names_its_successor(new_tab: Any) -> None:
     notice.get_by_role("link").click()
     tab.page.wait_for_load_state()
     expect(tab.page.locator("h1")).to_have_text("《示例市绿道管理办法》")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_open_popover_has_no_axe_violations(new_tab: Any, viewport: str) -> None:
+    tab = new_tab(viewport)
+    axe.install(tab.page.context)
+    tab.open(REVISION)
+    link = citation(tab, "《示例市城市绿化暂行规定》第三条")
+    link.focus()
+    pop = tab.page.locator("#fz-cite-pop")
+    expect(pop).to_contain_text("在法规页面阅读全文")
+    problems = axe.violations(tab.page, f"/{REVISION} with a popover open at {viewport}")
+    assert not problems, "\n".join(problems)

@@ -40,7 +40,8 @@
     pop.hidden = true;
     pop.addEventListener("mouseenter", function () { clearTimeout(timer); });
     pop.addEventListener("mouseleave", function () { later(hide, HIDE_DELAY); });
-    document.body.appendChild(pop);
+    /* inside the main landmark, so the text it shows belongs to the page's content */
+    (document.querySelector("main") || document.body).appendChild(pop);
     return pop;
   }
 
@@ -53,9 +54,12 @@
     var box = link.getBoundingClientRect();
     var width = Math.min(480, document.documentElement.clientWidth - 16);
     var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+    var parent = pop.offsetParent;
+    /* coordinates relative to the positioned ancestor the popover sits in (the page itself if none) */
+    var origin = parent ? parent.getBoundingClientRect() : { left: -window.scrollX, top: -window.scrollY };
     pop.style.setProperty("width", width + "px");
-    pop.style.setProperty("left", (left + window.scrollX) + "px");
-    pop.style.setProperty("top", (box.bottom + window.scrollY + 6) + "px");
+    pop.style.setProperty("left", (left - origin.left) + "px");
+    pop.style.setProperty("top", (box.bottom - origin.top + 6) + "px");
   }
 
   function fill(link, data) {
