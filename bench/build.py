@@ -14,7 +14,13 @@ Reports wall time, peak memory (the build process's own maxrss), output size and
 median article page size, and writes them to the "## Site build" section of
 bench/RESULTS.md. Targets: fazhi ≤ 1.3 × bare wall time, median article page ≤ 60 KB.
 
-    python bench/build.py [--corpus DIR] [--limit N] [--repeat N] [--keep DIR] [--no-write]
+    python bench/build.py [--corpus DIR] [--limit N] [--repeat N] [--keep DIR] [--no-write] [--law-library [DIR]]
+
+With ``--law-library`` (default DIR: the corpus itself) the same articles are built twice by
+fazhi, without and with that law library (law pages with text for every law, citations linked),
+and bare Material builds the same pages: the articles plus every library file as a page of its
+own. Results go to "## Site build with the law library", together with the citation links and
+the unresolved citations of the sample site (docs/ with fazhi_app/sample_laws).
 
 The corpus defaults to $FAZHI_LAWREFBOOK, else ../shared/corpora/lawrefbook/data
 beside the repository.
@@ -43,6 +49,10 @@ sys.path.insert(0, str(REPO))
 
 from bench.results import machine, write_section  # noqa: E402
 from fazhi.article import Article, article_path, classify, slugify  # noqa: E402
+from fazhi.config import Settings, default_paths  # noqa: E402
+from fazhi.content import load_tree  # noqa: E402
+from fazhi_app.build import build_site  # noqa: E402
+from fazhi_app.citation_check import citation_warnings  # noqa: E402
 from fazhi_app.hooks.archive import COLUMN_ORDER  # noqa: E402
 
 SECTION = "## Site build"
@@ -58,10 +68,12 @@ from pathlib import Path
 from fazhi_app.build import build_site
 from fazhi.config import Settings, default_paths
 repo, content, site, state = map(Path, sys.argv[1:5])
-settings = Settings(paths=default_paths(repo)).with_paths(content=content, site=site, state=state)
+library = sys.argv[5] if len(sys.argv) > 5 else None
+settings = Settings(paths=default_paths(repo)).with_paths(content=content, site=site, state=state, law_library=library)
 result = build_site(settings)
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"pages": result.pages, "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}))
+print(json.dumps({"pages": result.pages, "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
+                  "links": result.citation_links}))
 """
 
 BARE_BUILD = """
@@ -87,6 +99,7 @@ class Run:
     pages: int
     bytes: int
     median_article_kb: float
+    links: int = 0
 
 
 def document_date(path: Path, text: str) -> dt.datetime:
@@ -132,7 +145,7 @@ def import_corpus(corpus: Path, content: Path, limit: int | None) -> list[str]:
     return urls
 
 
-def bare_config(work: Path, content: Path, site: Path) -> Path:
+def bare_config(work: Path, content: Path, site: Path, name: str = "bare-mkdocs.yml") -> Path:
     """Material, no plugins, the home page as the whole nav, our Markdown extensions.
 
     Site pages that need one of our templates (the search page) are left out: bare Material has none.
@@ -149,7 +162,7 @@ def bare_config(work: Path, content: Path, site: Path) -> Path:
         "markdown_extensions": ours["markdown_extensions"],
         "exclude_docs": "\n".join(custom),
     }
-    path = work / "bare-mkdocs.yml"
+    path = work / name
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     return path
 
@@ -166,7 +179,7 @@ def measure(command: list[str], site: Path, urls: list[str]) -> Run:
     pages = report["pages"] or sum(1 for _ in site.rglob("index.html"))
     sizes = sorted((site / url / "index.html").stat().st_size for url in urls)
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return Run(seconds, report["cpu"], report["maxrss_kb"] / 1024, pages, total, statistics.median(sizes) / 1024)
+    return Run(seconds, report["cpu"], report["maxrss_kb"] / 1024, pages, total, statistics.median(sizes) / 1024, report.get("links") or 0)
 
 
 def section(command: str, documents: int, ours: list[Run], bare: list[Run]) -> str:
@@ -209,6 +222,94 @@ def section(command: str, documents: int, ours: list[Run], bare: list[Run]) -> s
     ])
 
 
+LIBRARY_SECTION = "## Site build with the law library"
+
+
+def revision() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
+def bare_with_library(work: Path, content: Path, library: Path) -> Path:
+    """A copy of the content tree with every library file as one more plain page: what bare Material builds for law pages."""
+    bare_content = work / "bare-content"
+    if bare_content.exists():
+        shutil.rmtree(bare_content)
+    shutil.copytree(content, bare_content)
+    for number, path in enumerate(sorted(library.rglob("*.md"))):
+        target = bare_content / "statutes" / f"{number}" / "index.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text("utf-8"), "utf-8")
+    return bare_config(work, bare_content, work / "bare-site", "bare-law-pages-mkdocs.yml")
+
+
+def sample_site_citations(work: Path) -> tuple[int, int]:
+    """(citation links, unresolved citations) of the sample site: docs/ built with fazhi_app/sample_laws."""
+    settings = Settings(paths=default_paths(REPO)).with_paths(
+        site=work / "sample-site", state=work / "sample-state", law_library=REPO / "fazhi_app" / "sample_laws")
+    result = build_site(settings)
+    return result.citation_links, len(citation_warnings(settings, load_tree(settings.paths.content)))
+
+
+def library_runs(work: Path, content: Path, library: Path, urls: list[str], args: argparse.Namespace) -> None:
+    """fazhi without and with the library against bare Material on the articles plus one page per library file."""
+    base = [sys.executable, "-c", OUR_BUILD, str(REPO), str(content), str(work / "site"), str(work / "state")]
+    commands = {
+        "fazhi": base,
+        "fazhi+library": [*base, str(library)],
+        "bare": [sys.executable, "-c", BARE_BUILD, str(bare_config(work, content, work / "bare-site"))],
+        "bare+law pages": [sys.executable, "-c", BARE_BUILD, str(bare_with_library(work, content, library))],
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for n in range(args.repeat):
+        for name, command in commands.items():
+            runs[name].append(measure(command, work / ("site" if name.startswith("fazhi") else "bare-site"), urls))
+            print(f"run {n + 1}: {name} {runs[name][-1].seconds:.1f} s", flush=True)
+    links, unresolved = sample_site_citations(work)
+    best = {name: min(r, key=lambda run: run.seconds) for name, r in runs.items()}
+    ratio = best["fazhi+library"].seconds / best["bare+law pages"].seconds
+    cpu_ratio = min(r.cpu_seconds for r in runs["fazhi+library"]) / min(r.cpu_seconds for r in runs["bare+law pages"])
+    median = best["fazhi+library"].median_article_kb
+    verdict = "meets" if ratio <= TARGET_RATIO and median <= TARGET_MEDIAN_KB else "MISSES"
+    rows = [
+        f"| {name} | {run.seconds:.1f} | {run.cpu_seconds:.1f} | {run.maxrss_mb:.0f} | {run.pages:,} | {run.bytes / 1024 / 1024:.0f} |"
+        f" {run.median_article_kb:.1f} | {run.links:,} |"
+        for name, run in best.items()
+    ]
+    argv = " ".join(sys.argv[1:])
+    text = "\n".join([
+        LIBRARY_SECTION,
+        "",
+        f"- Machine: {machine()}; load average before the runs: {os.getloadavg()[0]:.2f} (other work shares the machine).",
+        f"- Date: {dt.date.today().isoformat()}, at revision {revision()}",
+        f"- Command: `python bench/build.py {argv}`",
+        f"- Input: {len(urls):,} LawRefBook documents imported as articles; law library: {library} (the same corpus, read as statutes).",
+        f"- Best of {args.repeat} runs each, alternating; wall times: "
+        + "; ".join(f"{name} {', '.join(f'{r.seconds:.1f}' for r in rs)} s" for name, rs in runs.items()) + ".",
+        "",
+        "| build | wall time (s) | CPU time (s) | peak memory (MB) | HTML pages | output (MB) | median article page (KB) | links |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        f"fazhi with the library / bare Material with one page per library file: **{ratio:.2f}** in wall time, {cpu_ratio:.2f} in CPU"
+        f" time (target ≤ {TARGET_RATIO}); median article page **{median:.1f} KB** (target ≤ {TARGET_MEDIAN_KB} KB):"
+        f" {verdict} the targets.",
+        f"Library cost: {best['fazhi+library'].seconds - best['fazhi'].seconds:.1f} s more than fazhi without it.",
+        "",
+        f"Sample site (docs/ with fazhi_app/sample_laws): {links} citation links made, {unresolved} unresolved citations"
+        " (`fazhi check` warnings: the sample articles also cite real national laws, which the fictional sample library lacks).",
+        "",
+        "On a shared machine wall times swing with the load; CPU times are the steadier comparison. Where the library's"
+        " time goes: reading it once per build, one page per law version with its text rendered without a Markdown pass"
+        " (bare Material runs Markdown over every law file), and the popover JSON blocks of the cited law versions. The"
+        " corpus mostly cites without 《》 (依照刑法第二百六十六条), which is deliberately not read as a citation, hence few links.",
+        "",
+    ])
+    print(text)
+    if not args.no_write:
+        write_section(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_corpus = os.environ.get("FAZHI_LAWREFBOOK") or str(REPO.parent / "shared" / "corpora" / "lawrefbook" / "data")
@@ -217,6 +318,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each build; the best is reported")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     parser.add_argument("--no-write", action="store_true", help="print the results without updating bench/RESULTS.md")
+    parser.add_argument("--law-library", type=Path, nargs="?", const=True, default=None,
+                        help="also build with this law library (default: the corpus) and compare with bare Material on the same pages")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: corpus not found (set --corpus or $FAZHI_LAWREFBOOK)")
@@ -229,6 +332,10 @@ def main() -> None:
         urls = import_corpus(args.corpus, content, args.limit)
         print(f"imported {len(urls)} documents into {content}", flush=True)
         ours_cmd = [sys.executable, "-c", OUR_BUILD, str(REPO), str(content), str(work / "site"), str(work / "state")]
+        if args.law_library is not None:
+            library = args.corpus if args.law_library is True else args.law_library
+            library_runs(work, content, library, urls, args)
+            return
         bare_cmd = [sys.executable, "-c", BARE_BUILD, str(bare_config(work, content, work / "bare-site"))]
         ours, bare = [], []
         for n in range(args.repeat):

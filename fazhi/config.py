@@ -26,7 +26,11 @@ DEFAULT_CONFIG_NAME = "fazhi.yml"
 
 @dataclass(frozen=True)
 class Paths:
-    """Where things live. ``state`` holds the scraper database, raw pages, lock and run reports."""
+    """Where things live. ``state`` holds the scraper database, raw pages, lock and run reports.
+
+    ``law_library`` is a folder of statute texts (``fazhi.statutes``); None means no library,
+    and citations stay links to the law's page only.
+    """
 
     content: Path
     mkdocs_config: Path
@@ -34,6 +38,7 @@ class Paths:
     site: Path
     index: Path
     releases: Path
+    law_library: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,16 @@ PREVIEW_HOST = "127.0.0.1"
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced: where, how long it took, HTML pages written, articles among them."""
+    """What a build produced: where, how long it took, HTML pages written, articles among them.
+
+    ``citation_links``: citations linked to an article of the law library (0 without one).
+    """
 
     site_dir: Path
     seconds: float
     pages: int
     articles: int
+    citation_links: int = 0
 
 
 class _Collect(logging.Handler):
@@ -100,7 +104,8 @@ def build_site(settings: Settings, site_dir: Path | str | None = None) -> BuildR
         raise
     finally:
         logger.removeHandler(collect)
-    return BuildResult(target, time.perf_counter() - start, plugin.pages, len(tree.articles))
+    links = plugin.linker.links if plugin.linker is not None else 0
+    return BuildResult(target, time.perf_counter() - start, plugin.pages, len(tree.articles), links)
 
 
 def _publish(staging: Path, target: Path) -> None:

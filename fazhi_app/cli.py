@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from fazhi import __version__
-from fazhi_app.commands import nightly, review, scrape, search, serve, site
+from fazhi_app.commands import laws, nightly, review, scrape, search, serve, site
 from fazhi_app.failures import run_reporting
 from fazhi_app.options import global_options
 
@@ -41,6 +41,6 @@ def main(**_given: Any) -> None:
     """
 
 
-for _module in (site, scrape, search, serve, nightly, review):
+for _module in (site, scrape, search, serve, nightly, review, laws):
     for _command in _module.COMMANDS:
         main.add_command(_command)

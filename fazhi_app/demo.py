@@ -38,6 +38,8 @@ from scraper.platforms import check_settings
 REPO = Path(__file__).resolve().parents[1]
 DEMO_DIR = REPO / "var" / "demo"
 DEMO_HOST = "127.0.0.1"
+# Our own, fictional statutes: the demo's law pages and citation links use them (production sets its own library).
+SAMPLE_LAW_LIBRARY = Path(__file__).resolve().parent / "sample_laws"
 
 
 def seed_content(content: Path) -> None:
@@ -61,6 +63,7 @@ def write_config(mirror: Mirror, base: Path, port: int) -> Path:
     raw = yaml.safe_load(config.read_text("utf-8"))
     raw["paths"].update(
         mkdocs_config=str(REPO / "mkdocs.yml"), site=str(base / "site"), index=str(base / "index"), releases=str(base / "releases"),
+        law_library=str(SAMPLE_LAW_LIBRARY),
     )
     raw.update(site_name=defaults.site_name, publisher=defaults.publisher, site_url=f"http://127.0.0.1:{port}/", serve_port=port)
     header = "# Written by `make demo` (python -m fazhi_app.demo) on each start: the sample mirror's port changes.\n"

@@ -61,6 +61,7 @@ OWN: dict[str, dict[int, str]] = {
         EXIT_LOCKED: "a nightly run holds the lock",
     },
     "withdraw": {EXIT_OK: "the article was withdrawn (or brought back with --undo)"},
+    "laws": {EXIT_OK: "every file of the law library was read", EXIT_PROBLEMS: "files left out or read in part (one line each on stdout)"},
 }
 
 

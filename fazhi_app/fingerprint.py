@@ -1,7 +1,7 @@
 """A fingerprint of everything a release is built from, to skip nights when nothing changed.
 
 Inputs, in groups: the content tree (articles, their files and site pages),
-the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
+the law library when one is set, the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
 own code (the ``fazhi``, ``fazhi_app`` and ``search`` packages), and as values the versions of
 the packages that render or index and the settings the site is rendered with. Each file is recorded
 as relative path, size, mtime_ns and SHA-256. A new scan hashes only files
@@ -173,6 +173,8 @@ def input_roots(settings: Settings) -> dict[str, dict[str, Path]]:
         "templates": {f"templates{i}": d for i, d in enumerate(template_dirs(paths.mkdocs_config))},
         "config": {"mkdocs.yml": paths.mkdocs_config},
         "code": code_dirs(),
+        # the statute texts that law pages show and citations link into (none when unset)
+        "law_library": {"law_library": paths.law_library} if paths.law_library else {},
     }
 
 

@@ -24,6 +24,7 @@ LOCATION_OPTIONS = (
     ("site", "where `fazhi build` writes the static site"),
     ("index", "the Whoosh search index directory"),
     ("releases", "published releases and the `current` link (nightly, rollback, serve)"),
+    ("law_library", "folder of statute texts (LawRefBook layout) that citations link into"),
 )
 GLOBAL_NAMES = ("config", *(name for name, _ in LOCATION_OPTIONS))
 DEBUG_HELP = "Show the full traceback of an unexpected error (also FAZHI_DEBUG=1)."

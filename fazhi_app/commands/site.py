@@ -11,6 +11,7 @@ from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid, Problem
 from fazhi_app.authoring import check_content, content_root, fix_misplaced, new_article
 from fazhi_app.build import PREVIEW_HOST, build_site, preview
+from fazhi_app.citation_check import citation_warnings
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 from fazhi_app.ports import require_port
@@ -47,7 +48,10 @@ def new(settings: Settings, column: str, title: str, date: str | None, slug: str
 @click.option("--fix", is_flag=True, help="Move misplaced articles (and the files they link to) to <column>/<year>/<slug>/index.md.")
 @settings_options
 def check(settings: Settings, fix: bool) -> None:
-    """Validate every article; print each problem as path:line: message (paths relative to the content tree)."""
+    """Validate every article; print each problem as path:line: message (paths relative to the content tree).
+
+    With a law library, citations it cannot link are listed too, as warnings (they do not fail the check).
+    """
     if fix:
         for moved in fix_misplaced(settings):
             if moved.refused:
@@ -56,6 +60,8 @@ def check(settings: Settings, fix: bool) -> None:
                 extra = f" with {', '.join(moved.files)}" if moved.files else ""
                 click.echo(f"moved {moved.source} -> {moved.target}{extra}")
     tree = check_content(settings)
+    for warning in citation_warnings(settings, tree):
+        click.echo(str(warning))
     if tree.problems:
         _report(tree.problems, f"{len(tree.articles)} article(s) are valid")
     withdrawn = f" ({len(tree.withdrawn)} withdrawn)" if tree.withdrawn else ""

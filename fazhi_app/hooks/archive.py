@@ -8,12 +8,14 @@ An ``Entry`` is what templates show of an article in a list.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from fazhi.article import COLUMNS, Article
 from fazhi.config import Settings
 from fazhi.laws import law_table
+from fazhi.statutes import Library
 
 # Columns in the order the site shows them (COLUMNS is ordered for title classification).
 COLUMN_ORDER = tuple(dict.fromkeys(("summaries", "interpretations", "cases", *COLUMNS)))
@@ -63,6 +65,9 @@ class Archive:
     by_src: dict[str, Entry] = field(default_factory=dict)
     # src_uri -> (older, newer) neighbour in the same column
     neighbours: dict[str, tuple[Entry | None, Entry | None]] = field(default_factory=dict)
+    # the law library (``law_library`` setting), if any, and the day its "version in force today" means
+    library: Library | None = None
+    today: dt.date = field(default_factory=dt.date.today)
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:

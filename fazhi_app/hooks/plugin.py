@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import html
+import json
 import logging
 import posixpath
 from collections.abc import Iterator
@@ -34,12 +35,16 @@ from fazhi.config import Settings, load_settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.content_files import refused_files
 from fazhi.errors import FazhiError
+from fazhi.files import write_atomic
+from fazhi.statutes import load_library
 from fazhi_app.authoring import file_verdicts
 from fazhi_app.hooks import article_page, footer, refused, sharing, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
+from fazhi_app.hooks.citelinks import CitationLinker
 from fazhi_app.hooks.feeds import write_feeds
 from fazhi_app.hooks.pages import PageSpec
 from fazhi_app.hooks.registry import GENERATORS
+from fazhi_app.hooks.statutes import statute_json
 from fazhi_app.hooks.tables import wrap_tables
 
 log = logging.getLogger("mkdocs.plugins.fazhi")
@@ -97,6 +102,7 @@ class FazhiPlugin(BasePlugin):
         self.refused: dict[str, str] = {}
         self.specs: dict[str, PageSpec] = {}
         self.pages = 0
+        self.linker: CitationLinker | None = None
 
     @property
     def data(self) -> Archive:
@@ -131,6 +137,13 @@ class FazhiPlugin(BasePlugin):
         self.refused = refused_files(root, file_verdicts(settings))
         for uri, reason in self.refused.items():
             log.info("left out of the site: %s: %s", uri, reason)
+        self.linker = None
+        if settings.paths.law_library is not None:
+            library = load_library(settings.paths.law_library)
+            if not library.laws:
+                raise PluginError(f"{settings.paths.law_library}: no law text in the law library (check it with `fazhi laws import`)")
+            self.archive.library = library
+            self.linker = CitationLinker(library, self.archive.today)
         config.site_name = settings.site_name
         if not config.site_url:
             config.site_url = settings.site_url
@@ -193,8 +206,12 @@ class FazhiPlugin(BasePlugin):
         env.globals["fazhi_footer"] = footer.context(self.data.settings.footer)
         return theme.install(env, config.theme["language"])
 
-    # Tables are wrapped in keyboard-reachable scroll regions once the page's HTML exists.
+    # Tables are wrapped in keyboard-reachable scroll regions once the page's HTML exists; in an
+    # article, citations become links first, on the HTML, so those in tables and lists are found alike.
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        entry = self.data.by_src.get(page.file.src_uri)
+        if entry is not None and self.linker is not None:
+            content = self.linker.link(content, entry.article.date.date(), page.url)
         return wrap_tables(content)
 
     # Per-page data is computed only for the page being rendered; the page's HTML is final
@@ -215,12 +232,17 @@ class FazhiPlugin(BasePlugin):
         context["fazhi_share"] = share
         return context
 
-    # Feeds need the final site_url and go beside the pages once these are written.
+    # Feeds need the final site_url and go beside the pages once these are written; so do the
+    # statute texts the citation links of the pages just rendered point to.
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_feeds(self.data, Path(config.site_dir), config.site_url or "")
         gone = {notice.src_uri.removesuffix("index.md") for notice in self.notices}
         withdrawn.prune_sitemap(Path(config.site_dir), gone)
         withdrawn.write_list(Path(config.site_dir), gone)
+        if self.linker is not None and self.data.library is not None:
+            for target, (law, version, block) in self.linker.used.items():
+                data = statute_json(law, version, block, self.data.library)
+                write_atomic(Path(config.site_dir) / target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         gc.unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:

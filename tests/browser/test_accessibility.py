@@ -19,6 +19,7 @@ import pytest
 from fazhi.article import COLUMNS, Article
 from fazhi.content import ContentTree
 from fazhi.laws import law_table
+from fazhi_app.hooks.statutes import law_slug
 from tests.browser import axe
 from tests.browser.conftest import Tab
 from tests.fixtures.site import SiteBuild
@@ -32,6 +33,7 @@ MODES = {"large": "大字", "contrast": "高对比"}
 SEARCH_WORD = "污染"
 NO_RESULTS = "zzqxj"
 LARGE_TEXT_RATIO = 1.25
+SAMPLE_LAW = "示例市河湖保洁条例"  # two versions in fazhi_app/sample_laws
 # Set when <body> is first inserted, i.e. before anything of the page can have been painted.
 MODE_AT_BODY = """
 new MutationObserver((records, observer) => {
@@ -80,6 +82,11 @@ def visits(tree: ContentTree, site_build: SiteBuild) -> list[Visit]:
         Visit("article", article.url),
         Visit("law-index", "laws/"),
         Visit("law", f"laws/{law_table().slug(law)}/"),
+        # with the sample law library: a law page with its text, an older version, the library, citation links
+        Visit("law-text", f"laws/{law_slug(SAMPLE_LAW)}/"),
+        Visit("law-version", f"laws/{law_slug(SAMPLE_LAW)}/2016-03-10/"),
+        Visit("law-library", "laws/library/"),
+        Visit("article-citations", "interpretations/2022/river-lake-cleaning-revision/", ready="a.fz-cite"),
         Visit("search-results", f"search/?q={SEARCH_WORD}", ready="#fz-results li"),
         Visit("search-none", f"search/?q={NO_RESULTS}", ready="#fz-empty:not([hidden])"),
         Visit("search-api-down", f"search/?q={SEARCH_WORD}", ready="#fz-error:not([hidden])", api_down=True),

@@ -117,6 +117,12 @@ CASES: dict[str, list[Case]] = {
         _u(["withdraw", "cases/2022/sample-case/", "--undo"], "cases/2022/sample-case/", "not withdrawn"),
         _u(["withdraw"], "PATH", "missing"),
     ],
+    "laws": [
+        _u(["laws", "import", "{missing}"], "{missing}", "law library folder not found"),
+        _u(["laws", "import", "{a_file}"], "DIRECTORY", "is a file"),
+        _u(["laws", "import"], "DIRECTORY", "missing"),
+        _u(["laws", "frobnicate"], "frobnicate", "no such command"),
+    ],
     "": [
         _u(["frobnicate"], "frobnicate", "no such command"),
         _u(["--content"], "--content"),
