@@ -8,9 +8,12 @@ The steps, under a lock on ``<state>/nightly.lock``:
 3. validate every article; a file with a problem is left out of the build, which reads
    a view of the tree without it (``fazhi_app.publish_view``), and named in the report;
 4. fingerprint the build inputs (see ``fazhi_app.fingerprint``) and stop when they
-   match the published release's: nothing is rebuilt;
+   match the published release's and its search index verifies against the
+   content tree: nothing is rebuilt (an unsound index means a new release, step 5);
 5. build the site and the search index into ``releases/.partial-<name>/`` (the
-   index starts as a copy of the published one and is updated incrementally),
+   index starts as a copy of the published one, is updated incrementally and
+   verified, and is rebuilt from the content tree when it differs: see
+   ``fazhi_app.healing``; a repair is a warning in the report),
    seal it as ``releases/<name>/`` and publish it by replacing the ``current``
    symlink (see ``fazhi_app.releases``), then delete releases beyond ``keep_releases``;
 6. write the run report: ``report.json`` in the release, and
@@ -45,6 +48,7 @@ from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
@@ -53,7 +57,6 @@ from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night
 from scraper.platforms import check_settings
 from scraper.run import scrape
-from search.indexer import update_index
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -151,6 +154,7 @@ class _Run:
             "timings": {},
             "cleaned": [],
             "pruned": [],
+            "warnings": [],
             "error": None,
         }
 
@@ -189,9 +193,12 @@ class _Run:
                 new = fingerprint(self.settings, old)
                 new.values.update(status_inputs(report))
                 report["changes"] = self.describe_changes(new, old)
+            heal = False
             if current is not None and old is not None and new.digest == old.digest and not force:
-                return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
-            release = self.build(new, current)
+                heal = not self.published_index_sound(current)
+                if not heal:
+                    return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
+            release = self.build(new, None if heal else current)
             self._checkpoint("publish")
             with self.timed("publish"):
                 self.releases.publish(release)
@@ -205,6 +212,18 @@ class _Run:
             self.discard_partial()
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{report['error']}; nothing published")
         return self.published(release)
+
+    def warn(self, warning: str) -> None:
+        self.report["warnings"].append(warning)
+        self.log(f"warning: {warning}")
+
+    def published_index_sound(self, current: Release) -> bool:
+        """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
+        with self.timed("verify"):
+            problem = published_index_problem(self.settings.paths.content, current.index)
+        if problem is not None:
+            self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
+        return problem is None
 
     def discard_partial(self) -> None:
         if self.partial is not None:
@@ -264,10 +283,10 @@ class _Run:
         self.report["build"] = _to_json(built)
         self._checkpoint("site")
         with self.timed("index"):
-            if current is not None and current.index.is_dir():
-                shutil.copytree(current.index, partial / "index")
-            stats = update_index(self.settings.paths.content, partial / "index")
-        self.report["index"] = _to_json(stats)
+            index = build_release_index(self.settings.paths.content, partial / "index", current.index if current else None, self.log)
+        self.report["index"] = _to_json(index)
+        if index.repair:
+            self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")
         self._checkpoint("index")
         finish_status_page(partial / "site", self.report)
         write_json(partial / "report.json", self.report)
@@ -291,6 +310,8 @@ class _Run:
             message += f"; {self.report['error']}"
         if self.report["pruned"]:
             message += f"; removed old release(s) {', '.join(self.report['pruned'])}"
+        if self.report["warnings"]:
+            message += f"; {len(self.report['warnings'])} warning(s)"
         result = self.finish("published", self.exit_code(), message)
         write_json(release.path / "report.json", self.report)
         return result
@@ -387,6 +408,7 @@ def format_summary(report: dict[str, Any]) -> str:
             lines.append("other inputs changed: " + ", ".join(other))
     timings = report["timings"]
     lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    lines += [f"warning: {warning}" for warning in report.get("warnings", [])]
     if report.get("error"):
         lines.append(f"error: {report['error']}")
     return "\n".join(lines)

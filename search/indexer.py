@@ -94,12 +94,12 @@ def read_meta(generation: Path) -> dict[str, object]:
 
 def update_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
     """Bring the index in line with the content tree; creates it when missing, rebuilds on a schema change."""
-    return sync_articles(_articles(content_dir), index_dir, procs=procs)
+    return sync_articles(content_articles(content_dir), index_dir, procs=procs)
 
 
 def rebuild_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
     """Write the whole index into a new generation and switch to it."""
-    return sync_articles(_articles(content_dir), index_dir, rebuild=True, procs=procs)
+    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs)
 
 
 def sync_articles(articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None) -> IndexStats:
@@ -209,7 +209,7 @@ def _index_lock(index_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def _articles(content_dir: Path) -> list[Article]:
+def content_articles(content_dir: Path) -> list[Article]:
     """The content tree's articles; a tree the site build would refuse is refused here too."""
     tree = load_tree(Path(content_dir))
     if tree.problems:

@@ -89,13 +89,15 @@ def verify_articles(articles: Iterable[Article], index_dir: Path) -> Verificatio
 
 
 def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
-    """(slug, fingerprint, stored fields) of every live document, read the way searches read them."""
+    """(slug, fingerprint, {column, date}) of every live document, from the columns searches read."""
     ix = whoosh_index.open_dir(str(generation))
     try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            slugs, prints = reader.column_reader("slug"), reader.column_reader("fingerprint")
-            return [(slugs[n], prints[n], searcher.stored_fields(n)) for n in reader.all_doc_ids()]
+        with ix.reader() as reader:
+            columns = {name: reader.column_reader(name, translate=True) for name in ("slug", "fingerprint", "column", "date")}
+            return [
+                (columns["slug"][n], columns["fingerprint"][n], {"column": columns["column"][n], "date": columns["date"][n]})
+                for n in reader.all_doc_ids()
+            ]
     finally:
         ix.close()
 
