@@ -2,7 +2,8 @@
 
 The steps, under a lock on ``<state>/nightly.lock``:
 
-1. remove what an interrupted run left in the releases folder;
+1. remove what a killed run left (partial or unpublished releases, publish views,
+   temporary files) and mark its report ``interrupted`` (see ``fazhi_app.leftovers``);
 2. scrape every enabled source into the content tree (skipped with ``scrape=False``),
    then hold the scraped changes over the change guard's limits (``fazhi_app.guard``);
 3. validate every article; a file with a problem is left out of the build, which reads
@@ -50,6 +51,7 @@ from fazhi_app.fingerprint import Fingerprint, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
+from fazhi_app.leftovers import clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
@@ -72,7 +74,7 @@ EXIT_CODES = {
 LOCK_NAME = "nightly.lock"
 # Fault injection for the crash tests: the run stops for good at this stage (see ``_checkpoint``).
 PAUSE_ENV = "FAZHI_NIGHTLY_PAUSE"
-PAUSE_STAGES = ("site", "index", "publish")
+PAUSE_STAGES = ("scrape", "site", "index", "publish")
 PAUSE_MARKER = "nightly.paused"
 REPORTS_KEPT = 100
 # Per-source numbers of the scrape report shown in the summary and on the status page.
@@ -153,6 +155,7 @@ class _Run:
             "index": None,
             "timings": {},
             "cleaned": [],
+            "interrupted": [],
             "pruned": [],
             "warnings": [],
             "error": None,
@@ -177,13 +180,19 @@ class _Run:
 
     def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
         report = self.report
-        report["cleaned"] = self.releases.clean_leftovers() + clean_leftovers(self.settings)
+        leftovers = clean_after_killed_runs(self.settings, self.releases, self.reports, self.name)
+        report["cleaned"] = leftovers.removed + clean_leftovers(self.settings)
+        report["interrupted"] = leftovers.interrupted
         if report["cleaned"]:
             self.log(f"removed leftovers of an interrupted run: {', '.join(report['cleaned'])}")
+        if report["interrupted"]:
+            self.log(f"marked the report of interrupted run(s) {', '.join(report['interrupted'])}")
         current = self.releases.current()
         report["previous"] = report["current"] = current.name if current else None
+        self.write_reports()  # a run killed from here on leaves a report the next run marks interrupted
         try:
             if scrape:
+                self._checkpoint("scrape")
                 self.scrape(progress)
             report["held"] = open_holds(self.settings)
             if not self.validate():
@@ -371,7 +380,7 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tu
     """Publish the release before the current one (or the one named ``to``); returns (was, now)."""
     releases = Releases(settings.paths.releases)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
-        was = releases.current()
+        was = releases.complete_records()
         if was is None:
             raise ReleaseError(f"nothing is published in {releases.root}: no release to roll back from")
         target = releases.get(to) if to else releases.previous()
@@ -408,6 +417,8 @@ def format_summary(report: dict[str, Any]) -> str:
             lines.append("other inputs changed: " + ", ".join(other))
     timings = report["timings"]
     lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    if report.get("interrupted"):
+        lines.append(f"interrupted run(s) found and cleaned up after: {', '.join(report['interrupted'])}")
     lines += [f"warning: {warning}" for warning in report.get("warnings", [])]
     if report.get("error"):
         lines.append(f"error: {report['error']}")
