@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fazhi.article import Article
 from fazhi.errors import FazhiError
 from search.indexer import IndexStats, content_articles, sync_articles
 from search.verify import Verification, verify_articles
@@ -52,13 +53,16 @@ def describe(verification: Verification) -> str:
     return f"{len(verification.differences)} difference(s): {quoted}" + (f"; and {more} more" if more > 0 else "")
 
 
-def build_release_index(content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None]) -> ReleaseIndex:
+def build_release_index(
+    content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None], articles: list[Article] | None = None,
+) -> ReleaseIndex:
     """Write the index of ``content_dir`` into ``target`` (absent), starting from ``previous`` when there is one.
 
-    Raises ArticleInvalid when the content tree has invalid articles (the caller
-    validated it: a file changed since), IndexUnsound when a rebuild does not verify.
+    ``articles``: exactly what to index (for a release that leaves some files out);
+    by default every article of the content tree, which then must all be valid
+    (ArticleInvalid otherwise). Raises IndexUnsound when a rebuild does not verify.
     """
-    articles = content_articles(content_dir)
+    articles = content_articles(content_dir) if articles is None else articles
     repair: str | None = None
     if previous is not None and previous.is_dir():
         try:
@@ -79,7 +83,7 @@ def build_release_index(content_dir: Path, target: Path, previous: Path | None, 
     return ReleaseIndex(stats, verification, repair)
 
 
-def published_index_problem(content_dir: Path, index_dir: Path) -> str | None:
-    """Why the index being served does not match the content tree, or None when it does."""
-    verification = verify_articles(content_articles(content_dir), index_dir)
+def published_index_problem(content_dir: Path, index_dir: Path, articles: list[Article] | None = None) -> str | None:
+    """Why the index being served does not match the content tree (or ``articles``), or None when it does."""
+    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir)
     return None if verification.ok else describe(verification)
