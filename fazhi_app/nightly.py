@@ -383,7 +383,7 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tu
         was = releases.complete_records()
         if was is None:
             raise ReleaseError(f"nothing is published in {releases.root}: no release to roll back from")
-        target = releases.get(to) if to else releases.previous()
+        target = releases.get_published(to) if to else releases.previous()
         if target.name == was.name:
             raise ReleaseError(f"{target.name} is already the current release")
         releases.publish(target)

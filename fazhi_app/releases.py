@@ -137,11 +137,19 @@ class Releases:
         return release
 
     def get(self, name: str) -> Release:
-        for release in self.all():
+        """The sealed release ``name``, published or not."""
+        return self._named(name, self.sealed())
+
+    def get_published(self, name: str) -> Release:
+        """The release ``name`` if it was ever published (what rollback may go to)."""
+        return self._named(name, self.all())
+
+    def _named(self, name: str, releases: list[Release]) -> Release:
+        for release in releases:
             if release.name == name:
                 return release
         known = ", ".join(r.name for r in self.all()) or "none"
-        raise ReleaseError(f"no release named {name!r} in {self.root} (releases: {known})")
+        raise ReleaseError(f"no published release named {name!r} in {self.root} (releases: {known})")
 
     def previous(self) -> Release:
         """The release published immediately before the current one (what ``rollback`` goes back to)."""

@@ -25,10 +25,6 @@ def _make(releases: Releases, when: dt.datetime, text: str) -> str:
     return name
 
 
-def _sealed(releases: Releases, name: str) -> Release:
-    return next(r for r in releases.sealed() if r.name == name)
-
-
 def _at(minute: int) -> dt.datetime:
     return dt.datetime(2025, 11, 26, 2, minute, tzinfo=dt.UTC)
 
@@ -58,8 +54,8 @@ def test_publish_switches_the_symlink_and_rollback_goes_back(tmp_path: Path) -> 
     releases = Releases(root)
     assert releases.current() is None
     first, second = _make(releases, _at(0), "one"), _make(releases, _at(1), "two")
-    releases.publish(_sealed(releases, first))
-    releases.publish(_sealed(releases, second))
+    releases.publish(releases.get(first))
+    releases.publish(releases.get(second))
     assert os.readlink(root / CURRENT) == second, "the link is relative so the folder can move"
     assert (root / CURRENT / "site" / "index.html").read_text() == "two"
     assert releases.previous().name == first
@@ -74,7 +70,7 @@ def test_publish_switches_the_symlink_and_rollback_goes_back(tmp_path: Path) -> 
     was, now = rollback(settings, to=second)
     assert now.name == second
     assert len(releases.get(second).published()) == 2
-    with pytest.raises(ReleaseError, match="no release named 'nope'"):
+    with pytest.raises(ReleaseError, match="no published release named 'nope'"):
         rollback(settings, to="nope")
     with pytest.raises(ReleaseError, match="already the current"):
         rollback(settings, to=second)
@@ -84,7 +80,7 @@ def test_publish_switches_the_symlink_and_rollback_goes_back(tmp_path: Path) -> 
 def test_rollback_refuses_while_a_nightly_holds_the_lock(tmp_path: Path) -> None:
     settings = Settings(paths=default_paths(tmp_path))
     releases = Releases(settings.paths.releases)
-    releases.publish(_sealed(releases, _make(releases, _at(0), "one")))
+    releases.publish(releases.get(_make(releases, _at(0), "one")))
     with hold_lock(settings.paths.state / LOCK_NAME), pytest.raises(LockHeld):
         rollback(settings)
 
@@ -97,7 +93,7 @@ def test_rollback_with_nothing_published_is_a_clear_error(tmp_path: Path) -> Non
 
 def test_the_first_publication_has_nothing_to_roll_back_to(tmp_path: Path) -> None:
     releases = Releases(tmp_path)
-    releases.publish(_sealed(releases, _make(releases, _at(0), "one")))
+    releases.publish(releases.get(_make(releases, _at(0), "one")))
     with pytest.raises(ReleaseError, match="first release published"):
         releases.previous()
 
@@ -106,7 +102,7 @@ def test_prune_keeps_the_most_recently_published_and_always_the_current(tmp_path
     releases = Releases(tmp_path)
     names = [_make(releases, _at(i), str(i)) for i in range(5)]
     for name in names:
-        releases.publish(_sealed(releases, name))
+        releases.publish(releases.get(name))
     releases.publish(releases.get(names[0]))  # rolled back to the oldest
     assert releases.previous().name == names[4]
     removed = releases.prune(2)
@@ -118,13 +114,13 @@ def test_prune_keeps_the_most_recently_published_and_always_the_current(tmp_path
 def test_unpublished_releases_are_neither_listed_kept_nor_offered(tmp_path: Path) -> None:
     releases = Releases(tmp_path)
     one, two = _make(releases, _at(0), "one"), _make(releases, _at(1), "two")
-    releases.publish(_sealed(releases, one))
-    releases.publish(_sealed(releases, two))
+    releases.publish(releases.get(one))
+    releases.publish(releases.get(two))
     never = _make(releases, _at(2), "sealed, then the run was killed")
     assert [r.name for r in releases.all()] == [one, two]
     assert releases.previous().name == one
-    with pytest.raises(ReleaseError, match="no release named"):
-        releases.get(never)
+    with pytest.raises(ReleaseError, match="no published release named"):
+        releases.get_published(never)
     assert releases.prune(1) == [one], "the unpublished release does not count toward keep_releases"
     assert releases.clean_leftovers() == [never]
     assert [r.name for r in releases.sealed()] == [two]
@@ -133,7 +129,7 @@ def test_unpublished_releases_are_neither_listed_kept_nor_offered(tmp_path: Path
 def test_leftovers_of_an_interrupted_run_are_removed(tmp_path: Path) -> None:
     releases = Releases(tmp_path)
     kept = _make(releases, _at(0), "kept")
-    releases.publish(_sealed(releases, kept))
+    releases.publish(releases.get(kept))
     partial = releases.start(releases.new_name(_at(1)))
     (partial / "site").mkdir()
     (tmp_path / ".trash-20250101T000000Z").mkdir()
@@ -158,7 +154,7 @@ def test_a_folder_in_place_of_the_link_is_refused(tmp_path: Path) -> None:
 def test_releases_from_before_publication_records_count_as_published(tmp_path: Path) -> None:
     releases = Releases(tmp_path)
     one, two = _make(releases, _at(0), "one"), _make(releases, _at(1), "two")
-    releases.publish(_sealed(releases, two))
+    releases.publish(releases.get(two))
     for release in releases.sealed():
         (release.path / PUBLISHED).unlink(missing_ok=True)  # as an older fazhi left them
     assert releases.clean_leftovers() == []
