@@ -1,7 +1,7 @@
 """Does an index hold exactly the content tree? Asked by ``fazhi index --verify`` and the nightly job.
 
-Two things are compared, and every difference is one ``Difference``, printed as
-``path:line: what`` like the content checks:
+Two things are compared, and every difference is one ``fazhi.errors.Problem``,
+printed as ``path:line: message`` like the content checks:
 
 - the index's own files: the live generation opens, and every Whoosh file of its
   last commit is there at the size and hash recorded when it was written
@@ -26,27 +26,16 @@ from whoosh import index as whoosh_index
 
 from fazhi.article import Article, article_path
 from fazhi.content import load_tree
+from fazhi.errors import Problem
 from search.indexer import current_generation, file_damage
 from search.schema import fingerprint
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One way the index and the content tree disagree."""
-
-    path: str
-    line: int
-    what: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.what}"
 
 
 @dataclass(frozen=True)
 class Verification:
     """The differences found, and what was compared."""
 
-    differences: list[Difference]
+    differences: list[Problem]
     articles: int
     documents: int
     left_out: int  # invalid article files, not compared (``fazhi check`` lists them)
@@ -77,14 +66,14 @@ def verify_articles(articles: Iterable[Article], index_dir: Path) -> Verificatio
     live = current_generation(Path(index_dir))
     if live is None:
         where = Path(index_dir) / "CURRENT"
-        return Verification([Difference(str(where), 1, "no index here (no live generation)")], len(expected), 0, 0)
-    damage = [Difference(str(live / name), 1, what) for name, what in file_damage(live, deep=True)]
+        return Verification([Problem(str(where), 1, "no index here (no live generation)")], len(expected), 0, 0)
+    damage = [Problem(str(live / name), 1, what) for name, what in file_damage(live, deep=True)]
     if damage:
         return Verification(damage, len(expected), 0, 0)
     try:
         indexed = _indexed(live)
     except Exception as exc:  # any failure to read the index is what is being checked for
-        return Verification([Difference(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")], len(expected), 0, 0)
+        return Verification([Problem(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")], len(expected), 0, 0)
     return Verification(_compare(expected, indexed), len(expected), len(indexed), 0)
 
 
@@ -102,24 +91,24 @@ def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
         ix.close()
 
 
-def _compare(expected: dict[str, Article], indexed: list[tuple[str, str, dict[str, object]]]) -> list[Difference]:
-    differences: list[Difference] = []
+def _compare(expected: dict[str, Article], indexed: list[tuple[str, str, dict[str, object]]]) -> list[Problem]:
+    differences: list[Problem] = []
     counts = Counter(slug for slug, _, _ in indexed)
     by_slug = {slug: (stamp, stored) for slug, stamp, stored in indexed}
     for slug, article in expected.items():
         where = str(article.path or article_path(article.column, article.date, article.slug))
         if slug not in by_slug:
-            differences.append(Difference(where, 1, f"article {slug!r} is not in the index"))
+            differences.append(Problem(where, 1, f"article {slug!r} is not in the index"))
             continue
         if counts[slug] > 1:
-            differences.append(Difference(where, 1, f"article {slug!r} is in the index {counts[slug]} times"))
+            differences.append(Problem(where, 1, f"article {slug!r} is in the index {counts[slug]} times"))
         stamp = by_slug[slug][0]
         current = fingerprint(article)
         if stamp != current:
-            differences.append(Difference(where, 1, f"indexed at fingerprint {stamp[:12]}, the article is now at {current[:12]}"))
+            differences.append(Problem(where, 1, f"indexed at fingerprint {stamp[:12]}, the article is now at {current[:12]}"))
     for slug, (_, stored) in sorted(by_slug.items()):
         if slug not in expected:
-            differences.append(Difference(_ghost_path(slug, stored), 1, f"ghost: document {slug!r} has no article in the content tree"))
+            differences.append(Problem(_ghost_path(slug, stored), 1, f"ghost: document {slug!r} has no article in the content tree"))
     return differences
 
 

@@ -96,12 +96,12 @@ def test_a_damaged_segment_file_is_named(indexed: tuple[Path, Path, list[str]], 
 def test_no_index_and_a_lost_record_are_differences(indexed: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
     content, index, _ = indexed
     nothing = verify_index(content, tmp_path / "elsewhere")
-    assert [d.what for d in nothing.differences] == ["no index here (no live generation)"]
+    assert [d.message for d in nothing.differences] == ["no index here (no live generation)"]
     generation = current_generation(index)
     assert generation is not None
     (generation / META).write_text("{}", "utf-8")
     lost = verify_index(content, index)
-    assert [d.what for d in lost.differences] == ["no record of the index files (written by an older fazhi): rebuild the index"]
+    assert [d.message for d in lost.differences] == ["no record of the index files (written by an older fazhi): rebuild the index"]
 
 
 def test_verify_cannot_be_combined_with_writing_options(indexed: tuple[Path, Path, list[str]]) -> None:
