@@ -149,7 +149,7 @@ class Releases:
             if release.name == name:
                 return release
         known = ", ".join(r.name for r in self.all()) or "none"
-        raise ReleaseError(f"no published release named {name!r} in {self.root} (releases: {known})")
+        raise ReleaseError(f"no release named {name!r} among the published releases in {self.root} (published: {known})")
 
     def previous(self) -> Release:
         """The release published immediately before the current one (what ``rollback`` goes back to)."""
@@ -161,7 +161,7 @@ class Releases:
         for _, release in reversed(events[:latest]):
             if release.name != current.name:
                 return release
-        raise ReleaseError(f"{current.name} is the first release published of those kept in {self.root}: nothing to roll back to")
+        raise ReleaseError(f"{current.name} is the oldest release published of those kept in {self.root}: nothing to roll back to")
 
     def clean_leftovers(self) -> list[str]:
         """Remove partial builds, releases being deleted, temp links and sealed releases never published.

@@ -70,7 +70,7 @@ def test_publish_switches_the_symlink_and_rollback_goes_back(tmp_path: Path) -> 
     was, now = rollback(settings, to=second)
     assert now.name == second
     assert len(releases.get(second).published()) == 2
-    with pytest.raises(ReleaseError, match="no published release named 'nope'"):
+    with pytest.raises(ReleaseError, match="no release named 'nope'"):
         rollback(settings, to="nope")
     with pytest.raises(ReleaseError, match="already the current"):
         rollback(settings, to=second)
@@ -94,7 +94,7 @@ def test_rollback_with_nothing_published_is_a_clear_error(tmp_path: Path) -> Non
 def test_the_first_publication_has_nothing_to_roll_back_to(tmp_path: Path) -> None:
     releases = Releases(tmp_path)
     releases.publish(releases.get(_make(releases, _at(0), "one")))
-    with pytest.raises(ReleaseError, match="first release published"):
+    with pytest.raises(ReleaseError, match="oldest release published"):
         releases.previous()
 
 
@@ -119,7 +119,7 @@ def test_unpublished_releases_are_neither_listed_kept_nor_offered(tmp_path: Path
     never = _make(releases, _at(2), "sealed, then the run was killed")
     assert [r.name for r in releases.all()] == [one, two]
     assert releases.previous().name == one
-    with pytest.raises(ReleaseError, match="no published release named"):
+    with pytest.raises(ReleaseError, match="no release named"):
         releases.get_published(never)
     assert releases.prune(1) == [one], "the unpublished release does not count toward keep_releases"
     assert releases.clean_leftovers() == [never]
