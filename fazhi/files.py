@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
 from typing import Any
+
+# ``.<name>.<pid>.<thread>.tmp``: the temporary file of ``write_atomic``, named after its writer.
+TEMP_RE = re.compile(r"^\..+\.(\d+)\.(\d+)\.tmp$")
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -36,3 +40,31 @@ def link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def remove_stale_temp_files(root: Path) -> list[Path]:
+    """Remove the temporary files ``write_atomic`` left under ``root`` when its process was killed.
+
+    A file whose writer process still runs (another command writing now) is left alone.
+    """
+    removed: list[Path] = []
+    if not Path(root).is_dir():
+        return removed
+    for path in Path(root).rglob(".*.tmp"):
+        match = TEMP_RE.match(path.name)
+        if match and path.is_file() and not _running(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return sorted(removed)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

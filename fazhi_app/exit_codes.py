@@ -36,7 +36,10 @@ OWN: dict[str, dict[int, str]] = {
         EXIT_PROBLEMS: "invalid or misplaced articles (one line each on stdout); nothing was built",
         EXIT_USAGE: "as for every command, or MkDocs could not build the site; the previous site is unchanged",
     },
-    "index": {EXIT_OK: "the index is up to date"},
+    "index": {
+        EXIT_OK: "the index is up to date (with --verify: it matches the content tree)",
+        EXIT_PROBLEMS: "--verify found differences (one line each on stdout)",
+    },
     "serve": {EXIT_OK: "stopped with Ctrl-C"},
     "search": {
         EXIT_OK: "results printed (none found is not an error)",

@@ -2,15 +2,19 @@
 
 The steps, under a lock on ``<state>/nightly.lock``:
 
-1. remove what an interrupted run left in the releases folder;
+1. remove what a killed run left (partial or unpublished releases, publish views,
+   temporary files) and mark its report ``interrupted`` (see ``fazhi_app.leftovers``);
 2. scrape every enabled source into the content tree (skipped with ``scrape=False``),
    then hold the scraped changes over the change guard's limits (``fazhi_app.guard``);
 3. validate every article; a file with a problem is left out of the build, which reads
    a view of the tree without it (``fazhi_app.publish_view``), and named in the report;
 4. fingerprint the build inputs (see ``fazhi_app.fingerprint``) and stop when they
-   match the published release's: nothing is rebuilt;
+   match the published release's and its search index verifies against the
+   content tree: nothing is rebuilt (an unsound index means a new release, step 5);
 5. build the site and the search index into ``releases/.partial-<name>/`` (the
-   index starts as a copy of the published one and is updated incrementally),
+   index starts as a copy of the published one, is updated incrementally and
+   verified, and is rebuilt from the content tree when it differs: see
+   ``fazhi_app.healing``; a repair is a warning in the report),
    seal it as ``releases/<name>/`` and publish it by replacing the ``current``
    symlink (see ``fazhi_app.releases``), then delete releases beyond ``keep_releases``;
 6. write the run report: ``report.json`` in the release, and
@@ -45,7 +49,9 @@ from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
+from fazhi_app.leftovers import clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
@@ -53,7 +59,6 @@ from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night
 from scraper.platforms import check_settings
 from scraper.run import scrape
-from search.indexer import update_index
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -69,7 +74,7 @@ EXIT_CODES = {
 LOCK_NAME = "nightly.lock"
 # Fault injection for the crash tests: the run stops for good at this stage (see ``_checkpoint``).
 PAUSE_ENV = "FAZHI_NIGHTLY_PAUSE"
-PAUSE_STAGES = ("site", "index", "publish")
+PAUSE_STAGES = ("scrape", "site", "index", "publish")
 PAUSE_MARKER = "nightly.paused"
 REPORTS_KEPT = 100
 # Per-source numbers of the scrape report shown in the summary and on the status page.
@@ -150,7 +155,9 @@ class _Run:
             "index": None,
             "timings": {},
             "cleaned": [],
+            "interrupted": [],
             "pruned": [],
+            "warnings": [],
             "error": None,
         }
 
@@ -173,13 +180,19 @@ class _Run:
 
     def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
         report = self.report
-        report["cleaned"] = self.releases.clean_leftovers() + clean_leftovers(self.settings)
+        leftovers = clean_after_killed_runs(self.settings, self.releases, self.reports, self.name)
+        report["cleaned"] = leftovers.removed + clean_leftovers(self.settings)
+        report["interrupted"] = leftovers.interrupted
         if report["cleaned"]:
             self.log(f"removed leftovers of an interrupted run: {', '.join(report['cleaned'])}")
+        if report["interrupted"]:
+            self.log(f"marked the report of interrupted run(s) {', '.join(report['interrupted'])}")
         current = self.releases.current()
         report["previous"] = report["current"] = current.name if current else None
+        self.write_reports()  # a run killed from here on leaves a report the next run marks interrupted
         try:
             if scrape:
+                self._checkpoint("scrape")
                 self.scrape(progress)
             report["held"] = open_holds(self.settings)
             if not self.validate():
@@ -189,9 +202,12 @@ class _Run:
                 new = fingerprint(self.settings, old)
                 new.values.update(status_inputs(report))
                 report["changes"] = self.describe_changes(new, old)
+            heal = False
             if current is not None and old is not None and new.digest == old.digest and not force:
-                return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
-            release = self.build(new, current)
+                heal = not self.published_index_sound(current)
+                if not heal:
+                    return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
+            release = self.build(new, None if heal else current)
             self._checkpoint("publish")
             with self.timed("publish"):
                 self.releases.publish(release)
@@ -205,6 +221,18 @@ class _Run:
             self.discard_partial()
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{report['error']}; nothing published")
         return self.published(release)
+
+    def warn(self, warning: str) -> None:
+        self.report["warnings"].append(warning)
+        self.log(f"warning: {warning}")
+
+    def published_index_sound(self, current: Release) -> bool:
+        """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
+        with self.timed("verify"):
+            problem = published_index_problem(self.settings.paths.content, current.index)
+        if problem is not None:
+            self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
+        return problem is None
 
     def discard_partial(self) -> None:
         if self.partial is not None:
@@ -264,10 +292,10 @@ class _Run:
         self.report["build"] = _to_json(built)
         self._checkpoint("site")
         with self.timed("index"):
-            if current is not None and current.index.is_dir():
-                shutil.copytree(current.index, partial / "index")
-            stats = update_index(self.settings.paths.content, partial / "index")
-        self.report["index"] = _to_json(stats)
+            index = build_release_index(self.settings.paths.content, partial / "index", current.index if current else None, self.log)
+        self.report["index"] = _to_json(index)
+        if index.repair:
+            self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")
         self._checkpoint("index")
         finish_status_page(partial / "site", self.report)
         write_json(partial / "report.json", self.report)
@@ -291,6 +319,8 @@ class _Run:
             message += f"; {self.report['error']}"
         if self.report["pruned"]:
             message += f"; removed old release(s) {', '.join(self.report['pruned'])}"
+        if self.report["warnings"]:
+            message += f"; {len(self.report['warnings'])} warning(s)"
         result = self.finish("published", self.exit_code(), message)
         write_json(release.path / "report.json", self.report)
         return result
@@ -350,10 +380,10 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tu
     """Publish the release before the current one (or the one named ``to``); returns (was, now)."""
     releases = Releases(settings.paths.releases)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
-        was = releases.current()
+        was = releases.complete_records()
         if was is None:
             raise ReleaseError(f"nothing is published in {releases.root}: no release to roll back from")
-        target = releases.get(to) if to else releases.previous()
+        target = releases.get_published(to) if to else releases.previous()
         if target.name == was.name:
             raise ReleaseError(f"{target.name} is already the current release")
         releases.publish(target)
@@ -387,6 +417,9 @@ def format_summary(report: dict[str, Any]) -> str:
             lines.append("other inputs changed: " + ", ".join(other))
     timings = report["timings"]
     lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    if report.get("interrupted"):
+        lines.append(f"interrupted run(s) found and cleaned up after: {', '.join(report['interrupted'])}")
+    lines += [f"warning: {warning}" for warning in report.get("warnings", [])]
     if report.get("error"):
         lines.append(f"error: {report['error']}")
     return "\n".join(lines)

@@ -7,9 +7,16 @@
 
 A release is built in ``.partial-<name>/`` and renamed to ``<name>`` only once
 complete, with ``manifest.json`` written last, so a folder with a release name
-and a manifest is always whole. Publishing replaces ``current`` by renaming a
-fresh symlink over it (``os.replace``), which readers (nginx, ``fazhi serve``)
-see either before or after, never in between. Old releases are renamed to
+and a manifest is always whole (sealed). Publishing replaces ``current`` by
+renaming a fresh symlink over it (``os.replace``), which readers (nginx,
+``fazhi serve``) see either before or after, never in between, and then adds
+the time to the release's ``published.json``.
+
+Only published releases count: they are listed, kept (``keep_releases``, the
+most recently published) and offered to rollback, whose default is the release
+published immediately before the current one. A sealed release that was never
+published is what a run killed between sealing and publishing leaves; it is
+removed with the other leftovers. Old releases are renamed to
 ``.trash-<name>`` before deletion so a half-deleted one is never listed. Dot
 folders are leftovers of interrupted runs and are removed under the lock.
 """
@@ -32,6 +39,7 @@ from fazhi.files import write_json
 CURRENT = "current"
 MANIFEST = "manifest.json"
 REPORT = "report.json"
+PUBLISHED = "published.json"
 PARTIAL = ".partial-"
 TRASH = ".trash-"
 LINK_TMP = ".current-"
@@ -69,6 +77,14 @@ class Release:
         path = self.path / REPORT
         return json.loads(path.read_text("utf-8")) if path.is_file() else None
 
+    def published(self) -> list[str]:
+        """When this release was published (ISO times, oldest first); empty if it never was."""
+        path = self.path / PUBLISHED
+        return list(json.loads(path.read_text("utf-8"))["published"]) if path.is_file() else []
+
+    def record_published(self, when: str) -> None:
+        write_json(self.path / PUBLISHED, {"published": [*self.published(), when]})
+
 
 
 def _fsync_dir(path: Path) -> None:
@@ -89,8 +105,8 @@ class Releases:
     def link(self) -> Path:
         return self.root / CURRENT
 
-    def all(self) -> list[Release]:
-        """Complete releases, oldest first."""
+    def sealed(self) -> list[Release]:
+        """Complete releases, published or not, oldest first."""
         if not self.root.is_dir():
             return []
         names = [
@@ -98,6 +114,15 @@ class Releases:
             if NAME_RE.match(p.name) and p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file()
         ]
         return [Release(self.root / n) for n in sorted(names, key=_sort_key)]
+
+    def all(self) -> list[Release]:
+        """Published releases (the current one always), oldest first."""
+        current = self.current()
+        return [r for r in self.sealed() if r.published() or (current is not None and r.name == current.name)]
+
+    def publications(self) -> list[tuple[str, Release]]:
+        """Every recorded publication (time, release) of the releases kept, in order."""
+        return sorted(((when, release) for release in self.sealed() for when in release.published()), key=lambda e: e[0])
 
     def current(self) -> Release | None:
         """The published release, or None before the first publish."""
@@ -112,27 +137,42 @@ class Releases:
         return release
 
     def get(self, name: str) -> Release:
-        for release in self.all():
+        """The sealed release ``name``, published or not."""
+        return self._named(name, self.sealed())
+
+    def get_published(self, name: str) -> Release:
+        """The release ``name`` if it was ever published (what rollback may go to)."""
+        return self._named(name, self.all())
+
+    def _named(self, name: str, releases: list[Release]) -> Release:
+        for release in releases:
             if release.name == name:
                 return release
         known = ", ".join(r.name for r in self.all()) or "none"
-        raise ReleaseError(f"no release named {name!r} in {self.root} (releases: {known})")
+        raise ReleaseError(f"no release named {name!r} among the published releases in {self.root} (published: {known})")
 
     def previous(self) -> Release:
-        """The newest release older than the current one (what ``rollback`` goes back to)."""
+        """The release published immediately before the current one (what ``rollback`` goes back to)."""
         current = self.current()
         if current is None:
             raise ReleaseError(f"nothing is published in {self.root}: no release to roll back from")
-        older = [r for r in self.all() if _sort_key(r.name) < _sort_key(current.name)]
-        if not older:
-            raise ReleaseError(f"{current.name} is the oldest release kept in {self.root}: nothing to roll back to")
-        return older[-1]
+        events = self.publications()
+        latest = max((i for i, (_, r) in enumerate(events) if r.name == current.name), default=len(events))
+        for _, release in reversed(events[:latest]):
+            if release.name != current.name:
+                return release
+        raise ReleaseError(f"{current.name} is the oldest release published of those kept in {self.root}: nothing to roll back to")
 
     def clean_leftovers(self) -> list[str]:
-        """Remove partial builds, releases being deleted and temp links left by interrupted runs."""
+        """Remove partial builds, releases being deleted, temp links and sealed releases never published.
+
+        Run under the nightly lock. The current release always counts as published: if a run
+        was killed between the switch and writing ``published.json``, the link's own time is recorded.
+        """
         removed: list[str] = []
         if not self.root.is_dir():
             return removed
+        current = self.complete_records()
         for path in self.root.iterdir():
             if path.name.startswith(LINK_TMP) and path.is_symlink():
                 path.unlink()
@@ -141,7 +181,28 @@ class Releases:
             else:
                 continue
             removed.append(path.name)
+        for release in self.sealed():
+            if not release.published() and (current is None or release.name != current.name):
+                self._delete(release)
+                removed.append(release.name)
         return sorted(removed)
+
+    def complete_records(self) -> Release | None:
+        """Make sure the current release has a publication record; returns the current release.
+
+        In a folder from before publications were recorded, every release counts as published
+        when it was sealed. A run killed between the switch and the record gets the link's time.
+        """
+        current = self.current()
+        if current is None:
+            return None
+        if not any(r.published() for r in self.sealed()):
+            for release in self.sealed():
+                if release.name != current.name:
+                    release.record_published(_iso(_mtime(release.path / MANIFEST)))
+        if not current.published():
+            current.record_published(_iso(_mtime(self.link)))
+        return current
 
     def new_name(self, now: dt.datetime | None = None, reserved: Collection[str] = ()) -> str:
         """A fresh release name from the UTC time, with a suffix if that second is taken (or ``reserved``)."""
@@ -167,8 +228,8 @@ class Releases:
         _fsync_dir(self.root)
         return Release(final)
 
-    def publish(self, release: Release) -> None:
-        """Point ``current`` at ``release`` in one atomic rename."""
+    def publish(self, release: Release, now: dt.datetime | None = None) -> None:
+        """Point ``current`` at ``release`` in one atomic rename, then record when."""
         if self.link.exists() and not self.link.is_symlink():
             raise ReleaseError(f"{self.link}: expected a symlink to a release, found a folder; move it away first")
         tmp = self.root / f"{LINK_TMP}{os.getpid()}"
@@ -177,14 +238,27 @@ class Releases:
         os.symlink(release.name, tmp)
         os.replace(tmp, self.link)
         _fsync_dir(self.root)
+        release.record_published(_iso(now or dt.datetime.now(dt.UTC)))
 
     def prune(self, keep: int) -> list[str]:
-        """Delete all but the newest ``keep`` releases, never the current one; returns the names removed."""
+        """Delete all but the ``keep`` most recently published releases, never the current one; returns the names removed."""
         current = self.current()
-        releases = self.all()
+        releases = sorted(self.all(), key=lambda r: (max(r.published(), default=""), _sort_key(r.name)))
         doomed = [r for r in releases[: max(len(releases) - max(keep, 1), 0)] if current is None or r.name != current.name]
         for release in doomed:
-            trash = self.root / f"{TRASH}{release.name}"
-            os.rename(release.path, trash)
-            shutil.rmtree(trash)
-        return [r.name for r in doomed]
+            self._delete(release)
+        return sorted((r.name for r in doomed), key=_sort_key)
+
+    def _delete(self, release: Release) -> None:
+        trash = self.root / f"{TRASH}{release.name}"
+        os.rename(release.path, trash)
+        shutil.rmtree(trash)
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.lstat().st_mtime, dt.UTC)
+
+
+def _iso(when: dt.datetime) -> str:
+    """A UTC time as ISO text with microseconds, so publications in the same second keep their order."""
+    return when.astimezone(dt.UTC).isoformat(timespec="microseconds")

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fazhi.files import write_atomic
+from fazhi.files import remove_stale_temp_files, write_atomic
 
 SCHEMA_VERSION = 2
 SCHEMA = """
@@ -82,6 +82,12 @@ CREATE INDEX IF NOT EXISTS items_canonical ON items (canonical);
 STATUSES = ("active", "removed", "conflict", "merged")
 HELD_STATUSES = ("held", "accepted", "rejected", "superseded")
 Clock = Callable[[], dt.datetime]
+RAW_DIR = "raw"
+
+
+def remove_raw_temp_files(state_dir: Path) -> list[Path]:
+    """Temporary files of raw pages whose writing was cut short by a killed run, removed (run before a scrape)."""
+    return remove_stale_temp_files(state_dir / RAW_DIR)
 
 
 def stamp(when: dt.datetime) -> str:
@@ -137,7 +143,7 @@ class Store:
     def __init__(self, state_dir: Path, clock: Clock | None = None):
         self.clock: Clock = clock or dt.datetime.now
         self.state_dir = state_dir
-        self.raw_dir = state_dir / "raw"
+        self.raw_dir = state_dir / RAW_DIR
         state_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._batches = 0
@@ -203,7 +209,7 @@ class Store:
     def save_page(self, key: str, url: str, method: str, content: bytes, headers: dict[str, str]) -> Path:
         """Keep a page's bytes on disk (atomically, and only when they differ from the copy kept) and its validators."""
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        rel = Path("raw") / (urlsplit(url).hostname or "unknown") / digest[:2] / digest
+        rel = Path(RAW_DIR) / (urlsplit(url).hostname or "unknown") / digest[:2] / digest
         path = self.state_dir / rel
         sha = hashlib.sha256(content).hexdigest()
         with self._lock:

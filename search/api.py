@@ -56,7 +56,7 @@ from fazhi.content import WITHDRAWN_LIST
 from fazhi.errors import ReleaseError, SearchQueryError
 from search import query as query_module
 from search.deadline import SearchTimeout
-from search.indexer import current_generation, read_meta
+from search.indexer import current_generation, file_damage, read_meta
 from search.query import SearchRequest
 from search.workers import WorkerPool
 
@@ -76,6 +76,7 @@ SEARCH_THREADS = 4
 API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 NO_INDEX = "the search index has not been built yet (run `fazhi index`)"
 BROKEN_RELEASE = "the published release is incomplete; the server log says why"
+DAMAGED_INDEX = "the search index is damaged and is being repaired; pages are still served, please try the search later"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def index_health(index_dir: Path) -> dict[str, Any] | None:
     commits = [int(p.stem.rsplit("_", 1)[1]) for p in live.glob("_*_*.toc") if p.stem.rsplit("_", 1)[1].isdigit()]
     meta = read_meta(live)
     return {"generation": live.name, "commit": max(commits, default=0), "documents": meta.get("documents"), "written": meta.get("written")}
+
+
+def damaged_index(index_dir: Path) -> str | None:
+    """What is wrong with the live generation's files (a search just failed on it), or None."""
+    live = current_generation(index_dir)
+    damage = file_damage(live) if live is not None else [("CURRENT", "no live generation")]
+    return "; ".join(f"{name}: {what}" for name, what in damage) or None
 
 
 def search_request(request: Request) -> SearchRequest:
@@ -216,7 +224,16 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
         key = (ResultCache.generation_key(generation), query)
         result = cache.get(key)
         if result is None:
-            result = await (pool.search(index, query) if pool is not None else in_thread(index, query))
+            try:
+                result = await (pool.search(index, query) if pool is not None else in_thread(index, query))
+            except (SearchQueryError, HTTPException):
+                raise
+            except Exception:
+                damage = damaged_index(index)
+                if damage is None:
+                    raise
+                log.error("search index %s is damaged: %s", index, damage)
+                return _error(503, DAMAGED_INDEX, {"Retry-After": "3600"})
             if not result["partial"]:
                 cache.put(key, result)
         return JSONResponse({"ok": True, **result}, headers=API_HEADERS)

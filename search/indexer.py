@@ -6,6 +6,12 @@ Layout of an index directory::
     <index>/gen-<n>/         a Whoosh index plus fazhi-index.json (schema version, counts)
     <index>/.lock            held while a run writes
 
+``fazhi-index.json`` also records the size and SHA-256 of every file of the
+generation's last Whoosh commit, so a deleted, truncated or altered segment file
+is found without reading the postings (``file_damage``; ``search.verify``
+compares the documents with the content tree too). Whoosh writes its stock W3
+format here and merges small segments on commit, as it is made to.
+
 An update compares each article's fingerprint (``search.schema.fingerprint``:
 body hash plus metadata) with the one stored in the live generation and touches only added, changed and
 removed articles; Whoosh commits atomically, so readers see the old or the new
@@ -17,25 +23,36 @@ moment ago, older ones are deleted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 
 from fazhi.article import Article
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
-from search.schema import Codec, build_schema, document, fingerprint, schema_version
+from search.schema import build_schema, document, fingerprint, schema_version
 
 POINTER = "CURRENT"
 META = "fazhi-index.json"
+GENERATION_PREFIX = "gen-"
+# Whoosh's names: the index inside a generation, its scratch folder and the temporary copy of a commit's TOC.
+INDEX_NAME = "MAIN"  # Whoosh's default
+SCRATCH = f"{INDEX_NAME}.tmp"
+TOC_TEMP = f"_{INDEX_NAME}_*.toc.*"
+_TOC_RE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 LOCK_TIMEOUT = 60.0
 # Below this many documents to write, one process is faster than forking writers.
 PARALLEL_FROM = 400
@@ -77,12 +94,12 @@ def read_meta(generation: Path) -> dict[str, object]:
 
 def update_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
     """Bring the index in line with the content tree; creates it when missing, rebuilds on a schema change."""
-    return sync_articles(_articles(content_dir), index_dir, procs=procs)
+    return sync_articles(content_articles(content_dir), index_dir, procs=procs)
 
 
 def rebuild_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
     """Write the whole index into a new generation and switch to it."""
-    return sync_articles(_articles(content_dir), index_dir, rebuild=True, procs=procs)
+    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs)
 
 
 def sync_articles(articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None) -> IndexStats:
@@ -90,27 +107,109 @@ def sync_articles(articles: Iterable[Article], index_dir: Path, rebuild: bool = 
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
+    with _index_lock(index_dir):
+        by_slug = {article.slug: article for article in articles}
+        stamps = {slug: fingerprint(article) for slug, article in by_slug.items()}
+        live = current_generation(index_dir)
+        remove_leftovers(index_dir)
+        if rebuild or live is None or read_meta(live).get("schema") != schema_version():
+            counts = _write_generation(index_dir, live, by_slug, stamps, procs)
+        else:
+            counts = _update_generation(live, by_slug, stamps, procs)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    return IndexStats(**counts, documents=len(by_slug), seconds=round(time.perf_counter() - started, 3), directory=str(generation))
+
+
+def optimize_index(index_dir: Path) -> IndexStats:
+    """Merge the live generation into one segment with Whoosh's own ``optimize`` (searches get a little faster)."""
+    started = time.perf_counter()
+    with _index_lock(Path(index_dir)):
+        live = current_generation(Path(index_dir))
+        if live is None:
+            raise FileNotFoundError(f"{index_dir}: no index to optimize (run `fazhi index` first)")
+        ix = whoosh_index.open_dir(str(live))
+        try:
+            ix.optimize()
+            count = ix.doc_count()
+        finally:
+            ix.close()
+        _write_meta(live, count)
+    return IndexStats(0, 0, 0, count, count, False, round(time.perf_counter() - started, 3), str(live))
+
+
+def remove_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a killed writer left: unfinished generations, Whoosh's scratch folders and temporary TOCs.
+
+    Call with the index lock held. Generations older than the live one stay: the
+    last one is kept for readers that opened it a moment ago, and a rebuild removes the rest.
+    """
+    removed: list[str] = []
+    live = current_generation(index_dir)
+    live_number = _generation_number(live) if live is not None else 0
+    for path in sorted(Path(index_dir).glob(f"{GENERATION_PREFIX}*")):
+        if path.is_dir() and _generation_number(path) > live_number:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for generation in sorted(Path(index_dir).glob(f"{GENERATION_PREFIX}*")):
+        for path in [generation / SCRATCH, *generation.glob(TOC_TEMP)]:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists():
+                path.unlink()
+            else:
+                continue
+            removed.append(f"{generation.name}/{path.name}")
+    return removed
+
+
+def file_damage(generation: Path, deep: bool = False) -> list[tuple[str, str]]:
+    """(file name, what is wrong) for each file of the last commit that is not as it was written.
+
+    Sizes only by default (a few system calls: the search API asks after a failed
+    search); ``deep`` also compares SHA-256 hashes, which reads every file once.
+    """
+    try:
+        meta = read_meta(generation)
+    except (OSError, ValueError) as exc:
+        return [(META, f"cannot read the index record: {exc}")]
+    recorded = meta.get("files")
+    if not isinstance(recorded, dict):
+        return [(META, "no record of the index files (written by an older fazhi): rebuild the index")]
+    damage: list[tuple[str, str]] = []
+    commit = _latest_commit(generation)
+    if commit != meta.get("commit"):
+        recorded_commit = meta.get("commit")
+        damage.append((_toc_name(commit), f"Whoosh commit {commit} is not the recorded one, {recorded_commit} (an interrupted write?)"))
+    for name, (size, digest) in sorted(recorded.items()):
+        path = generation / name
+        try:
+            actual = path.stat().st_size
+        except FileNotFoundError:
+            damage.append((name, "missing: the file was deleted"))
+            continue
+        if actual != size:
+            damage.append((name, f"{'truncated' if actual < size else 'grown'}: {actual} bytes, written as {size}"))
+        elif deep and _sha256(path) != digest:
+            damage.append((name, "altered: its content is not what was written"))
+    return damage
+
+
+@contextmanager
+def _index_lock(index_dir: Path) -> Iterator[None]:
+    """The lock every writer of ``index_dir`` holds; LockHeld after LOCK_TIMEOUT seconds."""
     lock = FileLock(str(index_dir / ".lock"))
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
         raise LockHeld(f"{index_dir}: another run is writing this index (lock {index_dir / '.lock'})") from None
     try:
-        by_slug = {article.slug: article for article in articles}
-        stamps = {slug: fingerprint(article) for slug, article in by_slug.items()}
-        live = current_generation(index_dir)
-        if rebuild or live is None or read_meta(live).get("schema") != schema_version():
-            counts = _write_generation(index_dir, live, by_slug, stamps, procs)
-        else:
-            counts = _update_generation(live, by_slug, stamps, procs)
+        yield
     finally:
         lock.release()
-    generation = current_generation(index_dir)
-    assert generation is not None
-    return IndexStats(**counts, documents=len(by_slug), seconds=round(time.perf_counter() - started, 3), directory=str(generation))
 
 
-def _articles(content_dir: Path) -> list[Article]:
+def content_articles(content_dir: Path) -> list[Article]:
     """The content tree's articles; a tree the site build would refuse is refused here too."""
     tree = load_tree(Path(content_dir))
     if tree.problems:
@@ -121,16 +220,16 @@ def _articles(content_dir: Path) -> list[Article]:
 def _writer(ix: whoosh_index.Index, count: int, procs: int | None) -> object:
     procs = procs if procs is not None else (min(2, os.cpu_count() or 1) if count >= PARALLEL_FROM else 1)
     if procs > 1:
-        return ix.writer(procs=procs, limitmb=WRITER_MB // procs, multisegment=True, batchsize=64, codec=Codec())
-    return ix.writer(limitmb=WRITER_MB, codec=Codec())
+        return ix.writer(procs=procs, limitmb=WRITER_MB // procs, multisegment=True, batchsize=64)
+    return ix.writer(limitmb=WRITER_MB)
 
 
 def _write_generation(
     index_dir: Path, live: Path | None, articles: dict[str, Article], stamps: dict[str, str], procs: int | None,
 ) -> dict[str, object]:
     """A complete new generation, then the atomic switch, then cleanup of old generations."""
-    number = 1 + max((int(p.name.split("-")[1]) for p in index_dir.glob("gen-*") if p.name.split("-")[1].isdigit()), default=0)
-    target = index_dir / f"gen-{number}"
+    number = 1 + max((_generation_number(p) for p in index_dir.glob(f"{GENERATION_PREFIX}*")), default=0)
+    target = index_dir / f"{GENERATION_PREFIX}{number}"
     if target.exists():
         shutil.rmtree(target)
     target.mkdir()
@@ -149,7 +248,7 @@ def _write_generation(
     _write_meta(target, len(articles))
     write_atomic(index_dir / POINTER, target.name + "\n")
     keep = {target.name, live.name if live else None}
-    for old in index_dir.glob("gen-*"):
+    for old in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
     return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
@@ -187,5 +286,43 @@ def _update_generation(live: Path, articles: dict[str, Article], stamps: dict[st
 
 
 def _write_meta(generation: Path, count: int) -> None:
-    meta = {"schema": schema_version(), "documents": count, "written": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    """Record the schema, the document count and every file of the last commit (size, SHA-256)."""
+    try:
+        known = read_meta(generation).get("files") or {}
+    except (OSError, ValueError):
+        known = {}
+    commit = _latest_commit(generation)
+    segments = {segment.segment_id() for segment in TOC.read(FileStorage(str(generation)), INDEX_NAME).segments}
+    files: dict[str, list[object]] = {}
+    for path in sorted(generation.iterdir()):
+        if path.name != _toc_name(commit) and path.name.split(".", 1)[0] not in segments:
+            continue
+        size = path.stat().st_size
+        old = known.get(path.name)
+        # Whoosh never rewrites a segment file (new ones get new names), so a known name and size keeps its hash.
+        files[path.name] = [size, old[1] if old and old[0] == size and path.name.split(".", 1)[0] in segments else _sha256(path)]
+    meta = {
+        "schema": schema_version(), "documents": count, "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "commit": commit, "files": files,
+    }
     write_json(generation / META, meta, indent=1)
+
+
+def _latest_commit(generation: Path) -> int:
+    """The number of the newest Whoosh commit (TOC file) in a generation, -1 when there is none."""
+    numbers = (_TOC_RE.match(path.name) for path in generation.iterdir())
+    return max((int(m.group(1)) for m in numbers if m), default=-1)
+
+
+def _toc_name(commit: int) -> str:
+    return f"_{INDEX_NAME}_{commit}.toc"
+
+
+def _generation_number(path: Path) -> int:
+    number = path.name.removeprefix(GENERATION_PREFIX)
+    return int(number) if number.isdigit() else 0
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()

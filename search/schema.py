@@ -7,6 +7,10 @@ time, so tuning them never needs a rebuild. Filter and facet fields are
 sortable, so the query side reads them as columns instead of stored documents;
 so are the text lengths in characters, which BM25 normalises by.
 
+Postings are written in Whoosh's stock W3 format by its stock codec, so its
+segment merges and ``optimize`` read them back; the formats below only compute
+the same postings faster (tests/search/test_index_sequence.py runs the merges).
+
 ``schema_version()`` names both this layout and the analysis; the indexer
 rebuilds when the version stored beside an index differs.
 """
@@ -17,7 +21,6 @@ import hashlib
 import json
 import re
 
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -25,11 +28,10 @@ from whoosh.system import pack_uint
 from fazhi.article import Article, body_hash
 from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 
-# Bump with any change to the fields below or to ``document()``.
-SCHEMA_VERSION = 3
+# Bump with any change to the fields below, to ``document()`` or to how postings are written.
+# 4: Whoosh's stock W3 codec again (3 inlined short posting lists, which Whoosh's segment merge cannot read).
+SCHEMA_VERSION = 4
 LAW_SEPARATOR = ","
-# Posting lists shorter than this are stored inside their term entry (most bigrams are rare).
-INLINE_POSTINGS = 16
 
 # Markdown syntax that is not text: removed or reduced to its visible words before indexing. Each rule
 # runs only when its trigger occurs in the text (most bodies are plain paragraphs).
@@ -85,37 +87,6 @@ class FastFrequency(Frequency):
         boost = self.field_boost
         for text, count in fast(value).items():
             yield text, count, count * boost, pack_uint(count)
-
-
-class _PostingsWriter(W3PostingsWriter):
-    """Keeps short posting lists inside the term entry, as ``inlinelimit`` means to (2.7.5 calls a missing method)."""
-
-    def finish_postings(self):  # type: ignore[no-untyped-def]
-        if self.written() or len(self) >= self._inlinelimit:
-            return super().finish_postings()
-        terminfo = self._terminfo
-        terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values)
-        self._terminfo = None
-        return terminfo
-
-
-class Codec(W3Codec):
-    """Whoosh's W3 format, writing faster: rare terms inline, no per-block length statistics.
-
-    The length statistics serve Whoosh's own block-skipping scorer; search.ranking
-    scores from its own length columns instead.
-    """
-
-    length_stats = False
-
-    def __init__(self) -> None:
-        super().__init__(inlinelimit=INLINE_POSTINGS)
-
-    def postings_writer(self, dbfile, byteids=False):  # type: ignore[no-untyped-def]
-        return _PostingsWriter(
-            dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit,
-        )
 
 
 def _text(analyzer: object, stored: bool = False, positions: bool = True) -> TEXT:

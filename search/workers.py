@@ -73,7 +73,8 @@ def _work(conn: Connection, niceness: int, warm: str | None) -> None:
         os.nice(niceness)
     segmenter()
     if warm:
-        with contextlib.suppress(SearchQueryError):
+        # A missing or damaged index must not stop the server: searches answer 503 until it is repaired.
+        with contextlib.suppress(Exception):
             search(Path(warm), SearchRequest(q="法律"), budget=STARTUP)
     conn.send(("ready",))
     while True:

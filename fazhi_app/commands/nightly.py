@@ -69,7 +69,7 @@ def rollback_command(settings: Settings, to: str | None, wait: float) -> None:
 @click.command("releases", epilog=epilog("releases"))
 @settings_options
 def releases_command(settings: Settings) -> None:
-    """List the kept releases, oldest first; the published one is marked with *."""
+    """List the releases kept for rollback (published ones), oldest first; the current one is marked with *."""
     releases = Releases(settings.paths.releases)
     current = releases.current()
     listed = releases.all()
@@ -78,7 +78,9 @@ def releases_command(settings: Settings) -> None:
     for release in listed:
         manifest = release.manifest()
         mark = "*" if current is not None and release.name == current.name else " "
-        click.echo(f"{mark} {release.name}  {manifest.get('articles', '?'):>6} articles  created {manifest.get('created', '?')}")
+        published = release.published()
+        when = f"published {published[-1]}" + (f" ({len(published)} times)" if len(published) > 1 else "") if published else "published"
+        click.echo(f"{mark} {release.name}  {manifest.get('articles', '?'):>6} articles  {when}")
 
 
 COMMANDS = [nightly, rollback_command, releases_command]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -11,18 +12,29 @@ import click
 from fazhi.config import Settings
 from fazhi.errors import ConfigError, SearchQueryError
 from fazhi_app.authoring import content_root
-from fazhi_app.exit_codes import epilog
+from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 from fazhi_app.serving import resolve_served
-from search.indexer import rebuild_index, update_index
+from search.indexer import optimize_index, rebuild_index, update_index
 from search.query import SearchRequest, SearchResponse, search
+from search.verify import verify_index
 
 
 @click.command("index", epilog=epilog("index"))
 @click.option("--rebuild", is_flag=True, help="Write the whole index anew (default: only added, changed and removed articles).")
+@click.option(
+    "--verify", is_flag=True,
+    help="Change nothing: compare the index with the content tree (files intact, every article at its current hash, no ghosts).",
+)
+@click.option("--optimize", is_flag=True, help="After updating, merge the index into one segment (Whoosh's optimize).")
 @settings_options
-def index_command(settings: Settings, rebuild: bool) -> None:
+def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: bool) -> None:
     """Index the content tree for search, incrementally by content hash."""
+    if verify:
+        if rebuild or optimize:
+            raise click.UsageError("--verify changes nothing; it cannot be combined with --rebuild or --optimize")
+        _verify(settings)
+        return
     run = rebuild_index if rebuild else update_index
     stats = run(content_root(settings), settings.paths.index)
     how = "rebuilt" if stats.rebuilt else "updated"
@@ -30,6 +42,20 @@ def index_command(settings: Settings, rebuild: bool) -> None:
         f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"
         f" ({stats.documents} documents) in {stats.seconds:.1f} s -> {stats.directory}"
     )
+    if optimize:
+        merged = optimize_index(settings.paths.index)
+        click.echo(f"index optimized: one segment in {merged.seconds:.1f} s")
+
+
+def _verify(settings: Settings) -> None:
+    """Differences on stdout, one a line; the summary on stderr; exit 1 when there is any."""
+    verification = verify_index(content_root(settings), settings.paths.index)
+    for difference in verification.differences:
+        click.echo(str(difference))
+    hint = "; run `fazhi index --rebuild` to rebuild it from the content tree" if not verification.ok else ""
+    click.echo(verification.summary + hint, err=True)
+    if not verification.ok:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @click.command("search", epilog=epilog("search"))

@@ -135,21 +135,40 @@ def test_a_run_killed_mid_build_leaves_the_published_release_serving(deployment:
     home = (before.site / "index.html").read_bytes()
     added = d.mirror.add_article("hanweb", NEW_TITLE, NEW_BODY, date="2025-11-22 08:00")
 
-    d.kill(d.start_paused(stage))
+    killed = d.start_paused(stage)
+    # What a write cut short leaves: the temporary file of a raw page and of an article, named after the writer.
+    raw_tmp = d.settings.paths.state / "raw" / "127.0.0.1" / "ab" / f".abcdef.{killed.pid}.1.tmp"
+    article_tmp = next(d.settings.paths.content.glob("cases/*/*")) / f".index.md.{killed.pid}.1.tmp"
+    for tmp in (raw_tmp, article_tmp):
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(b"half a page")
+    d.kill(killed)
     assert d.current().name == before.name, f"killed at {stage}: the published link moved"
     assert (before.site / "index.html").read_bytes() == home
     assert hits(d.current(), NEW_WORD) == 0, "the published index must match the published site"
     leftovers = [p.name for p in d.settings.paths.releases.iterdir() if p.name.startswith(PARTIAL)]
-    sealed = [r.name for r in d.releases.all() if r.name != before.name]
+    sealed = [r.name for r in d.releases.sealed() if r.name != before.name]
     # Killed before the switch, a run leaves a partial build, or at "publish" a complete release never published.
-    assert (len(leftovers), len(sealed)) == ((0, 1) if stage == "publish" else (1, 0))
+    assert (len(leftovers), len(sealed)) == {"scrape": (0, 0), "publish": (0, 1)}.get(stage, (1, 0))
+    assert [r.name for r in d.releases.all()] == [before.name], "an unpublished release is never listed"
+    stuck = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
+    assert stuck["status"] == ("running" if stage == "scrape" else "building")
 
     result = d.run()
     assert (result.exit_code, result.status) == (EXIT_OK, "published"), result.summary
-    assert result.report["cleaned"] == leftovers, "the interrupted run's partial build is removed"
+    temporary = [f"state/{raw_tmp.relative_to(d.settings.paths.state)}", f"content/{article_tmp.relative_to(d.settings.paths.content)}"]
+    cleaned = result.report["cleaned"]
+    assert cleaned[: len(leftovers) + len(sealed) + 2] == [*sorted([*leftovers, *sealed]), *temporary], cleaned
+    assert not raw_tmp.exists() and not article_tmp.exists()
+    assert result.report["interrupted"] == [stuck["run"]]
+    assert f"interrupted run(s) found and cleaned up after: {stuck['run']}" in result.summary
+    marked = json.loads((d.settings.paths.state / "reports" / f"{stuck['run']}.json").read_text("utf-8"))
+    assert (marked["status"], marked["interrupted_by"]) == ("interrupted", result.report["run"])
     assert not any(p.name.startswith(".") for p in d.settings.paths.releases.iterdir())
     assert hits(d.current(), NEW_WORD) == 1
     assert page_of(d, d.current(), d.article_file(d.mirror.url("hanweb", added))).is_file()
+    assert [r.name for r in d.releases.all()] == [before.name, d.current().name]
+    assert d.releases.previous().name == before.name
 
 
 def test_a_second_run_exits_at_once_or_waits_for_the_lock(deployment: Deployment) -> None:
@@ -186,9 +205,13 @@ def test_rollback_switches_the_served_release_back_and_forth(deployment: Deploym
 
         listing = d.cli("releases").stdout
         assert f"* {first.release}" in listing and f"  {second.release}" in listing
-        assert d.cli("rollback").returncode == 2, "nothing older to roll back to"
-        assert d.cli("rollback", "--to", second.release).returncode == 0
+        # The release published immediately before the current one is the newer one now: rollback undoes rollback.
+        again = d.cli("rollback")
+        assert f"current release: {second.release} (was {first.release})" in again.stdout, again.stdout + again.stderr
         assert server.get("api/health").json()["release"] == second.release
+        assert d.cli("rollback", "--to", first.release).returncode == 0
+        assert server.get("api/health").json()["release"] == first.release
+        assert "published 20" in d.cli("releases").stdout
 
 
 def test_an_invalid_staff_article_is_left_out_and_the_rest_is_published(deployment: Deployment) -> None:

@@ -160,3 +160,24 @@ def test_plain_text_strips_markdown_syntax() -> None:
         assert kept in text
     for gone in ("**", "](", "https://", "|", "---", "##", "<!--", "注释", "<span>", "> "):
         assert gone not in text
+
+
+def test_what_a_killed_writer_left_is_removed_by_the_next_run(tree: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(tree, index)
+    rebuild_index(tree, index)
+    live = current_generation(index)
+    assert live is not None and live.name == "gen-2"
+    unfinished = index / "gen-3"  # a rebuild killed before its switch
+    unfinished.mkdir()
+    (unfinished / "MAIN_abc.seg").write_bytes(b"half")
+    scratch = live / "MAIN.tmp"  # Whoosh's scratch folder of a killed writer
+    scratch.mkdir()
+    (scratch / "run.tmp").write_bytes(b"postings")
+    toc_copy = live / "_MAIN_9.toc.1764201600.5"  # Whoosh's TOC written but not yet renamed
+    toc_copy.write_bytes(b"toc")
+
+    stats = update_index(tree, index)
+    assert not stats.rebuilt and current_generation(index) == live
+    assert not unfinished.exists() and not scratch.exists() and not toc_copy.exists()
+    assert (index / "gen-1").is_dir(), "the generation before the live one stays for readers that opened it"
