@@ -131,7 +131,9 @@ class Soak:
         raw = yaml.safe_load(self.config.read_text("utf-8"))
         raw["paths"].update(mkdocs_config=str(self.site_src / "mkdocs.yml"), releases=str(self.releases),
                             site=str(self.root / "site"), index=str(self.root / "index"))
-        raw["fetch"].update(timeout=5, retries=1)
+        # Every upstream change must reach the site the same night, so every list page and every archived
+        # article page is asked for each night; the scraper's own schedule is measured by bench/scrape.py.
+        raw["fetch"].update(timeout=5, retries=1, full_walk_days=0, revisit_min_days=0, revisit_max_days=0, revisit_budget=100000)
         raw["guard"] = {"sensitive_words": [SENSITIVE]}
         self.config.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
 
