@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 from pathlib import Path
@@ -23,7 +24,10 @@ def run_with(pool: WorkerPool, scenario):  # type: ignore[no-untyped-def]
         finally:
             pool.stop()
 
-    return asyncio.run(main())
+    # A thread of its own: an earlier test in the session (Playwright's sync API) may have left an event loop
+    # marked as running in this one, and the pool's scenario needs a loop of its own anyway.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_searches_run_in_workers_and_slow_ones_move_to_the_slow_lane(search_index: Path) -> None:
