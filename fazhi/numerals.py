@@ -8,7 +8,6 @@ an article speaks of it as an ``ArticleNo`` and its ASCII anchor (``a120-1``).
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
@@ -17,7 +16,6 @@ UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # One number as written in a statute or a citation: Chinese numerals or Arabic (also full-width) digits.
 NUMBER = r"[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]+|[0-9０-９]+"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-_ANCHOR_RE = re.compile(r"^a(\d+)(?:-(\d+))?$")
 
 
 def to_int(text: str) -> int | None:
@@ -84,8 +82,3 @@ class ArticleNo(NamedTuple):
     def label(self) -> str:
         """How statutes print it: 第二十五条, 第一百二十条之一."""
         return f"第{to_chinese(self.number)}条" + (f"之{to_chinese(self.sub)}" if self.sub else "")
-
-    @classmethod
-    def from_anchor(cls, anchor: str) -> ArticleNo | None:
-        match = _ANCHOR_RE.match(anchor)
-        return cls(int(match.group(1)), int(match.group(2) or 0)) if match else None

@@ -12,8 +12,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-OUTCOMES = ("new", "changed", "unchanged", "conflicts", "skipped", "merged")
-
 
 @dataclass
 class SourceReport:
