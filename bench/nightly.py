@@ -136,7 +136,8 @@ def main() -> None:
                 print(f"{label}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
             for i in range(args.new):
                 site = list(SITES)[i % len(SITES)]
-                mirror.add_article(site, f"夜间基准新增文章第{i + 1}篇：生态环境执法通报", f"<p>基准测试新增的第{i + 1}篇文章正文：某县生态环境局依法查处一起违法排放污水案件，责令改正并处罚款。</p>",
+                body = f"<p>基准测试新增的第{i + 1}篇文章正文：某县生态环境局依法查处一起违法排放污水案件，责令改正并处罚款。</p>"
+                mirror.add_article(site, f"夜间基准新增文章第{i + 1}篇：生态环境执法通报", body,
                                    date=f"2025-11-{1 + i % 28:02d} 09:{i % 60:02d}")
             results.append((f"{args.new} new articles", run(command, mirror, latest)))
             print(f"{results[-1][0]}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
