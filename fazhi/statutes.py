@@ -34,6 +34,7 @@ from pathlib import Path
 
 from fazhi.errors import Problem
 from fazhi.laws import PRC_PREFIX, QUALIFIER_RE, law_table
+from fazhi.levels import law_level
 from fazhi.numerals import NUMBER, ArticleNo, to_int
 
 INFO_END = "<!-- INFO END -->"
@@ -136,6 +137,12 @@ class LawText:
 
     def repealed_on(self, day: dt.date) -> bool:
         return self.repeal is not None and day >= self.repeal.date
+
+    @property
+    def level(self) -> str:
+        """Its place in the hierarchy of norms (``fazhi.levels``), from the folder of its first file."""
+        files = self.versions[0].files if self.versions else ()
+        return law_level(files[0]) if files else "other"
 
 
 @dataclass

@@ -30,7 +30,10 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 
 # Bump with any change to the fields below, to ``document()`` or to how postings are written.
 # 4: Whoosh's stock W3 codec again (3 inlined short posting lists, which Whoosh's segment merge cannot read).
-SCHEMA_VERSION = 4
+# 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.levels).
+SCHEMA_VERSION = 5
+# The kinds of document: the archive's own articles, and the texts of the law library.
+KINDS = ("articles", "laws")
 LAW_SEPARATOR = ","
 
 # Markdown syntax that is not text: removed or reduced to its visible words before indexing. Each rule
@@ -99,6 +102,8 @@ def build_schema() -> Schema:
     words, bigrams = word_analyzer(), bigram_analyzer()
     return Schema(
         slug=ID(stored=True, unique=True, sortable=True),
+        kind=ID(stored=True, sortable=True),
+        level=ID(stored=True, sortable=True),
         fingerprint=ID(sortable=True),
         title=_text(words, stored=True),
         title_bigram=_text(bigrams, positions=False),
@@ -139,6 +144,7 @@ def document(article: Article, stamp: str | None = None) -> dict[str, object]:
     body = plain_text(article.body)
     doc: dict[str, object] = {
         "slug": article.slug,
+        "kind": "articles",
         "fingerprint": stamp or fingerprint(article),
         "title": article.title,
         "title_bigram": article.title,
