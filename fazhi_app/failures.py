@@ -93,6 +93,9 @@ def usage_problem(exc: click.ClickException) -> tuple[str, str]:
         missing = re.match(r"No such command '([^']+)'", exc.message)
         if missing:
             return missing.group(1), f"no such command{where}"
+        option = re.match(r"Option '([^']+)' (.+)", exc.message, re.S)
+        if option:
+            return option.group(1), f"{_plain(option.group(2))}{where}"
         return ctx.command_path if ctx is not None else "fazhi", f"{_plain(exc.message)}{where}"
     return "", _plain(exc.format_message())
 

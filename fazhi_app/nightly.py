@@ -380,9 +380,8 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tu
     """Publish the release before the current one (or the one named ``to``); returns (was, now)."""
     releases = Releases(settings.paths.releases)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
-        was = releases.complete_records()
-        if was is None:
-            raise ReleaseError(f"nothing is published in {releases.root}: no release to roll back from")
+        was = releases.require_current()
+        releases.complete_records()
         target = releases.get_published(to) if to else releases.previous()
         if target.name == was.name:
             raise ReleaseError(f"{target.name} is already the current release")

@@ -153,9 +153,7 @@ class Releases:
 
     def previous(self) -> Release:
         """The release published immediately before the current one (what ``rollback`` goes back to)."""
-        current = self.current()
-        if current is None:
-            raise ReleaseError(f"nothing is published in {self.root}: no release to roll back from")
+        current = self.require_current()
         events = self.publications()
         latest = max((i for i, (_, r) in enumerate(events) if r.name == current.name), default=len(events))
         for _, release in reversed(events[:latest]):
@@ -186,6 +184,13 @@ class Releases:
                 self._delete(release)
                 removed.append(release.name)
         return sorted(removed)
+
+    def require_current(self) -> Release:
+        """The published release; a ReleaseError naming the folder when nothing is published yet."""
+        current = self.current()
+        if current is None:
+            raise ReleaseError(f"{self.root}: nothing is published here, so there is no release to roll back from")
+        return current
 
     def complete_records(self) -> Release | None:
         """Make sure the current release has a publication record; returns the current release.

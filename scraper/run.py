@@ -32,7 +32,7 @@ def choose_sources(settings: Settings, names: list[str] | None) -> list[Source]:
     known = {s.name: s for s in settings.sources}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ConfigError(f"unknown source(s): {', '.join(unknown)} (configured: {', '.join(known) or 'none'})")
+        raise ConfigError(f"--source {', '.join(unknown)}: no such source (configured: {', '.join(known) or 'none'})")
     return [known[n] for n in names]
 
 

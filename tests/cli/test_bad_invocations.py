@@ -60,6 +60,7 @@ CASES: dict[str, list[Case]] = {
         _u(["build", "--mkdocs-config", "{missing}.yml"], "{missing}.yml", "not found"),
         _u(["build", "--mkdocs-config", "{content}"], "--mkdocs-config", "is a directory"),
         _u(["build", "--content", "{missing}"], "{missing}", "content directory not found"),
+        _u(["build", "--content"], "--content", "requires an argument"),
     ],
     "index": [
         _u(["index", "--content", "{missing}"], "{missing}", "content directory not found"),
@@ -80,7 +81,7 @@ CASES: dict[str, list[Case]] = {
         _u(["search", "执法", "--column", "news"], "--column", "news"),
     ],
     "scrape": [
-        _u(["scrape", "--source", "no-such-source"], "no-such-source", "unknown source"),
+        _u(["scrape", "--source", "no-such-source"], "--source no-such-source", "no such source"),
     ],
     "mirror": [
         _u(["mirror", "--port", "{busy_port}"], "127.0.0.1:{busy_port}", "in use"),
@@ -176,7 +177,7 @@ def test_a_bad_invocation_fails_with_one_line_naming_the_culprit(
     assert result.exit_code == code, shown
     assert "Traceback" not in result.stdout + result.stderr, shown
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("fazhi: "), shown
+    assert len(lines) == 1 and lines[0].startswith("fazhi: ") and not lines[0].startswith("fazhi: fazhi:"), shown
     for culprit in culprits:
         assert culprit in lines[0], shown
 

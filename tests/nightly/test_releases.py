@@ -87,7 +87,7 @@ def test_rollback_refuses_while_a_nightly_holds_the_lock(tmp_path: Path) -> None
 
 def test_rollback_with_nothing_published_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(paths=default_paths(tmp_path))
-    with pytest.raises(ReleaseError, match="nothing is published"):
+    with pytest.raises(ReleaseError, match="nothing is published here"):
         rollback(settings)
 
 

@@ -30,7 +30,7 @@ def test_scrape_command_json_report_and_exit_codes(fresh_mirror, tmp_path) -> No
     assert result.exit_code == 3, result.output
     assert "blocked" in result.output and "mee-zcjd" in result.output and "HTTP 412" in result.output
     result = runner.invoke(cli.main, ["scrape", "--config", str(config), "--source", "nope"])
-    assert result.exit_code == 2 and "unknown source(s): nope" in result.output
+    assert result.exit_code == 2 and "--source nope: no such source" in result.output
 
 
 def test_mirror_command_serves_until_stopped(tmp_path) -> None:  # type: ignore[no-untyped-def]
