@@ -38,6 +38,9 @@ SOURCE_COLUMNS = (("new", "新增"), ("changed", "更新"), ("unchanged", "未�
 STEPS = (("scrape", "抓取"), ("validate", "校验"), ("fingerprint", "比对"), ("build", "构建网站"), ("index", "更新索引"))
 LISTED_ARTICLES = 30
 FIELD_RE = re.compile(r'(<(td|span) data-run-field="([a-z_:]+)">)[^<]*(</\2>)')
+# The run's notes (runs found interrupted, warnings such as a repaired index): a list completed after the build,
+# since a warning may come from the steps after it.
+NOTES_RE = re.compile(r'(<ul data-run-list="notes">).*?(</ul>)', re.S)
 
 
 def _seconds(value: Any) -> str:
@@ -122,6 +125,16 @@ def _held(report: dict[str, Any]) -> list[str]:
     return ["<h2>暂缓发布的变化</h2>", f"{intro}<ul>{items}</ul>"]
 
 
+def _note_items(report: dict[str, Any]) -> str:
+    notes = [f"上次运行 {run} 被中断，本次已清理其遗留的临时文件" for run in report.get("interrupted") or []]
+    notes += [str(warning) for warning in report.get("warnings") or []]
+    return "".join(f"<li>{escape(note)}</li>" for note in notes) or "<li>无</li>"
+
+
+def _notes(report: dict[str, Any]) -> list[str]:
+    return ["<h2>运行提示</h2>", f'<ul data-run-list="notes">{_note_items(report)}</ul>']
+
+
 def _timings(report: dict[str, Any]) -> list[str]:
     timings = report.get("timings") or {}
     cells = "".join(f"<tr><th>{label}</th>{_field('time:' + step, _seconds(timings.get(step)))}</tr>" for step, label in STEPS)
@@ -138,7 +151,7 @@ def render(report: dict[str, Any] | None, archive: Archive) -> str:
     parts += ["<h2>本次发布的变化</h2>", *_changes(report, archive)]
     if report.get("problems"):
         parts += ["<h2>文章问题</h2>", "<ul>" + "".join(f"<li><code>{escape(p)}</code></li>" for p in report["problems"]) + "</ul>"]
-    parts += _left_out(report) + _held(report)
+    parts += _left_out(report) + _held(report) + _notes(report)
     parts += ["<h2>耗时</h2>", *_timings(report)]
     return "\n".join(parts)
 
@@ -160,7 +173,7 @@ def pages(archive: Archive) -> list[PageSpec]:
 
 
 def finish_status_page(site_dir: Path, report: dict[str, Any]) -> None:
-    """Fill the cells that were unknown at render time (status, step times) into the built page."""
+    """Fill what was unknown at render time (status, step times, later warnings) into the built page."""
     page = site_dir / "status" / "index.html"
     if not page.is_file():
         return
@@ -170,4 +183,6 @@ def finish_status_page(site_dir: Path, report: dict[str, Any]) -> None:
     def fill(m: re.Match[str]) -> str:
         return f"{m.group(1)}{escape(values[m.group(3)])}{m.group(4)}" if m.group(3) in values else m.group(0)
 
-    page.write_text(FIELD_RE.sub(fill, page.read_text("utf-8")), "utf-8")
+    html = FIELD_RE.sub(fill, page.read_text("utf-8"))
+    html = NOTES_RE.sub(lambda m: f"{m.group(1)}{_note_items(report)}{m.group(2)}", html)
+    page.write_text(html, "utf-8")

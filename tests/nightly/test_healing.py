@@ -64,6 +64,8 @@ def test_a_damaged_published_index_is_rebuilt_on_a_night_with_nothing_else_to_do
         assert d.current().name != broken.name
         assert any(f"published search index of release {broken.name} is unsound" in w for w in healed.report["warnings"])
         assert "warning: the published search index" in healed.summary
+        status_page = (d.current().site / "status" / "index.html").read_text("utf-8")
+        assert f"published search index of release {broken.name} is unsound" in status_page
         assert verify_index(d.settings.paths.content, d.current().index).ok
         assert server.get("api/search", params={"q": "生态环境"}).status_code == 200, "served from the next request on"
 

@@ -162,6 +162,8 @@ def test_a_run_killed_mid_build_leaves_the_published_release_serving(deployment:
     assert not raw_tmp.exists() and not article_tmp.exists()
     assert result.report["interrupted"] == [stuck["run"]]
     assert f"interrupted run(s) found and cleaned up after: {stuck['run']}" in result.summary
+    status_page = (d.current().site / "status" / "index.html").read_text("utf-8")
+    assert f"上次运行 {stuck['run']} 被中断" in status_page, "the published status page says a run was interrupted"
     marked = json.loads((d.settings.paths.state / "reports" / f"{stuck['run']}.json").read_text("utf-8"))
     assert (marked["status"], marked["interrupted_by"]) == ("interrupted", result.report["run"])
     assert not any(p.name.startswith(".") for p in d.settings.paths.releases.iterdir())

@@ -73,3 +73,22 @@ def test_finish_fills_status_and_times_into_the_built_page(tmp_path: Path) -> No
     assert '<td data-run-field="time:index">0.5 秒</td>' in html
     assert '<span data-run-field="status">已发布新版本</span>' in html
     assert '<td data-run-field="time:scrape">2.5 秒</td>' in html
+
+
+def test_notes_list_interrupted_runs_and_warnings_including_those_after_the_build(tmp_path: Path) -> None:
+    report = {**REPORT, "interrupted": ["20251125T020000Z"], "warnings": ["disk <almost> full"]}
+    [spec] = pages(_archive(tmp_path, report))
+    assert "上次运行 20251125T020000Z 被中断" in spec.markdown and "disk &lt;almost&gt; full" in spec.markdown
+    page = tmp_path / "site" / "status" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html><body>{spec.markdown}</body></html>", "utf-8")
+    later = {**report, "warnings": [*report["warnings"], "search index repaired: 1 missing; it was rebuilt from the content tree"]}
+    finish_status_page(tmp_path / "site", later)
+    html = page.read_text("utf-8")
+    assert "search index repaired: 1 missing" in html and "disk &lt;almost&gt; full" in html
+    assert html.count("被中断") == 1
+
+
+def test_a_quiet_run_says_it_has_no_notes(tmp_path: Path) -> None:
+    [spec] = pages(_archive(tmp_path, REPORT))
+    assert '<ul data-run-list="notes"><li>无</li></ul>' in spec.markdown
