@@ -25,6 +25,7 @@ collected, not raised: ``fazhi laws import`` prints them, the site uses the rest
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -161,6 +162,26 @@ class Library:
             if name in self.laws:
                 return self.laws[name]
         return None
+
+    def in_force_state(self, today: dt.date) -> tuple[str, dt.date | None]:
+        """(digest of which version of each law is in force ``today`` and which laws are repealed by then, the next day that changes).
+
+        Pages show the version in force today, so a build goes stale on a day a revision takes effect or
+        a repeal begins even when no file changed; the nightly job compares this digest to see it.
+        """
+        h = hashlib.sha256()
+        upcoming: list[dt.date] = []
+        for name in sorted(self.laws):
+            law = self.laws[name]
+            version, _ = law.in_force(today)
+            h.update(f"{name}\0{version.key}\0{law.repealed_on(today)}\n".encode())
+            upcoming += [v.effective for v in law.versions if v.effective > today]
+        for name in sorted(self.repeals):
+            repeal = self.repeals[name]
+            h.update(f"{name}\0repealed\0{repeal.date <= today}\n".encode())
+            if repeal.date > today:
+                upcoming.append(repeal.date)
+        return h.hexdigest(), min(upcoming, default=None)
 
     def repeal_of(self, cited: str) -> tuple[str, Repeal] | None:
         """(name, repeal) when the cited law is known to be repealed, whether or not its text is here."""

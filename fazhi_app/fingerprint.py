@@ -3,7 +3,8 @@
 Inputs, in groups: the content tree (articles, their files and site pages),
 the law library when one is set, the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
 own code (the ``fazhi``, ``fazhi_app`` and ``search`` packages), and as values the versions of
-the packages that render or index and the settings the site is rendered with. Each file is recorded
+the packages that render or index, the settings the site is rendered with, and with a law library the
+versions in force on the day (a revision taking effect changes the site though no file changed). Each file is recorded
 as relative path, size, mtime_ns and SHA-256. A new scan hashes only files
 whose size or mtime differ from the previous fingerprint, so an unchanged tree
 costs one ``stat`` per file; a file touched but not changed (same bytes, new
@@ -12,6 +13,7 @@ mtime) still compares equal because its hash does.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -25,6 +27,7 @@ import fazhi
 import fazhi_app
 import search
 from fazhi.config import Settings
+from fazhi.statutes import load_library
 
 # name -> [size, mtime_ns, sha256]
 FileTable = dict[str, list[Any]]
@@ -34,6 +37,9 @@ SKIP_DIRS = {"__pycache__", "node_modules"}
 # Settings that do not shape the site or the index (fetching, serving, where things are): the
 # rest (site_name, site_url, publisher, listing_per_page, and any added later) are build inputs.
 # The config file is not hashed as a whole, so a changed host_map or fetch delay rebuilds nothing.
+# The law library's state on the day of the build: a digest of the versions in force, and the day it next changes.
+IN_FORCE = "law_library:in_force"
+IN_FORCE_UNTIL = "law_library:in_force_until"
 NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard"}
 
 
@@ -188,8 +194,26 @@ def site_values(settings: Settings) -> dict[str, str]:
     return values
 
 
-def fingerprint(settings: Settings, previous: Fingerprint | None = None) -> Fingerprint:
-    """Fingerprint the inputs of a build of ``settings``, hashing only files whose stat changed."""
+def law_values(settings: Settings, library_files: FileTable, previous: Fingerprint | None, today: dt.date) -> dict[str, str]:
+    """Which version of each law is in force ``today`` (law pages show it), and until when that holds.
+
+    The library is read only when its files changed or a recorded boundary (a revision taking effect,
+    a repeal beginning) has come; otherwise the previous values still hold.
+    """
+    if settings.paths.law_library is None:
+        return {}
+    old = previous.values if previous else {}
+    until = old.get(IN_FORCE_UNTIL)
+    unchanged = previous is not None and previous.groups.get("law_library") == library_files
+    if unchanged and IN_FORCE in old and (until == "" or (until is not None and today.isoformat() < until)):
+        return {IN_FORCE: old[IN_FORCE], IN_FORCE_UNTIL: until or ""}
+    digest, next_change = load_library(settings.paths.law_library).in_force_state(today)
+    return {IN_FORCE: digest, IN_FORCE_UNTIL: next_change.isoformat() if next_change else ""}
+
+
+def fingerprint(settings: Settings, previous: Fingerprint | None = None, today: dt.date | None = None) -> Fingerprint:
+    """Fingerprint the inputs of a build of ``settings`` on ``today``, hashing only files whose stat changed."""
     old = previous.groups if previous else {}
     groups = {group: scan_files(roots, old.get(group)) for group, roots in input_roots(settings).items()}
-    return Fingerprint(groups=groups, values=site_values(settings))
+    values = site_values(settings) | law_values(settings, groups.get("law_library", {}), previous, today or dt.date.today())
+    return Fingerprint(groups=groups, values=values)

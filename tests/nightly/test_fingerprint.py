@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -116,3 +119,40 @@ def test_template_dirs_default_to_overrides_beside_the_config(tmp_path: Path) ->
     assert template_dirs(config) == [tmp_path / "overrides"]
     config.write_text("theme:\n  name: material\n  custom_dir: 'theme/custom'  # ours\n", "utf-8")
     assert template_dirs(config) == [tmp_path / "theme" / "custom"]
+
+
+SAMPLE_LAWS = Path(__file__).resolve().parents[2] / "fazhi_app" / "sample_laws"
+
+
+def test_a_revision_taking_effect_changes_the_fingerprint_though_no_file_changed(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = tmp_path / "laws"
+    shutil.copytree(SAMPLE_LAWS, library)
+    settings = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths, law_library=library))
+    # 示例市河湖保洁条例's 2021 revision takes effect on 2022-01-01.
+    before = fingerprint(settings, today=dt.date(2021, 12, 30))
+    assert before.values[fp_module.IN_FORCE_UNTIL] == "2022-01-01"
+    reads = []
+    real_load = fp_module.load_library
+    monkeypatch.setattr(fp_module, "load_library", lambda root: reads.append(root) or real_load(root))
+    eve = fingerprint(settings, before, today=dt.date(2021, 12, 31))
+    assert (eve.digest, reads) == (before.digest, []), "nothing changes before the day, and the library is not read again"
+    day = fingerprint(settings, eve, today=dt.date(2022, 1, 1))
+    assert day.digest != eve.digest and day.changed_values(eve) == [fp_module.IN_FORCE, fp_module.IN_FORCE_UNTIL]
+    assert day.diff(eve) == {}, "no file changed"
+    assert day.values[fp_module.IN_FORCE_UNTIL] == "", "no later boundary in the sample library"
+    later = fingerprint(settings, day, today=dt.date(2030, 1, 1))
+    assert later.digest == day.digest and len(reads) == 1
+
+
+def test_an_edited_library_is_read_again(settings: Settings, tmp_path: Path) -> None:
+    library = tmp_path / "laws"
+    shutil.copytree(SAMPLE_LAWS, library)
+    settings = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths, law_library=library))
+    first = fingerprint(settings, today=dt.date(2025, 1, 1))
+    newer = library / "地方性法规" / "示例市河湖保洁条例(2021-09-15).md"
+    newer.rename(newer.with_name("示例市河湖保洁条例(2026-09-15).md"))
+    second = fingerprint(settings, first, today=dt.date(2025, 1, 1))
+    assert second.diff(first)["law_library"]
+    assert second.values[fp_module.IN_FORCE_UNTIL] != first.values[fp_module.IN_FORCE_UNTIL]
