@@ -106,7 +106,7 @@ class IndexView:
         self.average = {name: max(1.0, sum(self.lengths[name][d] for d in self.live) / self.count) for name in self.lengths}
         self.dates = _column(reader, "date", self.size, 0, translate=False)
         self.groups: dict[str, dict[Any, set[int]]] = {}
-        for name in ("column", "year"):
+        for name in ("column", "year", "kind"):
             values = _column(reader, name, self.size, None)
             groups: dict[Any, set[int]] = {}
             for docnum in self.live:
