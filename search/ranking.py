@@ -38,6 +38,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from search.columns import column_values
 from search.deadline import Deadline
 
 # Index fields scored for a word clause and for a bigram clause, with the length column of each.
@@ -183,7 +184,7 @@ class IndexView:
 
 def _column(reader: Any, name: str, size: int, default: Any, translate: bool = True) -> list[Any]:
     """Every document's value of a sortable field (``default`` for a segment without the column)."""
-    values = list(reader.column_reader(name, translate=translate))
+    values = column_values(reader, name, default, translate)
     return values if len(values) == size else values + [default] * (size - len(values))
 
 

@@ -147,7 +147,11 @@ class SearchResponse:
     law: LawBlock | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON body; the law block has an ``article`` only when the query names one."""
+        body = asdict(self)
+        if body["law"] is not None and body["law"]["article"] is None:
+            del body["law"]["article"]
+        return body
 
 
 def validate(request: SearchRequest) -> None:

@@ -28,6 +28,7 @@ from whoosh import index as whoosh_index
 from fazhi.article import Article, article_path
 from fazhi.content import load_tree
 from fazhi.errors import Problem
+from search.columns import column_values
 from search.documents import Indexed, fingerprint
 from search.indexer import current_generation, file_damage
 from search.lawdocs import KIND as LAW_KIND
@@ -94,7 +95,7 @@ def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
     try:
         with ix.reader() as reader:
             names = ("slug", "fingerprint", "kind", "column", "date")
-            columns = {name: reader.column_reader(name, translate=True) for name in names}
+            columns = {name: column_values(reader, name) for name in names}
             return [
                 (columns["slug"][n], columns["fingerprint"][n], {name: columns[name][n] for name in ("kind", "column", "date")})
                 for n in reader.all_doc_ids()
