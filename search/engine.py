@@ -53,6 +53,10 @@ CHECK_EVERY = 32
 # Characters of a named article's text shown in its law's hit (the law block carries all of it).
 ARTICLE_SNIPPET_CHARS = 240
 FACETS = ("kind", "column", "year")
+# What Whoosh's sortable date and year columns hold for a document without a date (a law's only, undated text):
+# such a document sorts as the oldest and counts in no year.
+NO_DATE = 2**64 - 1
+YEARS = range(1000, 10000)
 
 
 class Run:
@@ -208,7 +212,8 @@ class Run:
             scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
             top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
         else:
-            top = heapq.nlargest(wanted, allowed, key=view.dates.__getitem__)
+            dates = view.dates
+            top = heapq.nlargest(wanted, allowed, key=lambda docnum: 0 if dates[docnum] == NO_DATE else dates[docnum])
         highlighter = Highlighter(self.parsed.highlight_terms() or self.parsed.bigrams)
         hits = []
         for docnum in top[(rq.page - 1) * rq.per_page:]:
@@ -230,7 +235,7 @@ class Run:
             return {k: counts[k] for k in COLUMNS if k in counts}
         if name == "kind":
             return {k: counts[k] for k in KINDS if k in counts}
-        return dict(sorted(counts.items(), reverse=True))
+        return dict(sorted(((k, v) for k, v in counts.items() if k.isdigit() and int(k) in YEARS), reverse=True))
 
     def _hit(self, docnum: int, value: float, highlighter: Highlighter, named: bool = False) -> Hit:
         """One result; the named article's law (``named``) links to the article and shows its text."""

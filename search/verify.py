@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.util.times import long_to_datetime
 
 from fazhi.article import Article, article_path
 from fazhi.content import load_tree
@@ -94,8 +95,9 @@ def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
     ix = whoosh_index.open_dir(str(generation))
     try:
         with ix.reader() as reader:
-            names = ("slug", "fingerprint", "kind", "column", "date")
-            columns = {name: column_values(reader, name) for name in names}
+            columns = {name: column_values(reader, name) for name in ("slug", "fingerprint", "kind", "column")}
+            # raw: a document without a date (a law's undated text) holds a default no datetime can stand for
+            columns["date"] = column_values(reader, "date", translate=False)
             return [
                 (columns["slug"][n], columns["fingerprint"][n], {name: columns[name][n] for name in ("kind", "column", "date")})
                 for n in reader.all_doc_ids()
@@ -134,7 +136,11 @@ def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[st
 
 def _ghost_path(slug: str, stored: dict[str, object]) -> str:
     """Where the article of an indexed document used to be, from its stored column and date."""
-    column, date = stored.get("column"), stored.get("date")
-    if isinstance(column, str) and date is not None and hasattr(date, "year"):
-        return str(article_path(column, date, slug))  # type: ignore[arg-type]
+    column, raw = stored.get("column"), stored.get("date")
+    try:
+        date = long_to_datetime(raw) if isinstance(raw, int) else None
+    except (OverflowError, ValueError):
+        date = None
+    if isinstance(column, str) and column and date is not None:
+        return str(article_path(column, date, slug))
     return slug

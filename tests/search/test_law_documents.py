@@ -272,3 +272,21 @@ def test_segments_holding_only_laws_leave_filters_and_facets_right(content: Path
         assert incremental["facets"] == fresh["facets"], params
         assert sorted(h["url"] for h in incremental["hits"]) == sorted(h["url"] for h in fresh["hits"]), params
     assert verify_index(content, index, library).ok
+
+
+def test_a_law_without_any_date_is_indexed_and_verified(content: Path, library: Path, tmp_path: Path) -> None:
+    """A text with no date in its name or history (a law's only known version) has no date in the index either."""
+    (library / "地方政府规章" / "示例县禁渔办法.md").write_text(
+        "# 示例县禁渔办法\n\n<!-- INFO END -->\n\n第一条 每年三月至六月为禁渔期。\n\n第二条 禁渔期内禁止在县内河流捕捞。\n", "utf-8")
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    doc = stored_laws(index)[law_document_id("示例县禁渔办法")]
+    assert doc["date_text"] == "" and "date" not in doc
+    assert verify_index(content, index, library).ok
+    listed = ask(index, library, "", kind="laws", sort="date", per_page="10")
+    assert listed["hits"][-1]["title"] == "示例县禁渔办法" and listed["hits"][-1]["date"] == "", "undated: last, newest first"
+    assert "2147483647" not in listed["facets"]["year"] and sum(listed["facets"]["year"].values()) == 4, "an undated law counts in no year"
+    assert ask(index, library, "示例县禁渔办法第2条")["law"]["article"]["text"] == "禁渔期内禁止在县内河流捕捞。"
+    shutil.rmtree(content / "cases")
+    ghosts = [str(d) for d in verify_index(content, index, library).differences]
+    assert ghosts and all(line.startswith("cases/") and "ghost: document" in line for line in ghosts), ghosts[:3]
