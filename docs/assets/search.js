@@ -13,6 +13,7 @@
   }
   var FIELDS = ["q", "kind", "column", "from", "to", "law", "sort"];
   var PER_PAGE = 10;
+  var KIND_NAMES = { articles: "文章", laws: "法规" };
   var TIMEOUT_MS = 15000;
 
   var form = document.getElementById("fz-search-form");
@@ -150,9 +151,9 @@
     return el("a", Object.assign({ href: pageHref(state), "data-fz-nav": "" }, attrs || {}), [text]);
   }
 
-  function optionNames(name) {
+  function columnNames() {
     var names = {};
-    Array.prototype.forEach.call(form.elements.namedItem(name).options, function (option) {
+    Array.prototype.forEach.call(form.elements.namedItem("column").options, function (option) {
       if (option.value) {
         names[option.value] = option.textContent;
       }
@@ -217,9 +218,9 @@
     var blocks = [];
     /* The kind facet only when the index holds laws too (a site without a law library has articles alone). */
     if (Object.keys(kinds).length > 1 || kinds.laws) {
-      blocks = blocks.concat(facetBlock(state, "按类型", "kind", kinds, optionNames("kind"), "取消此类型筛选"));
+      blocks = blocks.concat(facetBlock(state, "按类型", "kind", kinds, KIND_NAMES, "取消此类型筛选"));
     }
-    blocks = blocks.concat(facetBlock(state, "按栏目", "column", columns, optionNames("column"), "取消此栏目筛选"));
+    blocks = blocks.concat(facetBlock(state, "按栏目", "column", columns, columnNames(), "取消此栏目筛选"));
     var yearKeys = Object.keys(years).filter(function (key) { return years[key] > 0; }).sort().reverse();
     if (yearKeys.length) {
       var yearItems = yearKeys.map(function (year) {
