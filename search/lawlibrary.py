@@ -31,8 +31,7 @@ from search.searchers import open_view
 @dataclass
 class _Loaded:
     library: Library
-    day: dt.date
-    prints: dict[str, str]  # document id -> fingerprint, as computed from this library on ``day``
+    prints: dict[str, str]  # document id -> fingerprint, as computed from this library the day it was read
     index_key: tuple[str, int] | None = None
 
 
@@ -45,14 +44,13 @@ def searched_library(root: Path, index_dir: Path) -> Library:
     key = str(Path(root).resolve())
     generation = current_generation(Path(index_dir))
     index_key = (str(generation), os.stat(generation).st_mtime_ns) if generation is not None else None
-    today = dt.date.today()
     with _lock:
         loaded = _loaded.get(key)
-        if loaded is not None and loaded.index_key == index_key and loaded.day == today:
+        if loaded is not None and loaded.index_key == index_key:
             return loaded.library
-        if loaded is None or loaded.day != today or (index_key is not None and _indexed_laws(index_dir) != loaded.prints):
+        if loaded is None or (index_key is not None and _indexed_laws(index_dir) != loaded.prints):
             library = load_library(Path(root))
-            loaded = _Loaded(library, today, {doc.slug: doc.fingerprint for doc in law_documents(library, today)})
+            loaded = _Loaded(library, {doc.slug: doc.fingerprint for doc in law_documents(library)})
         loaded.index_key = index_key
         _loaded[key] = loaded
         return loaded.library

@@ -11,6 +11,11 @@ operating system shares the cached files):
   there with whatever CPU the fast lane leaves, within the rest of their budget.
   A search that went slow once goes straight to the slow lane next time.
 
+A worker with a law library (``search.lawlibrary``) reads it at start-up, and while
+idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
+changed its laws, so a library indexed anew by the nightly job is read again
+between searches rather than inside one.
+
 A search waits for a free worker at most until its budget ends; at most
 ``queue`` searches wait per lane, more are refused with ``Busy`` (HTTP 429).
 The budget counts from arrival. A worker that has not answered ``GRACE``
@@ -36,6 +41,7 @@ from typing import Any
 from fazhi.errors import SearchQueryError
 from search.analysis import segmenter
 from search.deadline import SearchTimeout, SlowSearch
+from search.lawlibrary import searched_library
 from search.query import TIME_BUDGET, search
 from search.request import SearchRequest
 
@@ -51,6 +57,8 @@ GRACE = 0.08
 REMEMBER_SLOW = 1024
 # Seconds a new worker may take to import, load the dictionary and open the index before it takes searches.
 STARTUP = 60.0
+# Seconds of idleness after which a worker brings its law library in step with the index it last searched.
+LIBRARY_CHECK = 1.0
 
 
 class Busy(SearchQueryError):
@@ -78,11 +86,16 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
         with contextlib.suppress(Exception):
             search(Path(warm), SearchRequest(q="法律"), budget=STARTUP, library=Path(warm_library) if warm_library else None)
     conn.send(("ready",))
+    last: tuple[str, str] | None = (warm, warm_library) if warm and warm_library else None
     while True:
         try:
+            while last is not None and not conn.poll(LIBRARY_CHECK):
+                with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
+                    searched_library(Path(last[1]), Path(last[0]))
             index, request, budget, lane, library = conn.recv()
         except (EOFError, OSError):
             return
+        last = (index, library) if library else None
         try:
             found = search(Path(index), request, budget=budget, lane=lane, library=Path(library) if library else None)
             answer: tuple[Any, ...] = ("ok", found.to_dict())
