@@ -176,7 +176,8 @@ class Run:
         if named is None and not self.parsed.laws:
             return None
         name = named.law.name if named is not None else self.parsed.laws[0]
-        citing = len(self._docs(wq.Term("laws", name)) & self.view.live)
+        # articles record the laws they cite by canonical name (a library title's qualifiers dropped)
+        citing = len(self._docs(wq.Term("laws", law_table().canonical(name))) & self.view.live)
         url = "/" + law_url(law_slug(name))
         article = None
         if named is not None:
