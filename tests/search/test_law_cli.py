@@ -57,3 +57,15 @@ def test_index_verify_and_search_with_a_law_library(tmp_path: Path) -> None:
     assert laws["total"] > 0 and {hit["kind"] for hit in laws["hits"]} == {"laws"}
     bad = runner.invoke(main, ["search", "垃圾", "--kind", "statutes", *locations])
     assert bad.exit_code == 2 and bad.stderr.startswith("fazhi: --kind: unknown kind 'statutes'"), bad.stderr
+
+
+def test_a_missing_law_library_is_one_line_naming_it(tmp_path: Path) -> None:
+    content = write_tree(tmp_path / "content", sample_articles())
+    missing = tmp_path / "no-such-library"
+    for command in (["index"], ["index", "--rebuild"], ["index", "--verify"]):
+        result = CliRunner().invoke(main, [*command, "--content", str(content), "--index", str(tmp_path / "index"),
+                                           "--law-library", str(missing)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"fazhi: {missing}: no law text in the law library (law library folder not found; check it with" \
+                                " `fazhi laws import`)\n"
+    assert not (tmp_path / "index" / "CURRENT").exists(), "nothing was written"
