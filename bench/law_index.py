@@ -107,7 +107,7 @@ The real LawRefBook library (`../shared/corpora/lawrefbook/data`), each law's ve
 document of kind `laws` (issue 11, item 5). The index here holds the law documents alone; `fazhi index`
 adds them to the archive's articles in the same run. Writing every law document is the cost of a
 rebuild only (`fazhi index --rebuild`, a schema change, a repair): the documents are long (18 million
-characters), so it takes about as long as the index build of the same laws as articles (see "Index build").
+characters), so it costs about the CPU time of the index build of the same laws as articles (see "Index build").
 An ordinary night compares fingerprints and writes only the laws whose text or version in force changed.
 
 | step | time |
