@@ -14,8 +14,9 @@ format here and merges small segments on commit, as it is made to.
 
 An update compares each article's fingerprint (``search.schema.fingerprint``:
 body hash plus metadata) with the one stored in the live generation and touches only added, changed and
-removed articles (with a law library, its laws too: ``search.lawdocs``, one document of kind ``laws`` each); Whoosh commits atomically, so readers see the old or the new
-state. When the schema version differs (a field or the analysis changed) or on
+removed articles (with a law library, its laws too: ``search.lawdocs``, one document of kind ``laws``
+each); Whoosh commits atomically, so readers see the old or the new state.
+When the schema version differs (a field or the analysis changed) or on
 ``rebuild``, the whole index is written into a new generation and CURRENT is
 switched to it; the previous generation is kept for readers that opened it a
 moment ago, older ones are deleted.
