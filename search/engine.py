@@ -42,7 +42,7 @@ from search.deadline import Deadline
 from search.highlight import Highlighter
 from search.lawdocs import law_document_id
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
-from search.request import Hit, LawArticle, LawBlock, SearchRequest, SearchResponse
+from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
 from search.syntax import ParsedQuery, Part, dedupe
@@ -181,7 +181,11 @@ class Run:
         url = "/" + law_url(law_slug(name))
         article = None
         if named is not None:
-            article = LawArticle(label=named.no.label, anchor=named.no.anchor, url=f"{url}#{named.no.anchor}", text=named.text)
+            repeal = named.law.repeal if named.law.repealed_on(dt.date.today()) else None
+            article = LawArticle(
+                label=named.no.label, anchor=named.no.anchor, url=f"{url}#{named.no.anchor}", text=named.text,
+                repeal=LawRepeal(repeal.date.isoformat(), repeal.by) if repeal is not None else None,
+            )
         return LawBlock(name=name, url=url, articles=citing, article=article)
 
     def named_document(self) -> int | None:

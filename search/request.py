@@ -96,17 +96,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class LawRepeal:
+    """The day a law was repealed (``YYYY-MM-DD``) and the law that repealed it."""
+
+    date: str
+    by: str
+
+
+@dataclass(frozen=True)
 class LawArticle:
     """The article a query names (环境保护法第二十五条), in the version in force today.
 
     ``label`` as the statute prints it (第二十五条), ``anchor`` its id on the law page (a25),
-    ``url`` that place (``/laws/<slug>/#a25``), ``text`` its paragraphs (款), one a line.
+    ``url`` that place (``/laws/<slug>/#a25``), ``text`` its paragraphs (款), one a line;
+    ``repeal`` is set when the law has been repealed (its last text is the one given).
     """
 
     label: str
     anchor: str
     url: str
     text: str
+    repeal: LawRepeal | None = None
 
 
 @dataclass(frozen=True)

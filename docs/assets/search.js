@@ -313,6 +313,12 @@
       law.article.text.split("\n").forEach(function (paragraph) {
         article.appendChild(el("p", {}, [paragraph]));
       });
+      if (law.article.repeal) {
+        var day = law.article.repeal.date.split("-").map(Number);
+        article.appendChild(el("p", { class: "fz-lawcard__repeal" }, [
+          "这部法规已于" + day[0] + "年" + day[1] + "月" + day[2] + "日由《" + law.article.repeal.by + "》废止，以上是它废止时的条文。",
+        ]));
+      }
       children.push(article, el("p", { class: "fz-lawcard__more" }, [
         el("a", { href: siteLink(law.article.url.replace(/^\//, "")) }, ["在法规全文中查看" + law.article.label]),
       ]));

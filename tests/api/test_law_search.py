@@ -45,7 +45,7 @@ def test_a_named_article_comes_back_in_the_law_block_and_as_the_first_law_hit(la
     assert body["law"] == {
         "name": RIVERS, "url": f"/laws/{slug}/", "articles": 0,
         "article": {"label": "第八条之一", "anchor": "a8-1", "url": f"/laws/{slug}/#a8-1",
-                    "text": "在河湖岸线开展垂钓、露营等休闲活动的，应当自行带走产生的垃圾。"},
+                    "text": "在河湖岸线开展垂钓、露营等休闲活动的，应当自行带走产生的垃圾。", "repeal": None},
     }
     first = body["hits"][0]
     assert (first["kind"], first["url"], first["level"], first["level_name"]) == ("laws", f"laws/{slug}/#a8-1", "local", "地方性法规")
@@ -69,3 +69,12 @@ def test_an_unknown_article_or_law_leaves_the_block_as_it_was(law_server: Server
     assert "article" not in (api(law_server, q=f"{RIVERS}第九十九条")["law"] or {})
     solid = api(law_server, q="固废法第二十五条")
     assert set(solid["law"]) == {"name", "url", "articles"}, "a law of the citation table but not of the library: no article"
+
+
+def test_a_repealed_laws_article_says_so(law_server: Server) -> None:
+    body = api(law_server, q="示例市城市绿化暂行规定第3条")
+    article = body["law"]["article"]
+    assert article["label"] == "第三条" and article["text"].startswith("任何单位和个人不得擅自占用城市绿地")
+    assert article["repeal"] == {"date": "2019-05-01", "by": "示例市绿道管理办法"}
+    first = body["hits"][0]
+    assert first["kind"] == "laws" and first["url"].endswith("#a3") and first["title"] == "示例市城市绿化暂行规定"

@@ -75,3 +75,12 @@ def test_the_kind_facet_filters_by_keyboard_and_the_url_keeps_it(new_tab: Any) -
     page.go_back()
     page.wait_for_url(re.compile("kind=laws"))
     expect(page.locator("#fz-kind")).to_have_value("laws")
+
+
+def test_a_repealed_laws_article_is_marked_repealed(new_tab: Any) -> None:
+    tab = new_tab("phone")
+    tab.open("search/?q=示例市城市绿化暂行规定第三条")
+    card = tab.page.locator("#fz-lawcard .fz-lawcard__article")
+    expect(card).to_contain_text("任何单位和个人不得擅自占用城市绿地")
+    expect(card.locator(".fz-lawcard__repeal")).to_have_text("这部法规已于2019年5月1日由《示例市绿道管理办法》废止，以上是它废止时的条文。")
+    check_page(tab)

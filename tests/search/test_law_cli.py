@@ -52,6 +52,8 @@ def test_index_verify_and_search_with_a_law_library(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert f"《{RIVERS}》第六条  /laws/{law_slug(RIVERS)}/#a6" in shown.output
     assert "保洁责任人应当每日巡查责任区" in shown.output and "地方性法规" in shown.output
+    repealed = runner.invoke(main, ["search", "示例市城市绿化暂行规定第3条", *locations])
+    assert "（已于 2019-05-01 由《示例市绿道管理办法》废止）" in repealed.output
 
     laws = json.loads(runner.invoke(main, ["search", "垃圾", "--kind", "laws", "--json", *locations]).output)
     assert laws["total"] > 0 and {hit["kind"] for hit in laws["hits"]} == {"laws"}

@@ -141,7 +141,7 @@ def test_a_query_naming_an_article_gets_its_text_and_its_law_first(content: Path
     text = "保洁责任人应当每日巡查责任区，及时清除水面漂浮物和岸线垃圾。\n遇汛期、重大节假日，保洁责任人应当增加巡查次数。"
     assert answer["law"]["name"] == RIVERS
     assert answer["law"]["url"] == f"/{slug}"
-    assert answer["law"]["article"] == {"label": "第六条", "anchor": "a6", "url": f"/{slug}#a6", "text": text}, (
+    assert answer["law"]["article"] == {"label": "第六条", "anchor": "a6", "url": f"/{slug}#a6", "text": text, "repeal": None}, (
         "the 2021 version's 第六条, not the 2016 one's")
     first_law = next(hit for hit in answer["hits"] if hit["kind"] == "laws")
     assert first_law is answer["hits"][0]
