@@ -14,7 +14,13 @@ from typing import Any
 
 
 def column_values(reader: Any, name: str, default: Any = None, translate: bool = True) -> list[Any]:
-    """The value of field ``name`` for every document number of ``reader`` (``default`` where a segment has none)."""
+    """The value of field ``name`` for every document number of ``reader`` (``default`` where a segment has none).
+
+    An index written before the field existed (an older schema, served until the nightly job rebuilds it)
+    answers ``default`` for every document.
+    """
+    if name not in reader.schema:
+        return [default] * reader.doc_count_all()
     values: list[Any] = []
     for segment, offset in reader.leaf_readers():
         values.extend([default] * (offset - len(values)))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 
 from fazhi.article import Article
 from fazhi.errors import ConfigError, SearchQueryError
@@ -19,6 +20,7 @@ from fazhi.statutes import load_library
 from search.indexer import current_generation, rebuild_index, sync_articles, update_index
 from search.lawdocs import law_document_id, law_documents
 from search.query import SearchRequest, search
+from search.schema import build_schema, document
 from search.verify import verify_index
 from tests.fixtures.search import sample_articles, write_tree
 from tests.fixtures.site import SAMPLE_LAWS
@@ -290,3 +292,21 @@ def test_a_law_without_any_date_is_indexed_and_verified(content: Path, library: 
     shutil.rmtree(content / "cases")
     ghosts = [str(d) for d in verify_index(content, index, library).differences]
     assert ghosts and all(line.startswith("cases/") and "ghost: document" in line for line in ghosts), ghosts[:3]
+
+
+def test_an_index_of_the_previous_schema_still_answers_until_it_is_rebuilt(tmp_path: Path) -> None:
+    """A release indexed before documents had a kind is served until the nightly job rebuilds it: searches still work."""
+    full = build_schema()
+    generation = tmp_path / "index" / "gen-1"
+    generation.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(generation), Schema(**{name: full[name] for name in full.names() if name not in ("kind", "level")}))
+    writer = ix.writer()
+    for article in sample_articles():
+        writer.add_document(**{k: v for k, v in document(article).items() if k != "kind"})
+    writer.commit()
+    ix.close()
+    (generation / "fazhi-index.json").write_text('{"schema": "s4"}', "utf-8")
+    (tmp_path / "index" / "CURRENT").write_text("gen-1\n", "utf-8")
+    answer = ask(tmp_path / "index", None, "执法")
+    assert answer["total"] == 21 and answer["facets"]["kind"] == {} and answer["facets"]["column"] == {"summaries": 7, "cases": 14}
+    assert ask(tmp_path / "index", None, "执法", kind="laws")["total"] == 0
