@@ -101,6 +101,16 @@ class LawTable:
         return list(seen)
 
 
+def law_slug(name: str) -> str:
+    """The ASCII slug of a law's page, by its canonical name (``LawTable.slug``)."""
+    return law_table().slug(name)
+
+
+def law_url(slug: str) -> str:
+    """The site-relative URL of a law's page: ``laws/<slug>/`` (the site, citations and the search index share it)."""
+    return f"laws/{slug}/"
+
+
 def _bare(cited: str) -> str:
     """A cited name without 《》, spaces, trailing qualifiers and the 中华人民共和国 prefix."""
     name = cited.strip().strip("《》").replace(" ", "").replace("\u3000", "")

@@ -213,6 +213,11 @@ def citation_names(cited: str) -> list[str]:
     return list(dict.fromkeys((*written_names(cited), law_table().canonical(cited))))
 
 
+def day_text(day: dt.date | None) -> str:
+    """A day as the law pages print it (2021年1月1日); 不详 for an unknown one."""
+    return f"{day.year}年{day.month}月{day.day}日" if day and day != dt.date.min else "不详"
+
+
 def cn_date(text: str) -> dt.date | None:
     match = CN_DATE_RE.search(text)
     if not match:

@@ -37,7 +37,7 @@ OWN: dict[str, dict[int, str]] = {
         EXIT_USAGE: "as for every command, or MkDocs could not build the site; the previous site is unchanged",
     },
     "index": {
-        EXIT_OK: "the index is up to date (with --verify: it matches the content tree)",
+        EXIT_OK: "the index is up to date (with --verify: it matches the content tree and the law library)",
         EXIT_PROBLEMS: "--verify found differences (one line each on stdout)",
     },
     "serve": {EXIT_OK: "stopped with Ctrl-C"},

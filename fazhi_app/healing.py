@@ -1,6 +1,7 @@
 """A release's search index that is never published broken: updated, verified, rebuilt when anything is off.
 
-The index is a derived artefact; the content tree is the source of truth. So
+The index is a derived artefact; the content tree (and the law library, whose
+texts are indexed as documents of kind ``laws``) is the source of truth. So
 the nightly job copies the published index into the new release, updates it
 incrementally and verifies it against the content tree (``search.verify``).
 When the update fails or any difference is found, the index is rebuilt from
@@ -15,13 +16,14 @@ that would otherwise rebuild nothing.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi.article import Article
 from fazhi.errors import FazhiError
 from search.indexer import IndexStats, content_articles, sync_articles
+from search.lawdocs import LawDocument
 from search.verify import Verification, verify_articles
 
 # Differences quoted in a warning or an error; the rest are counted.
@@ -55,20 +57,22 @@ def describe(verification: Verification) -> str:
 
 def build_release_index(
     content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None], articles: list[Article] | None = None,
+    laws: Sequence[LawDocument] = (),
 ) -> ReleaseIndex:
     """Write the index of ``content_dir`` into ``target`` (absent), starting from ``previous`` when there is one.
 
     ``articles``: exactly what to index (for a release that leaves some files out);
     by default every article of the content tree, which then must all be valid
-    (ArticleInvalid otherwise). Raises IndexUnsound when a rebuild does not verify.
+    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.lawdocs``).
+    Raises IndexUnsound when a rebuild does not verify.
     """
     articles = content_articles(content_dir) if articles is None else articles
     repair: str | None = None
     if previous is not None and previous.is_dir():
         try:
             shutil.copytree(previous, target)
-            stats = sync_articles(articles, target)
-            verification = verify_articles(articles, target)
+            stats = sync_articles(articles, target, laws=laws)
+            verification = verify_articles(articles, target, laws)
             if verification.ok:
                 return ReleaseIndex(stats, verification, None)
             repair = f"the updated index did not match the content tree ({describe(verification)})"
@@ -76,14 +80,16 @@ def build_release_index(
             repair = f"updating the index failed ({type(exc).__name__}: {exc})"
         log(f"warning: {repair}; rebuilding the index from the content tree")
         shutil.rmtree(target, ignore_errors=True)
-    stats = sync_articles(articles, target, rebuild=True)
-    verification = verify_articles(articles, target)
+    stats = sync_articles(articles, target, rebuild=True, laws=laws)
+    verification = verify_articles(articles, target, laws)
     if not verification.ok:
         raise IndexUnsound(f"the index rebuilt from the content tree does not match it: {describe(verification)}")
     return ReleaseIndex(stats, verification, repair)
 
 
-def published_index_problem(content_dir: Path, index_dir: Path, articles: list[Article] | None = None) -> str | None:
-    """Why the index being served does not match the content tree (or ``articles``), or None when it does."""
-    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir)
+def published_index_problem(
+    content_dir: Path, index_dir: Path, articles: list[Article] | None = None, laws: Sequence[LawDocument] = (),
+) -> str | None:
+    """Why the index being served does not match the content tree (or ``articles``) and ``laws``, or None when it does."""
+    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir, laws)
     return None if verification.ok else describe(verification)

@@ -59,6 +59,7 @@ from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night
 from scraper.platforms import check_settings
 from scraper.run import scrape
+from search.lawdocs import LawDocument, library_documents
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -128,6 +129,7 @@ class _Run:
         self.partial: Path | None = None
         self.tree_root = settings.paths.content  # the tree itself; the build may read a view of it (self.view)
         self.view: PublishView | None = None
+        self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
         self.name = self.releases.new_name(reserved={p.stem for p in self.reports.glob("*.json")})
         self.report: dict[str, Any] = {
             "run": self.name,
@@ -197,6 +199,8 @@ class _Run:
             report["held"] = open_holds(self.settings)
             if not self.validate():
                 return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
+            with self.timed("laws"):
+                self.laws = library_documents(self.settings.paths.law_library)
             with self.timed("fingerprint"):
                 old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
                 new = fingerprint(self.settings, old)
@@ -229,7 +233,7 @@ class _Run:
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
         with self.timed("verify"):
-            problem = published_index_problem(self.settings.paths.content, current.index)
+            problem = published_index_problem(self.settings.paths.content, current.index, laws=self.laws)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
         return problem is None
@@ -292,7 +296,8 @@ class _Run:
         self.report["build"] = _to_json(built)
         self._checkpoint("site")
         with self.timed("index"):
-            index = build_release_index(self.settings.paths.content, partial / "index", current.index if current else None, self.log)
+            previous = current.index if current else None
+            index = build_release_index(self.settings.paths.content, partial / "index", previous, self.log, laws=self.laws)
         self.report["index"] = _to_json(index)
         if index.repair:
             self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")

@@ -29,9 +29,10 @@ def resolve_served(settings: Settings) -> Served:
     Raises ReleaseError when ``current`` exists but is not a link to a complete release.
     """
     release = Releases(settings.paths.releases).current()
+    library = settings.paths.law_library
     if release is not None:
-        return Served(release.site, release.index, release.name)
-    return Served(settings.paths.site, settings.paths.index, None)
+        return Served(release.site, release.index, release.name, library)
+    return Served(settings.paths.site, settings.paths.index, None, library)
 
 
 def served_by(settings: Settings) -> Callable[[], Served]:
@@ -60,7 +61,7 @@ def _served_index(settings: Settings) -> Path | None:
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the app under uvicorn until interrupted (port 0 picks a free port), searching in worker processes."""
     uvicorn.run(
-        create_app(settings, pool=WorkerPool(warm=_served_index(settings))),
+        create_app(settings, pool=WorkerPool(warm=_served_index(settings), warm_library=settings.paths.law_library)),
         host=host or settings.serve_host,
         port=settings.serve_port if port is None else port,
         proxy_headers=True,

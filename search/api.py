@@ -2,7 +2,7 @@
 
 ``create_app(served)`` answers
 
-- ``GET /api/search`` with ``q, column, from, to, year, law, source, sort, page, per_page``
+- ``GET /api/search`` with ``q, kind, column, from, to, year, law, source, sort, page, per_page``
   (read by ``SearchRequest.from_params``; see ``search.query``);
 - ``GET /api/health``: what is being served (release, index generation, document count);
 - everything else from the built site: a folder serves its ``index.html``, an unknown
@@ -66,7 +66,7 @@ __all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app"]
 log = logging.getLogger("uvicorn.error")
 
 # The parameters /api/search reads; any other is a 400, so a misspelt filter does not pass silently.
-PARAMS = ("q", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
+PARAMS = ("q", "kind", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
 # Outer bound on one search run in a thread; the query side stops itself at its own, shorter budget.
 SEARCH_TIMEOUT = 5.0
 # Answers kept per server, across index generations (old generations' entries age out).
@@ -81,11 +81,13 @@ DAMAGED_INDEX = "the search index is damaged and is being repaired; pages are st
 
 @dataclass(frozen=True)
 class Served:
-    """The site and index being served, and the release they come from (None outside releases)."""
+    """The site and index being served, the release they come from (None outside releases) and the law
+    library whose articles a query may name (None without one)."""
 
     site: Path
     index: Path
     release: str | None
+    library: Path | None = None
 
 
 def index_health(index_dir: Path) -> dict[str, Any] | None:
@@ -207,25 +209,29 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
     limiter = anyio.CapacityLimiter(SEARCH_THREADS)
     cache = ResultCache()
 
-    async def in_thread(index: Path, query: SearchRequest) -> dict[str, Any]:
+    def run_search(index: Path, query: SearchRequest, library: Path | None) -> Any:
+        return query_module.search(index, query, library=library)
+
+    async def in_thread(index: Path, query: SearchRequest, library: Path | None) -> dict[str, Any]:
         try:
             with anyio.fail_after(search_timeout):
-                result = await anyio.to_thread.run_sync(query_module.search, index, query, abandon_on_cancel=True, limiter=limiter)
+                result = await anyio.to_thread.run_sync(run_search, index, query, library, abandon_on_cancel=True, limiter=limiter)
         except TimeoutError:
             raise SearchTimeout(search_timeout) from None
         return result.to_dict()
 
     async def api_search(request: Request) -> Response:
         query = search_request(request)
-        index = served().index
+        now = served()
+        index, library = now.index, now.library
         generation = current_generation(index)
         if generation is None:
             return _error(503, NO_INDEX)
-        key = (ResultCache.generation_key(generation), query)
+        key = (ResultCache.generation_key(generation), library, query)
         result = cache.get(key)
         if result is None:
             try:
-                result = await (pool.search(index, query) if pool is not None else in_thread(index, query))
+                result = await (pool.search(index, query, library) if pool is not None else in_thread(index, query, library))
             except (SearchQueryError, HTTPException):
                 raise
             except Exception:

@@ -6,12 +6,16 @@
   clauses are OR-ed and scored by ``search.ranking``;
 - a law the query names (``ParsedQuery.laws``): the documents whose title is that
   law rank first, and the response carries its ``law`` block;
+- a law and article the query names (环境保护法第二十五条, found in the law library by
+  ``search.lawlibrary``): the law's own document (kind ``laws``) ranks first, its hit
+  pointing at the article's anchor and showing its text, and the ``law`` block
+  carries the article;
 - "quoted phrase": required. Its words in a row (a Whoosh Phrase on the word
   positions; function words in between do not count), or its exact characters in
   the stored text when the segmenter cut the document differently; a
   one-character phrase uses the words only;
 - -exclusion: documents holding the word or phrase (same rule) are dropped;
-- filters (column, date range, year, source office, cited law, short forms
+- filters (kind, column, date range, year, source office, cited law, short forms
   accepted) restrict the set without changing scores.
 
 ``total`` and the facet counts are computed on document-number sets. The facet
@@ -30,30 +34,42 @@ from collections.abc import Iterable
 from whoosh import query as wq
 
 from fazhi.article import COLUMNS
-from fazhi.laws import law_table
+from fazhi.citations import NamedArticle
+from fazhi.laws import law_slug, law_table, law_url
+from fazhi.levels import LEVEL_NAMES
 from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
+from search.lawdocs import law_document_id
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
-from search.request import Hit, LawBlock, SearchRequest, SearchResponse
-from search.schema import LAW_SEPARATOR
+from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
+from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
 from search.syntax import ParsedQuery, Part, dedupe
 
 DocSet = set[int] | frozenset[int]
 # Stored documents read per deadline check while verifying a phrase's exact characters.
 CHECK_EVERY = 32
+# Characters of a named article's text shown in its law's hit (the law block carries all of it).
+ARTICLE_SNIPPET_CHARS = 240
+FACETS = ("kind", "column", "year")
+# What Whoosh's sortable date and year columns hold for a document without a date (a law's only, undated text):
+# such a document sorts as the oldest and counts in no year.
+NO_DATE = 2**64 - 1
+YEARS = range(1000, 10000)
 
 
 class Run:
     """One search on one index view: clauses, document sets, the page, facets, the law block and a suggestion."""
 
-    def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline):
+    def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline,
+                 named: NamedArticle | None = None):
         self.view = view
         self.request = request
         self.parsed = parsed
         self.ranking = ranking
         self.deadline = deadline
+        self.named = named
         self.partial = False
 
     def clauses(self) -> list[Clause]:
@@ -103,6 +119,8 @@ class Run:
         """One document set per active filter, keyed by facet name (column, year) or the filter's name."""
         rq, view = self.request, self.view
         out: dict[str, DocSet] = {}
+        if rq.kind is not None:
+            out["kind"] = view.groups["kind"].get(rq.kind, set())
         if rq.column is not None:
             out["column"] = view.groups["column"].get(rq.column, set())
         if rq.year is not None:
@@ -150,24 +168,47 @@ class Run:
         return found
 
     def law_block(self) -> LawBlock | None:
-        """The first law the query names: its name, law page and the number of indexed articles citing it."""
-        if not self.parsed.laws:
+        """The first law the query names: its name, law page and the number of indexed articles citing it.
+
+        When the query names one of its articles (``named``), that law and the article's text.
+        """
+        named = self.named
+        if named is None and not self.parsed.laws:
             return None
-        name = self.parsed.laws[0]
-        citing = len(self._docs(wq.Term("laws", name)) & self.view.live)
-        return LawBlock(name=name, url=f"/laws/{law_table().slug(name)}/", articles=citing)
+        name = named.law.name if named is not None else self.parsed.laws[0]
+        # articles record the laws they cite by canonical name (a library title's qualifiers dropped)
+        citing = len(self._docs(wq.Term("laws", law_table().canonical(name))) & self.view.live)
+        url = "/" + law_url(law_slug(name))
+        article = None
+        if named is not None:
+            repeal = named.law.repeal if named.law.repealed_on(dt.date.today()) else None
+            article = LawArticle(
+                label=named.no.label, anchor=named.no.anchor, url=f"{url}#{named.no.anchor}", text=named.text,
+                repeal=LawRepeal(repeal.date.isoformat(), repeal.by) if repeal is not None else None,
+            )
+        return LawBlock(name=name, url=url, articles=citing, article=article)
+
+    def named_document(self) -> int | None:
+        """The index document of the law whose article the query names (None without one, or when it is not indexed)."""
+        if self.named is None:
+            return None
+        found = self._docs(wq.Term("slug", law_document_id(self.named.law.name))) & self.view.live
+        return min(found) if found else None
 
     def response(self) -> SearchResponse:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
-        if scores is not None and rq.sort == "relevance" and self.parsed.laws:
-            matched = _pin(scores, matched, self.law_documents(), self.parsed.phrases, self.parsed.excluded)
+        named = self.named_document()
+        if scores is not None and rq.sort == "relevance" and (self.parsed.laws or named is not None):
+            laws = self.law_documents()
+            # the named article's law first: then the other laws the query names
+            pinned = [named, *(d for d in laws if d != named)] if named is not None else laws
+            matched = _pin(scores, matched, pinned, self.parsed.phrases, self.parsed.excluded)
+            if named is not None and named in matched:
+                scores[named] = max(scores.values()) + 1.0
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
-        facets = {
-            name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name]))
-            for name in ("column", "year")
-        }
+        facets = {name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name])) for name in FACETS}
         deadline.check()
         total = len(allowed)
         pages = max(1, math.ceil(total / rq.per_page))
@@ -176,12 +217,13 @@ class Run:
             scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
             top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
         else:
-            top = heapq.nlargest(wanted, allowed, key=view.dates.__getitem__)
+            dates = view.dates
+            top = heapq.nlargest(wanted, allowed, key=lambda docnum: 0 if dates[docnum] == NO_DATE else dates[docnum])
         highlighter = Highlighter(self.parsed.highlight_terms() or self.parsed.bigrams)
         hits = []
         for docnum in top[(rq.page - 1) * rq.per_page:]:
             deadline.check()
-            hits.append(self._hit(docnum, (scores or {}).get(docnum, 0.0), highlighter))
+            hits.append(self._hit(docnum, (scores or {}).get(docnum, 0.0), highlighter, docnum == named))
         suggestion, reason = (None, None) if total else suggest(
             self.parsed, rq, view, deadline, lambda: bool(Run(view, rq.without_filters(), self.parsed, self.ranking, deadline).matched()[0])
         )
@@ -196,22 +238,33 @@ class Run:
         counts = {k: v for k, v in counts.items() if v}
         if name == "column":
             return {k: counts[k] for k in COLUMNS if k in counts}
-        return dict(sorted(counts.items(), reverse=True))
+        if name == "kind":
+            return {k: counts[k] for k in KINDS if k in counts}
+        return dict(sorted(((k, v) for k, v in counts.items() if k.isdigit() and int(k) in YEARS), reverse=True))
 
-    def _hit(self, docnum: int, value: float, highlighter: Highlighter) -> Hit:
+    def _hit(self, docnum: int, value: float, highlighter: Highlighter, named: bool = False) -> Hit:
+        """One result; the named article's law (``named``) links to the article and shows its text."""
         stored = self.view.searcher.stored_fields(docnum)
-        column = stored["column"]
+        column = stored.get("column") or ""
+        level = stored.get("level")
+        url, snippet = stored["url"], highlighter.snippet(stored.get("body") or "")
+        if named and self.named is not None:
+            url = f"{url}#{self.named.no.anchor}"
+            snippet = highlighter.snippet(f"{self.named.no.label} {self.named.text}", width=ARTICLE_SNIPPET_CHARS)
         return Hit(
             title=stored["title"],
-            url=stored["url"],
+            url=url,
             date=stored["date_text"],
             column=column,
             column_name=COLUMNS[column].name if column in COLUMNS else column,
             source=stored.get("source"),
             laws=[law for law in str(stored.get("laws") or "").split(LAW_SEPARATOR) if law],
-            snippet=highlighter.snippet(stored.get("body") or ""),
+            snippet=snippet,
             title_html=highlighter.mark(stored["title"]),
             score=round(value, 4),
+            kind=stored.get("kind") or "articles",
+            level=level,
+            level_name=LEVEL_NAMES.get(level) if level else None,
         )
 
 

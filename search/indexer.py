@@ -14,8 +14,9 @@ format here and merges small segments on commit, as it is made to.
 
 An update compares each article's fingerprint (``search.schema.fingerprint``:
 body hash plus metadata) with the one stored in the live generation and touches only added, changed and
-removed articles; Whoosh commits atomically, so readers see the old or the new
-state. When the schema version differs (a field or the analysis changed) or on
+removed articles (with a law library, its laws too: ``search.lawdocs``, one document of kind ``laws``
+each); Whoosh commits atomically, so readers see the old or the new state.
+When the schema version differs (a field or the analysis changed) or on
 ``rebuild``, the whole index is written into a new generation and CURRENT is
 switched to it; the previous generation is kept for readers that opened it a
 moment ago, older ones are deleted.
@@ -43,7 +44,9 @@ from fazhi.article import Article
 from fazhi.content import load_tree
 from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
-from search.schema import build_schema, document, fingerprint, schema_version
+from search.documents import Indexed, document, fingerprint
+from search.lawdocs import LawDocument, library_documents
+from search.schema import build_schema, schema_version
 
 POINTER = "CURRENT"
 META = "fazhi-index.json"
@@ -92,23 +95,27 @@ def read_meta(generation: Path) -> dict[str, object]:
     return json.loads((generation / META).read_text("utf-8"))
 
 
-def update_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
-    """Bring the index in line with the content tree; creates it when missing, rebuilds on a schema change."""
-    return sync_articles(content_articles(content_dir), index_dir, procs=procs)
+def update_index(content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None) -> IndexStats:
+    """Bring the index in line with the content tree (and the law library, when given); creates it when missing,
+    rebuilds on a schema change."""
+    return sync_articles(content_articles(content_dir), index_dir, procs=procs, laws=library_documents(law_library))
 
 
-def rebuild_index(content_dir: Path, index_dir: Path, procs: int | None = None) -> IndexStats:
-    """Write the whole index into a new generation and switch to it."""
-    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs)
+def rebuild_index(content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None) -> IndexStats:
+    """Write the whole index (articles, and the law library's texts when given) into a new generation and switch to it."""
+    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs, laws=library_documents(law_library))
 
 
-def sync_articles(articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None) -> IndexStats:
-    """Index exactly ``articles`` (by slug) into ``index_dir``; the content-tree commands and the benchmarks share it."""
+def sync_articles(
+    articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None, laws: Iterable[LawDocument] = (),
+) -> IndexStats:
+    """Index exactly ``articles`` and ``laws`` (by slug) into ``index_dir``; the content-tree commands and the benchmarks share it."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_dir):
-        by_slug = {article.slug: article for article in articles}
+        by_slug: dict[str, Indexed] = {article.slug: article for article in articles}
+        by_slug.update((law.slug, law) for law in laws)
         stamps = {slug: fingerprint(article) for slug, article in by_slug.items()}
         live = current_generation(index_dir)
         remove_leftovers(index_dir)
@@ -225,7 +232,7 @@ def _writer(ix: whoosh_index.Index, count: int, procs: int | None) -> object:
 
 
 def _write_generation(
-    index_dir: Path, live: Path | None, articles: dict[str, Article], stamps: dict[str, str], procs: int | None,
+    index_dir: Path, live: Path | None, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None,
 ) -> dict[str, object]:
     """A complete new generation, then the atomic switch, then cleanup of old generations."""
     number = 1 + max((_generation_number(p) for p in index_dir.glob(f"{GENERATION_PREFIX}*")), default=0)
@@ -254,7 +261,7 @@ def _write_generation(
     return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
 
 
-def _update_generation(live: Path, articles: dict[str, Article], stamps: dict[str, str], procs: int | None) -> dict[str, object]:
+def _update_generation(live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None) -> dict[str, object]:
     """Only the changed documents: compares fingerprints read from the index's columns."""
     ix = whoosh_index.open_dir(str(live))
     try:

@@ -13,6 +13,7 @@ that covers all of it. The request and response types (``search.request``) and
     syntax.py     words, "phrases", -exclusions: ParsedQuery
     searchers.py  one searcher and IndexView per thread and index generation
     engine.py     clauses, phrases, exclusions, filters, facets, the page, the law block
+    lawlibrary.py the law library a search names articles from (loaded once per process)
     suggest.py    a query to try when nothing matched
     deadline.py   the time budget, checked in every loop
 """
@@ -25,14 +26,27 @@ from fazhi.errors import SearchQueryError
 from search.analysis import segmenter
 from search.deadline import Deadline, SearchTimeout
 from search.engine import Run
+from search.indexer import current_generation
+from search.lawlibrary import named_in_query, searched_library
 from search.ranking import DEFAULT_RANKING, Ranking
-from search.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, Hit, LawBlock, SearchRequest, SearchResponse, validate
+from search.request import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    SORTS,
+    Hit,
+    LawArticle,
+    LawBlock,
+    SearchRequest,
+    SearchResponse,
+    validate,
+)
 from search.searchers import open_view
 from search.syntax import MAX_EXCLUSIONS, MAX_PHRASES, MAX_WORDS, ParsedQuery, Part, parse_query
 
 __all__ = [
     "MAX_EXCLUSIONS", "MAX_PAGE", "MAX_PER_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_WORDS", "SORTS", "TIME_BUDGET", "Hit",
-    "LawBlock", "ParsedQuery", "Part", "SearchRequest", "SearchResponse", "SearchTimeout", "parse_query", "search",
+    "LawArticle", "LawBlock", "ParsedQuery", "Part", "SearchRequest", "SearchResponse", "SearchTimeout", "parse_query", "search",
 ]
 
 # Seconds one search may take, all of it: past this it stops and is answered with SearchTimeout (503).
@@ -41,14 +55,20 @@ TIME_BUDGET = 2.0
 
 def search(
     index_dir: Path, request: SearchRequest, ranking: Ranking = DEFAULT_RANKING, budget: float = TIME_BUDGET, lane: float | None = None,
+    library: Path | None = None,
 ) -> SearchResponse:
     """Run one search against the live index generation in ``index_dir``.
 
     Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout
     (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
+    With ``library`` (the law library folder), a query naming a law's article gets its text (``LawBlock.article``).
     """
     validate(request)
     segmenter()  # loading the dictionary happens once per process: start-up, not the query's time
+    named = None
+    if library is not None and current_generation(Path(index_dir)) is not None:
+        # reading the library happens once per process and index change: not the query's time either
+        named = named_in_query(request.q, searched_library(library, index_dir))
     deadline = Deadline(ranking.budget, budget, lane)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
@@ -57,4 +77,4 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    return Run(view, request, parsed, ranking, deadline).response()
+    return Run(view, request, parsed, ranking, deadline, named).response()

@@ -38,6 +38,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
+from search.columns import column_values
 from search.deadline import Deadline
 
 # Index fields scored for a word clause and for a bigram clause, with the length column of each.
@@ -106,7 +107,7 @@ class IndexView:
         self.average = {name: max(1.0, sum(self.lengths[name][d] for d in self.live) / self.count) for name in self.lengths}
         self.dates = _column(reader, "date", self.size, 0, translate=False)
         self.groups: dict[str, dict[Any, set[int]]] = {}
-        for name in ("column", "year"):
+        for name in ("column", "year", "kind"):
             values = _column(reader, name, self.size, None)
             groups: dict[Any, set[int]] = {}
             for docnum in self.live:
@@ -183,7 +184,7 @@ class IndexView:
 
 def _column(reader: Any, name: str, size: int, default: Any, translate: bool = True) -> list[Any]:
     """Every document's value of a sortable field (``default`` for a segment without the column)."""
-    values = list(reader.column_reader(name, translate=translate))
+    values = column_values(reader, name, default, translate)
     return values if len(values) == size else values + [default] * (size - len(values))
 
 

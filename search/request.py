@@ -15,6 +15,7 @@ from typing import Any
 
 from fazhi.article import COLUMNS
 from fazhi.errors import SearchQueryError
+from search.schema import KINDS
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -37,10 +38,11 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    kind: str | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
-        """From string parameters ``q, column, from, to, year, source, law, sort, page, per_page``."""
+        """From string parameters ``q, kind, column, from, to, year, source, law, sort, page, per_page``."""
 
         def text(name: str) -> str | None:
             value = params.get(name)
@@ -59,19 +61,24 @@ class SearchRequest:
             sort=text("sort") or "relevance",
             page=1 if page is None else page,
             per_page=10 if per_page is None else per_page,
+            kind=text("kind"),
         )
 
     @property
     def has_filters(self) -> bool:
-        return any(v is not None for v in (self.column, self.date_from, self.date_to, self.year, self.source, self.law))
+        return any(v is not None for v in (self.kind, self.column, self.date_from, self.date_to, self.year, self.source, self.law))
 
     def without_filters(self) -> SearchRequest:
-        return replace(self, column=None, date_from=None, date_to=None, year=None, source=None, law=None, page=1)
+        return replace(self, kind=None, column=None, date_from=None, date_to=None, year=None, source=None, law=None, page=1)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One result. ``snippet`` and ``title_html`` are HTML: <mark> around matches, everything else escaped."""
+    """One result. ``snippet`` and ``title_html`` are HTML: <mark> around matches, everything else escaped.
+
+    ``kind`` is ``articles`` (the archive's own) or ``laws`` (a law library text: no column or source,
+    its ``level`` in the hierarchy of norms, ``fazhi.levels``, and the date of the version in force).
+    """
 
     title: str
     url: str
@@ -83,15 +90,46 @@ class Hit:
     snippet: str
     title_html: str
     score: float
+    kind: str = "articles"
+    level: str | None = None
+    level_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LawRepeal:
+    """The day a law was repealed (``YYYY-MM-DD``) and the law that repealed it."""
+
+    date: str
+    by: str
+
+
+@dataclass(frozen=True)
+class LawArticle:
+    """The article a query names (环境保护法第二十五条), in the version in force today.
+
+    ``label`` as the statute prints it (第二十五条), ``anchor`` its id on the law page (a25),
+    ``url`` that place (``/laws/<slug>/#a25``), ``text`` its paragraphs (款), one a line;
+    ``repeal`` is set when the law has been repealed (its last text is the one given).
+    """
+
+    label: str
+    anchor: str
+    url: str
+    text: str
+    repeal: LawRepeal | None = None
 
 
 @dataclass(frozen=True)
 class LawBlock:
-    """The law a query names: canonical name, its law page (``/laws/<slug>/``) and how many indexed articles cite it."""
+    """The law a query names: canonical name, its law page (``/laws/<slug>/``) and how many indexed articles cite it.
+
+    ``article`` is set when the query also names one of its articles and the law library holds it.
+    """
 
     name: str
     url: str
     articles: int
+    article: LawArticle | None = None
 
 
 @dataclass(frozen=True)
@@ -119,11 +157,17 @@ class SearchResponse:
     law: LawBlock | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON body; the law block has an ``article`` only when the query names one."""
+        body = asdict(self)
+        if body["law"] is not None and body["law"]["article"] is None:
+            del body["law"]["article"]
+        return body
 
 
 def validate(request: SearchRequest) -> None:
     """Refuse values out of range, naming the parameter (SearchQueryError, 400)."""
+    if request.kind is not None and request.kind not in KINDS:
+        raise SearchQueryError(f"unknown kind {request.kind!r} (known: {', '.join(KINDS)})")
     if request.column is not None and request.column not in COLUMNS:
         raise SearchQueryError(f"unknown column {request.column!r} (known: {', '.join(COLUMNS)})")
     if request.sort not in SORTS:

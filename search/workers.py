@@ -11,6 +11,11 @@ operating system shares the cached files):
   there with whatever CPU the fast lane leaves, within the rest of their budget.
   A search that went slow once goes straight to the slow lane next time.
 
+A worker with a law library (``search.lawlibrary``) reads it at start-up, and while
+idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
+changed its laws, so a library indexed anew by the nightly job is read again
+between searches rather than inside one.
+
 A search waits for a free worker at most until its budget ends; at most
 ``queue`` searches wait per lane, more are refused with ``Busy`` (HTTP 429).
 The budget counts from arrival. A worker that has not answered ``GRACE``
@@ -36,6 +41,7 @@ from typing import Any
 from fazhi.errors import SearchQueryError
 from search.analysis import segmenter
 from search.deadline import SearchTimeout, SlowSearch
+from search.lawlibrary import searched_library
 from search.query import TIME_BUDGET, search
 from search.request import SearchRequest
 
@@ -51,6 +57,8 @@ GRACE = 0.08
 REMEMBER_SLOW = 1024
 # Seconds a new worker may take to import, load the dictionary and open the index before it takes searches.
 STARTUP = 60.0
+# Seconds of idleness after which a worker brings its law library in step with the index it last searched.
+LIBRARY_CHECK = 1.0
 
 
 class Busy(SearchQueryError):
@@ -67,23 +75,30 @@ class _Worker:
     slow: bool
 
 
-def _work(conn: Connection, niceness: int, warm: str | None) -> None:
-    """A worker's loop: (index, request, budget, fast lane seconds) in, ("ok", response) or an error out."""
+def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str | None) -> None:
+    """A worker's loop: (index, request, budget, fast lane seconds, law library) in, ("ok", response) or an error out."""
     if niceness:
         os.nice(niceness)
     segmenter()
     if warm:
         # A missing or damaged index must not stop the server: searches answer 503 until it is repaired.
+        # The law library, when there is one, is read here too, once.
         with contextlib.suppress(Exception):
-            search(Path(warm), SearchRequest(q="法律"), budget=STARTUP)
+            search(Path(warm), SearchRequest(q="法律"), budget=STARTUP, library=Path(warm_library) if warm_library else None)
     conn.send(("ready",))
+    last: tuple[str, str] | None = (warm, warm_library) if warm and warm_library else None
     while True:
         try:
-            index, request, budget, lane = conn.recv()
+            while last is not None and not conn.poll(LIBRARY_CHECK):
+                with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
+                    searched_library(Path(last[1]), Path(last[0]))
+            index, request, budget, lane, library = conn.recv()
         except (EOFError, OSError):
             return
+        last = (index, library) if library else None
         try:
-            answer: tuple[Any, ...] = ("ok", search(Path(index), request, budget=budget, lane=lane).to_dict())
+            found = search(Path(index), request, budget=budget, lane=lane, library=Path(library) if library else None)
+            answer: tuple[Any, ...] = ("ok", found.to_dict())
         except SlowSearch:
             answer = ("slow",)
         except SearchQueryError as exc:
@@ -97,13 +112,14 @@ class WorkerPool:
     """Worker processes in a fast and a slow lane; ``await pool.search(index, request)`` returns the response dict."""
 
     def __init__(self, processes: int | None = None, slow_processes: int = 1, queue: int = QUEUE,
-                 budget: float = TIME_BUDGET, fast_lane: float = FAST_LANE, warm: Path | None = None):
+                 budget: float = TIME_BUDGET, fast_lane: float = FAST_LANE, warm: Path | None = None, warm_library: Path | None = None):
         self.processes = processes or max(1, os.cpu_count() or 1)
         self.slow_processes = slow_processes
         self.queue = queue
         self.budget = budget
         self.fast_lane = fast_lane
         self.warm = warm
+        self.warm_library = warm_library
         # Forked from a clean server process that has imported the query side once: a worker starts in a fraction
         # of a second, and inherits nothing of the web server (threads, sockets, open files).
         self._context = multiprocessing.get_context("forkserver")
@@ -140,26 +156,27 @@ class WorkerPool:
     def _spawn(self, slow: bool) -> _Worker:
         ours, theirs = self._context.Pipe()
         warm = str(self.warm) if self.warm else None
+        warm_library = str(self.warm_library) if self.warm_library else None
         name = f"fazhi-search-{'slow' if slow else 'fast'}"
-        process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm), daemon=True, name=name)
+        process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm, warm_library), daemon=True, name=name)
         process.start()
         theirs.close()
         worker = _Worker(process, ours, slow)
         self._workers.append(worker)
         return worker
 
-    async def search(self, index: Path, request: SearchRequest) -> dict[str, Any]:
+    async def search(self, index: Path, request: SearchRequest, library: Path | None = None) -> dict[str, Any]:
         """The response of one search; SearchQueryError (400/503), SearchTimeout (503) or Busy (429) otherwise."""
         arrived = time.monotonic()
         if request not in self._slow_requests:
-            answer = await self._run(False, index, request, arrived)
+            answer = await self._run(False, index, request, arrived, library)
             if answer[0] in ("slow", "timeout"):  # a search that overran the fast lane never returns to it
                 self._slow_requests[request] = None
                 while len(self._slow_requests) > REMEMBER_SLOW:
                     self._slow_requests.popitem(last=False)
             if answer[0] != "slow":
                 return self._result(answer)
-        return self._result(await self._run(True, index, request, arrived))
+        return self._result(await self._run(True, index, request, arrived, library))
 
     def _result(self, answer: tuple[Any, ...]) -> dict[str, Any]:
         if answer[0] == "ok":
@@ -170,14 +187,14 @@ class WorkerPool:
             raise SearchTimeout(self.budget)
         raise RuntimeError(f"a search worker failed: {answer[1]}")
 
-    async def _run(self, slow: bool, index: Path, request: SearchRequest, arrived: float) -> tuple[Any, ...]:
+    async def _run(self, slow: bool, index: Path, request: SearchRequest, arrived: float, library: Path | None) -> tuple[Any, ...]:
         """Run on a worker of one lane: wait for one (bounded), send the job, wait for the answer (bounded)."""
         worker = self._idle[slow].get_nowait() if not self._idle[slow].empty() else await self._wait_for_worker(slow, arrived)
         if worker is None:
             return ("timeout",)
         left = self.budget - (time.monotonic() - arrived)
         try:
-            worker.conn.send((str(index), request, left, None if slow else self.fast_lane))
+            worker.conn.send((str(index), request, left, None if slow else self.fast_lane, str(library) if library else None))
             answer = await self._answer(worker, left + GRACE)
         except (OSError, EOFError) as exc:
             log.error("search worker %s lost: %s", worker.process.pid, exc)

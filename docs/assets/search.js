@@ -1,6 +1,6 @@
 /* The site's search page: reads the query from the URL, asks /api/search, renders results.
  *
- * The URL is the state (?q=…&column=…&from=…&to=…&law=…&sort=…&page=…), so a result page
+ * The URL is the state (?q=…&kind=…&column=…&from=…&to=…&law=…&sort=…&page=…), so a result page
  * can be shared or bookmarked and back/forward work. Snippets arrive as HTML in which only
  * <mark> is markup; they are rebuilt node by node so nothing else from the index becomes markup.
  */
@@ -11,8 +11,9 @@
   if (!app) {
     return;
   }
-  var FIELDS = ["q", "column", "from", "to", "law", "sort"];
+  var FIELDS = ["q", "kind", "column", "from", "to", "law", "sort"];
   var PER_PAGE = 10;
+  var KIND_NAMES = { articles: "文章", laws: "法规" };
   var TIMEOUT_MS = 15000;
 
   var form = document.getElementById("fz-search-form");
@@ -150,8 +151,25 @@
     return el("a", Object.assign({ href: pageHref(state), "data-fz-nav": "" }, attrs || {}), [text]);
   }
 
+  function columnNames() {
+    var names = {};
+    Array.prototype.forEach.call(form.elements.namedItem("column").options, function (option) {
+      if (option.value) {
+        names[option.value] = option.textContent;
+      }
+    });
+    return names;
+  }
+
   function renderHit(hit) {
-    var meta = [el("time", { datetime: hit.date }, [hit.date])];
+    var meta = hit.date ? [el("time", { datetime: hit.date }, [hit.date])] : [];
+    if (hit.kind === "laws") {
+      /* A law library text: its kind and level instead of a column; its date is the version in force. */
+      meta.unshift(el("span", { class: "fz-hit__kind" }, ["法规"]), " · ");
+      if (hit.level_name) {
+        meta.push(" · ", el("span", {}, [hit.level_name]));
+      }
+    }
     if (hit.column_name) {
       meta.push(" · ", el("span", {}, [hit.column_name]));
     }
@@ -174,29 +192,35 @@
         return "《" + law + "》";
       }).join("")]));
     }
-    return el("li", { class: "fz-hit" }, children);
+    return el("li", { class: hit.kind === "laws" ? "fz-hit fz-hit--law" : "fz-hit" }, children);
+  }
+
+  /* One facet as a list of links, each toggling its filter; counts from data.facets. */
+  function facetBlock(state, title, field, counts, names, clearTitle) {
+    var keys = Object.keys(counts).filter(function (key) { return counts[key] > 0; });
+    if (!keys.length) {
+      return [];
+    }
+    var items = keys.map(function (key) {
+      var current = state[field] === key;
+      var next = Object.assign({}, state, { page: 1 });
+      next[field] = current ? "" : key;
+      var label = (names[key] || key) + "（" + counts[key] + "）";
+      return el("li", {}, [navLink(next, label, current ? { "aria-current": "true", title: clearTitle } : {})]);
+    });
+    return [el("h2", { class: "fz-facets__title" }, [title]), el("ul", { class: "fz-facets__list" }, items)];
   }
 
   function renderFacets(state, data) {
     var columns = (data.facets && data.facets.column) || {};
     var years = (data.facets && data.facets.year) || {};
-    var names = {};
-    Array.prototype.forEach.call(form.elements.namedItem("column").options, function (option) {
-      if (option.value) {
-        names[option.value] = option.textContent;
-      }
-    });
+    var kinds = (data.facets && data.facets.kind) || {};
     var blocks = [];
-    var columnKeys = Object.keys(columns).filter(function (key) { return columns[key] > 0; });
-    if (columnKeys.length) {
-      var columnItems = columnKeys.map(function (key) {
-        var current = state.column === key;
-        var next = Object.assign({}, state, { column: current ? "" : key, page: 1 });
-        var label = (names[key] || key) + "（" + columns[key] + "）";
-        return el("li", {}, [navLink(next, label, current ? { "aria-current": "true", title: "取消此栏目筛选" } : {})]);
-      });
-      blocks.push(el("h2", { class: "fz-facets__title" }, ["按栏目"]), el("ul", { class: "fz-facets__list" }, columnItems));
+    /* The kind facet only when the index holds laws too (a site without a law library has articles alone). */
+    if (Object.keys(kinds).length > 1 || kinds.laws) {
+      blocks = blocks.concat(facetBlock(state, "按类型", "kind", kinds, KIND_NAMES, "取消此类型筛选"));
     }
+    blocks = blocks.concat(facetBlock(state, "按栏目", "column", columns, columnNames(), "取消此栏目筛选"));
     var yearKeys = Object.keys(years).filter(function (key) { return years[key] > 0; }).sort().reverse();
     if (yearKeys.length) {
       var yearItems = yearKeys.map(function (year) {
@@ -253,7 +277,7 @@
 
   function renderEmpty(state, data) {
     var children = [el("p", {}, ["没有找到" + (state.q ? "与“" + state.q + "”相关的" : "符合条件的") + "文章。"])];
-    var filtered = state.column || state.from || state.to || state.law;
+    var filtered = state.kind || state.column || state.from || state.to || state.law;
     var unfiltered = { q: state.q, sort: state.sort, page: 1 };
     if (data.suggestion && data.suggestion_reason === "drop_filters") {
       children.push(el("p", { class: "fz-search__suggestion" }, [
@@ -274,13 +298,31 @@
     empty.hidden = false;
   }
 
-  /* The law the query names (data.law: name, url of its law page, articles citing it), above the hits. */
+  /* The law the query names (data.law: name, url of its law page, articles citing it), above the hits;
+     with the text of the article the query names (law.article: label, anchor, url, text) when it names one. */
   function renderLaw(state, law) {
     if (!law || !law.name) {
       return;
     }
     var name = "《" + law.name + "》";
-    var children = [el("p", { class: "fz-lawcard__name" }, ["法律：", law.articles ? el("a", { href: siteLink(law.url.replace(/^\//, "")) }, [name]) : name])];
+    var hasPage = law.articles || law.article;
+    var children = [el("p", { class: "fz-lawcard__name" }, ["法律：", hasPage ? el("a", { href: siteLink(law.url.replace(/^\//, "")) }, [name]) : name])];
+    if (law.article) {
+      var article = el("blockquote", { class: "fz-lawcard__article", id: "fz-lawcard-article" });
+      article.appendChild(el("p", { class: "fz-lawcard__label" }, [name + law.article.label]));
+      law.article.text.split("\n").forEach(function (paragraph) {
+        article.appendChild(el("p", {}, [paragraph]));
+      });
+      if (law.article.repeal) {
+        var day = law.article.repeal.date.split("-").map(Number);
+        article.appendChild(el("p", { class: "fz-lawcard__repeal" }, [
+          "这部法规已于" + day[0] + "年" + day[1] + "月" + day[2] + "日由《" + law.article.repeal.by + "》废止，以上是它废止时的条文。",
+        ]));
+      }
+      children.push(article, el("p", { class: "fz-lawcard__more" }, [
+        el("a", { href: siteLink(law.article.url.replace(/^\//, "")) }, ["在法规全文中查看" + law.article.label]),
+      ]));
+    }
     if (law.articles) {
       var filtered = Object.assign({}, state, { law: law.name, page: 1 });
       children.push(el("p", { class: "fz-lawcard__count" }, [
@@ -297,8 +339,10 @@
 
   function render(state, data) {
     var total = data.total || 0;
+    var kinds = (data.facets && data.facets.kind) || {};
+    var noun = state.kind === "laws" ? " 部法规" : (state.kind === "articles" || !kinds.laws ? " 篇文章" : " 条结果");
     status.textContent = total
-      ? "找到 " + total + " 篇文章" + (data.pages > 1 ? "，第 " + data.page + " / " + data.pages + " 页" : "")
+      ? "找到 " + total + noun + (data.pages > 1 ? "，第 " + data.page + " / " + data.pages + " 页" : "")
       : "没有找到结果";
     if (data.partial) {
       status.textContent += "（搜索用时过长，只列出了部分结果）";

@@ -21,22 +21,23 @@ from search.verify import verify_index
 
 
 @click.command("index", epilog=epilog("index"))
-@click.option("--rebuild", is_flag=True, help="Write the whole index anew (default: only added, changed and removed articles).")
+@click.option("--rebuild", is_flag=True, help="Write the whole index anew (default: only added, changed and removed articles and laws).")
 @click.option(
     "--verify", is_flag=True,
-    help="Change nothing: compare the index with the content tree (files intact, every article at its current hash, no ghosts).",
+    help="Change nothing: compare the index with the content tree and the law library (files intact, every article and law"
+         " at its current hash, no ghosts).",
 )
 @click.option("--optimize", is_flag=True, help="After updating, merge the index into one segment (Whoosh's optimize).")
 @settings_options
 def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: bool) -> None:
-    """Index the content tree for search, incrementally by content hash."""
+    """Index the content tree (and the law library's texts, when one is set) for search, incrementally by content hash."""
     if verify:
         if rebuild or optimize:
             raise click.UsageError("--verify changes nothing; it cannot be combined with --rebuild or --optimize")
         _verify(settings)
         return
     run = rebuild_index if rebuild else update_index
-    stats = run(content_root(settings), settings.paths.index)
+    stats = run(content_root(settings), settings.paths.index, law_library=settings.paths.law_library)
     how = "rebuilt" if stats.rebuilt else "updated"
     click.echo(
         f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"
@@ -49,10 +50,10 @@ def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: boo
 
 def _verify(settings: Settings) -> None:
     """Differences on stdout, one a line; the summary on stderr; exit 1 when there is any."""
-    verification = verify_index(content_root(settings), settings.paths.index)
+    verification = verify_index(content_root(settings), settings.paths.index, settings.paths.law_library)
     for difference in verification.differences:
         click.echo(str(difference))
-    hint = "; run `fazhi index --rebuild` to rebuild it from the content tree" if not verification.ok else ""
+    hint = "; run `fazhi index --rebuild` to rebuild it" if not verification.ok else ""
     click.echo(verification.summary + hint, err=True)
     if not verification.ok:
         sys.exit(EXIT_PROBLEMS)
@@ -60,6 +61,7 @@ def _verify(settings: Settings) -> None:
 
 @click.command("search", epilog=epilog("search"))
 @click.argument("query", required=False, default="")
+@click.option("--kind", help="Only this kind of document: articles (the archive's) or laws (the law library's texts).")
 @click.option("--column", help="Only this column: summaries, interpretations or cases.")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
@@ -75,12 +77,14 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     """Search the index: words, "exact phrases", -exclusions; prints ranked results.
 
     Searches <releases>/current/index when a release is published (what `fazhi
-    serve` answers from), else --index.
+    serve` answers from), else --index. A query naming a law's article
+    (环境保护法第二十五条) prints that article's text, with a law library.
     """
     params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
-    index = resolve_served(settings).index  # the published release's index, as `fazhi serve` answers from
+    served = resolve_served(settings)  # the published release's index, as `fazhi serve` answers from
+    index = served.index
     try:
-        response = search(index, SearchRequest.from_params(params))
+        response = search(index, SearchRequest.from_params(params), library=served.library)
     except SearchQueryError as exc:
         raise ConfigError(_query_problem(exc, index)) from None
     if as_json:
@@ -90,7 +94,7 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
 
 
 # Search parameters as the command line spells them, for naming the culprit of a bad query.
-OPTION_OF = {"column": "--column", "from": "--from", "to": "--to", "year": "--year", "source": "--source", "law": "--law",
+OPTION_OF = {"kind": "--kind", "column": "--column", "from": "--from", "to": "--to", "year": "--year", "source": "--source", "law": "--law",
              "sort": "--sort", "page": "--page", "per_page": "--per-page"}
 
 
@@ -124,6 +128,14 @@ def _print_results(response: object) -> None:
     head = f"{response.total} results for “{response.query}”" if response.query else f"{response.total} articles"
     partial = " · partial (time limit)" if response.partial else ""
     console.print(Text(f"{head} · page {response.page} of {response.pages}{partial}", style="bold"))
+    law = response.law
+    if law is not None and law.article is not None:
+        console.print()
+        console.print(Text(f"《{law.name}》{law.article.label}  {law.article.url}", style="bold"))
+        for paragraph in law.article.text.splitlines():
+            console.print(Text(f"   {paragraph}"))
+        if law.article.repeal is not None:
+            console.print(Text(f"   （已于 {law.article.repeal.date} 由《{law.article.repeal.by}》废止）", style="dim"))
     if not response.hits and response.suggestion:
         hint = "without the filters" if response.suggestion_reason == "drop_filters" else f"“{response.suggestion}”"
         console.print(f"Nothing found. Try {hint}.")
@@ -131,7 +143,7 @@ def _print_results(response: object) -> None:
     for n, hit in enumerate(response.hits, start + 1):
         console.print()
         console.print(Text(f"{n}. ") + marked(hit.title_html))
-        where = " · ".join(part for part in (hit.date, hit.column_name, hit.source, f"/{hit.url}") if part)
+        where = " · ".join(part for part in (hit.date, hit.column_name or hit.level_name, hit.source, f"/{hit.url}") if part)
         console.print(Text(f"   {where}", style="dim"))
         console.print(Text("   ") + marked(hit.snippet))
     facets = "; ".join(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) for name, counts in response.facets.items() if counts)

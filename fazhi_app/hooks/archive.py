@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from fazhi.article import COLUMNS, Article
 from fazhi.config import Settings
-from fazhi.laws import law_table
+from fazhi.laws import law_table, law_url
 from fazhi.statutes import Library
 
 # Columns in the order the site shows them (COLUMNS is ordered for title classification).
@@ -86,10 +86,6 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
                 break
     text = " ".join(parts)
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
-
-
-def law_url(slug: str) -> str:
-    return f"laws/{slug}/"
 
 
 def build_archive(articles: list[Article], settings: Settings) -> Archive:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from fazhi.laws import law_slug, law_url
 from fazhi.statutes import LawText, Library
-from fazhi_app.hooks.archive import Archive, Entry, law_url
+from fazhi_app.hooks.archive import Archive, Entry
 from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
 from fazhi_app.hooks.sharing import listing
-from fazhi_app.hooks.statutes import law_context, law_slug, repeal_context, version_url
+from fazhi_app.hooks.statutes import law_context, repeal_context, version_url
 
 INDEX_URL = "laws/"
 LIBRARY_URL = "laws/library/"

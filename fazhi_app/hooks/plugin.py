@@ -203,6 +203,7 @@ class FazhiPlugin(BasePlugin):
     # columns that templates of every page (header search, search filters) list, the footer.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["fazhi_columns"] = [(key, COLUMNS[key].name) for key in COLUMN_ORDER]
+        env.globals["fazhi_law_library"] = self.data.library is not None  # the search page's kind filter
         env.globals["fazhi_footer"] = footer.context(self.data.settings.footer)
         return theme.install(env, config.theme["language"])
 

@@ -23,15 +23,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from fazhi.laws import law_table
-from fazhi.statutes import LawText, Library, Repeal, Version
-from fazhi_app.hooks.archive import law_url
+from fazhi.laws import law_slug, law_url
+from fazhi.statutes import LawText, Library, Repeal, Version, day_text
 
 CHUNK_ARTICLES = 100
-
-
-def law_slug(name: str) -> str:
-    return law_table().slug(name)
 
 
 def is_current(law: LawText, version: Version, today: dt.date) -> bool:
@@ -47,10 +42,6 @@ def version_url(law: LawText, version: Version, today: dt.date) -> str:
 def json_url(law: LawText, version: Version, block: int) -> str:
     """The popover file holding the articles numbered ``block * CHUNK_ARTICLES`` up to the next block."""
     return f"{law_url(law_slug(law.name))}{version.key}.{block}.json"
-
-
-def day_text(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day and day != dt.date.min else "不详"
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ def test_facets_count_columns_and_years(client: TestClient) -> None:
         ({"q": "土壤", "colour": "red"}, "colour"),
         ({"q": "土壤", "law": "法" * 600}, "law"),
         ({"q": "土壤", "column": "news"}, "news"),
+        ({"q": "土壤", "kind": "statutes"}, "kind"),
     ],
     ids=lambda value: str(value)[:30],
 )

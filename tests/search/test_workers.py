@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -12,8 +13,11 @@ import pytest
 
 from fazhi.errors import SearchQueryError
 from search.deadline import SearchTimeout
+from search.indexer import update_index
 from search.query import SearchRequest
 from search.workers import Busy, WorkerPool
+from tests.fixtures.search import sample_articles, write_tree
+from tests.fixtures.site import SAMPLE_LAWS
 
 
 def run_with(pool: WorkerPool, scenario):  # type: ignore[no-untyped-def]
@@ -74,3 +78,27 @@ def test_a_worker_that_overruns_its_budget_is_killed_and_replaced(search_index: 
         return answer["total"]
 
     assert run_with(pool, scenario) == 21
+
+
+def test_workers_read_the_law_library_again_once_the_index_has_its_changes(tmp_path: Path) -> None:
+    """Named articles come from the library as indexed: after an edit is indexed, the workers answer with the new text."""
+    content = write_tree(tmp_path / "content", sample_articles())
+    library = Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    pool = WorkerPool(processes=1, slow_processes=1, budget=60, warm=index, warm_library=library)
+    query = SearchRequest(q="示例市河湖保洁条例第6条")
+    rule = library / "地方性法规" / "示例市河湖保洁条例(2021-09-15).md"
+
+    async def scenario():  # type: ignore[no-untyped-def]
+        before = (await pool.search(index, query, library))["law"]["article"]["text"]
+        rule.write_text(rule.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
+        unindexed = (await pool.search(index, SearchRequest(q="示例市河湖保洁条例第六条"), library))["law"]["article"]["text"]
+        update_index(content, index, law_library=library)
+        after = (await pool.search(index, SearchRequest(q="示例市河湖保洁条例第6条 保洁"), library))["law"]["article"]["text"]
+        return before, unindexed, after
+
+    before, unindexed, after = run_with(pool, scenario)
+    assert "及时清除水面漂浮物" in before
+    assert unindexed == before, "the text as indexed until the index has the edit"
+    assert "及时打捞水面漂浮物" in after

@@ -1,0 +1,92 @@
+"""The nightly job indexes the law library: library edits reach the published index, a lost law document is healed.
+
+One deployment lives through a sequence of nights with a copy of our fictional
+sample library, edited between them as staff would edit a real one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from fazhi.statutes import load_library
+from fazhi_app.cli import main
+from fazhi_app.nightly import EXIT_OK
+from search.indexer import content_articles, sync_articles
+from search.lawdocs import law_document_id, law_documents
+from search.query import SearchRequest, search
+from search.verify import verify_index
+from tests.fixtures.site import SAMPLE_LAWS
+from tests.nightly.conftest import Deployment
+
+RIVERS = "示例市河湖保洁条例"
+RIVERS_FILE = "地方性法规/示例市河湖保洁条例(2021-09-15).md"
+
+
+def law_hits(d: Deployment, library: Path | None) -> dict[str, str]:
+    """url -> title of every law document the published index holds."""
+    answer = search(d.current().index, SearchRequest(kind="laws", per_page=100), library=library)
+    return {hit.url: hit.title for hit in answer.hits}
+
+
+def article_text(d: Deployment, library: Path, q: str) -> str | None:
+    law = search(d.current().index, SearchRequest(q=q), library=library).law
+    return law.article.text if law is not None and law.article is not None else None
+
+
+def verify_cli(d: Deployment, library: Path) -> tuple[int, str]:
+    paths = d.settings.paths
+    result = CliRunner().invoke(main, ["index", "--verify", "--content", str(paths.content), "--index", str(d.current().index),
+                                       "--law-library", str(library)])
+    return result.exit_code, result.stdout
+
+
+def test_library_changes_reach_the_index_night_after_night(deployment: Deployment, tmp_path: Path) -> None:
+    d = deployment
+    library = Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
+    d.settings = d.settings.with_paths(law_library=library)
+    content = d.settings.paths.content
+
+    # night 1: published with a document per law; night 2: nothing changed
+    first = d.run(scrape=False)
+    assert (first.exit_code, first.status) == (EXIT_OK, "published"), first.summary
+    assert set(law_hits(d, library)) == {law_document_id(name) for name in load_library(library).laws}
+    assert verify_index(content, d.current().index, library).ok
+    assert d.run(scrape=False).status == "unchanged"
+
+    # night 3: one law's text edited -> a new release whose index has the new text
+    path = library / RIVERS_FILE
+    path.write_text(path.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
+    edited = d.run(scrape=False)
+    assert edited.status == "published", edited.summary
+    assert edited.report["changes"]["files"]["law_library"]["changed"] == [f"law_library/{RIVERS_FILE}"]
+    assert edited.report["index"]["updated"] == 1 and edited.report["index"]["added"] == 0
+    assert (article_text(d, library, f"{RIVERS}第6条") or "").startswith("保洁责任人应当每日巡查责任区，及时打捞水面漂浮物")
+
+    # the published index loses a law's document: `fazhi index --verify` names it, night 4 rebuilds it
+    lost = law_document_id("示例市绿道管理办法")
+    sync_articles(content_articles(content), d.current().index,
+                  laws=[doc for doc in law_documents(load_library(library)) if doc.slug != lost])
+    code, out = verify_cli(d, library)
+    assert code == 1 and "law '示例市绿道管理办法'" in out and "is not in the index" in out, out
+    broken = d.current().name
+    healed = d.run(scrape=False)
+    assert (healed.exit_code, healed.status) == (EXIT_OK, "published"), healed.summary
+    assert any(f"published search index of release {broken} is unsound" in w for w in healed.report["warnings"])
+    assert lost in law_hits(d, library) and verify_cli(d, library)[0] == 0
+
+    # night 5: a law removed from the library leaves the index; night 6: nothing changed
+    shutil.rmtree(library / "地方性法规" / "示例省生态环境保护条例")
+    removed = d.run(scrape=False)
+    assert removed.status == "published" and removed.report["index"]["removed"] == 1
+    assert law_document_id("示例省生态环境保护条例") not in law_hits(d, library)
+    assert d.run(scrape=False).status == "unchanged"
+
+    # night 7: the library unset -> every law document leaves, the articles stay
+    d.settings = replace(d.settings, paths=replace(d.settings.paths, law_library=None))
+    unset = d.run(scrape=False)
+    assert unset.status == "published" and unset.report["index"]["removed"] == 3
+    assert law_hits(d, None) == {} and verify_index(content, d.current().index).ok
