@@ -2,8 +2,11 @@
 
 Three systems are scored in the same run, on the same documents and questions:
 
-- ours: the product's indexer (``search.indexer.sync_articles``) and query code
-  (``search.query.search``), exactly as ``fazhi search`` runs them;
+- ours: the product's query code (``search.query.search``), exactly as ``fazhi
+  search`` runs it, over an index of the files as law documents (kind ``laws``,
+  their level in the hierarchy of norms; ``bench.search_corpus.write_law_index``,
+  the product's schema and writer). Each file is its own document, old versions of
+  a law included, because STARD judges files;
 - bigram BM25: one Whoosh field of character bigrams (title + body), the
   question's bigrams OR-ed, Whoosh's BM25F defaults, no segmenter;
 - jieba + Whoosh: jieba's ``ChineseAnalyzer`` on title and body and Whoosh's
@@ -41,9 +44,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
 from bench.results import machine, write_section
-from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half
+from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
 from fazhi.errors import SearchQueryError
-from search.indexer import sync_articles
 from search.query import SearchRequest, search
 
 CUTOFF = 10
@@ -71,11 +73,11 @@ Run = tuple[dict[str, list[str]], float, float]
 
 
 def run_ours(docs: Docs, queries: Queries, workdir: Path, index_dir: Path | None) -> Run:
-    articles, paths = law_articles(docs)
+    paths = law_articles(docs)[1]
     started = time.perf_counter()
     if index_dir is None:
         index_dir = workdir / "ours"
-        sync_articles(articles, index_dir)
+        write_law_index(docs, index_dir)
     built = time.perf_counter() - started
     ranked: dict[str, list[str]] = {}
     started = time.perf_counter()
@@ -171,7 +173,7 @@ def main() -> int:
         index_dir = args.index
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
-            sync_articles(law_articles(docs)[0], args.keep)
+            write_law_index(docs, args.keep)
             index_dir = args.keep
         systems: list[tuple[str, Callable[[], Run]]] = [
             ("ours (rjieba words + bigrams, OR + coordination)", lambda: run_ours(docs, queries, workdir, index_dir)),

@@ -10,6 +10,12 @@
   ``search.lawlibrary``): the law's own document (kind ``laws``) ranks first, its hit
   pointing at the article's anchor and showing its text, and the ``law`` block
   carries the article;
+- a query that is exactly a document's title (``search.syntax.title_key``: 《》,
+  spaces and spelling variants aside) ranks that document first, above a law it
+  names: 河南省实施《中华人民共和国教师法》办法 asks for the province's measures.
+  Scores weigh a law document by its level (``search.ranking``), so without this a
+  city's regulation asked for by its full title would sink below the national law
+  on the same subject;
 - "quoted phrase": required. Its words in a row (a Whoosh Phrase on the word
   positions; function words in between do not count), or its exact characters in
   the stored text when the segmenter cut the document differently; a
@@ -45,7 +51,7 @@ from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Rankin
 from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
-from search.syntax import ParsedQuery, Part, dedupe
+from search.syntax import ParsedQuery, Part, dedupe, title_key
 
 DocSet = set[int] | frozenset[int]
 # Stored documents read per deadline check while verifying a phrase's exact characters.
@@ -57,6 +63,10 @@ FACETS = ("kind", "column", "year")
 # such a document sorts as the oldest and counts in no year.
 NO_DATE = 2**64 - 1
 YEARS = range(1000, 10000)
+# A title asked for exactly: its candidates come from the key's rarest bigrams, this many, and are at most
+# this many characters longer than the key (punctuation and spaces the key leaves out).
+TITLE_GRAMS = 4
+TITLE_SLACK = 12
 
 
 class Run:
@@ -167,6 +177,25 @@ class Run:
             self.deadline.check()
         return found
 
+    def title_documents(self) -> list[int]:
+        """Documents whose title is exactly what the query asks for (``ParsedQuery.title_key``)."""
+        key, view = self.parsed.title_key(), self.view
+        # Candidates: titles holding one of the key's TITLE_GRAMS rarest bigrams (one across punctuation the key
+        # dropped, 法》办, may be in no title or in the wrong ones) and about as long as the key; stored titles decide.
+        frequency = {gram: view.doc_frequency("title_bigram", gram) for gram in query_bigrams(key)}
+        grams = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_GRAMS]
+        lengths = view.lengths["title_len"]
+        candidates = {
+            d for gram in grams for d in view.postings("title_bigram", gram)[0] if len(key) // 2 <= lengths[d] <= len(key) + TITLE_SLACK
+        }
+        found = []
+        for n, docnum in enumerate(sorted(candidates & view.live)):
+            if n % CHECK_EVERY == 0:
+                self.deadline.check()
+            if title_key(view.searcher.stored_fields(docnum)["title"]) == key:
+                found.append(docnum)
+        return found
+
     def law_block(self) -> LawBlock | None:
         """The first law the query names: its name, law page and the number of indexed articles citing it.
 
@@ -199,13 +228,16 @@ class Run:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
         named = self.named_document()
-        if scores is not None and rq.sort == "relevance" and (self.parsed.laws or named is not None):
-            laws = self.law_documents()
-            # the named article's law first: then the other laws the query names
-            pinned = [named, *(d for d in laws if d != named)] if named is not None else laws
-            matched = _pin(scores, matched, pinned, self.parsed.phrases, self.parsed.excluded)
-            if named is not None and named in matched:
-                scores[named] = max(scores.values()) + 1.0
+        if scores is not None and rq.sort == "relevance":
+            if self.parsed.laws or named is not None:
+                laws = self.law_documents()
+                # the named article's law first: then the other laws the query names
+                pinned = [named, *(d for d in laws if d != named)] if named is not None else laws
+                matched = _pin(scores, matched, pinned, self.parsed.phrases, self.parsed.excluded)
+                if named is not None and named in matched:
+                    scores[named] = max(scores.values()) + 1.0
+            # above them, documents asked for by their exact title
+            matched = _pin(scores, matched, self.title_documents(), self.parsed.phrases, self.parsed.excluded)
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
         facets = {name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name])) for name in FACETS}
@@ -268,17 +300,17 @@ class Run:
         )
 
 
-def _pin(scores: dict[int, float], matched: DocSet, laws: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
-    """Lift the named laws' own documents above every other match (their order kept by their own scores).
+def _pin(scores: dict[int, float], matched: DocSet, pinned: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
+    """Lift ``pinned`` (documents a query asks for by name) above every other match (their order kept by their own scores).
 
-    A law document joins the matches even when scoring did not reach it, unless the query also has
+    Such a document joins the matches even when scoring did not reach it, unless the query also has
     phrases it must hold or exclusions (then it counts only if it already matched).
     """
-    if not laws:
+    if not pinned:
         return matched
     lift = max(scores.values(), default=0.0) + 1.0
     out = set(matched)
-    for docnum in laws:
+    for docnum in pinned:
         if docnum in matched or not (phrases or excluded):
             scores[docnum] = lift + scores.get(docnum, 0.0)
             out.add(docnum)
