@@ -43,7 +43,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from bench.results import machine, write_section
+from bench.results import RESULTS, machine, write_section
 from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
 from fazhi.errors import SearchQueryError
 from search.query import SearchRequest, search
@@ -176,7 +176,7 @@ def main() -> int:
             write_law_index(docs, args.keep)
             index_dir = args.keep
         systems: list[tuple[str, Callable[[], Run]]] = [
-            ("ours (rjieba words + bigrams, OR + coordination)", lambda: run_ours(docs, queries, workdir, index_dir)),
+            ("ours (rjieba words + bigrams, OR + coordination, level prior)", lambda: run_ours(docs, queries, workdir, index_dir)),
         ]
         if not args.only_ours:
             systems += [
@@ -196,12 +196,17 @@ def main() -> int:
             for name, half, _, whole, built, queried in rows
             for label, m in (("reporting half", half), ("whole set", whole))
         )
+        carried = ""
+        if args.only_ours:
+            table = "\n".join([table, *_baseline_rows()])
+            carried = " The baselines' rows are carried over from the previous run (`--only-ours`: they do not depend on our code)."
+        command = " ".join([".venv/bin/python bench/search_quality.py", *sys.argv[1:]])
         write_section(f"""## Search quality
 
 STARD: {len(queries)} layperson legal questions scored against the {len(docs):,} LawRefBook documents
 (qrels.lawrefbook-doc.tsv, binary relevance, cutoff 10). All three systems run in the same process on
 the same documents. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
-load average {load} at the start.
+load average {load} at the start, {load_average()} at the end.{carried}
 
 The questions are split by a fixed hash of the query id: a question is in the **tuning half** when the
 first byte of SHA-256 of its id is even ({len(tuning)} questions), else in the **reporting half**
@@ -215,9 +220,16 @@ first byte of SHA-256 of its id is even ({len(tuning)} questions), else in the *
 
 Reference measured elsewhere for the bigram baseline (pure-Python BM25): nDCG@10 0.506, Recall@10 0.687, MRR@10 0.470.
 
-Command: `.venv/bin/python bench/search_quality.py --write`
+Command: `FAZHI_SHARED=<shared> {command}`
 """)
     return 0
+
+
+def _baseline_rows() -> list[str]:
+    """The baselines' table rows of the Search quality section now in RESULTS.md."""
+    text = RESULTS.read_text("utf-8") if RESULTS.is_file() else ""
+    section = text.split("## Search quality", 1)[1].split("\n## ", 1)[0] if "## Search quality" in text else ""
+    return [line for line in section.splitlines() if line.startswith("| baseline:")]
 
 
 if __name__ == "__main__":

@@ -63,10 +63,10 @@ FACETS = ("kind", "column", "year")
 # such a document sorts as the oldest and counts in no year.
 NO_DATE = 2**64 - 1
 YEARS = range(1000, 10000)
-# A title asked for exactly: its candidates come from the key's rarest bigrams, this many, and are at most
-# this many characters longer than the key (punctuation and spaces the key leaves out).
-TITLE_GRAMS = 4
-TITLE_SLACK = 12
+# A title asked for exactly (Run.title_documents): the most punctuation runs inside a title, and the most
+# candidates whose stored titles are read.
+TITLE_SEPARATORS = 3
+TITLE_CANDIDATES = 64
 
 
 class Run:
@@ -178,21 +178,36 @@ class Run:
         return found
 
     def title_documents(self) -> list[int]:
-        """Documents whose title is exactly what the query asks for (``ParsedQuery.title_key``)."""
+        """Documents whose title is exactly what the query asks for (``ParsedQuery.title_key``).
+
+        A title holds every bigram of its key except those across punctuation the key dropped (施《中), one
+        per dropped run, so at most (title length - key length) of them, and at most TITLE_SEPARATORS. So
+        candidates hold one of the key's TITLE_SEPARATORS + 1 rarest title bigrams, miss no more of the
+        rarest ones than they may, and only the TITLE_CANDIDATES shortest have their stored titles compared
+        (a stored document is read whole, a law's text with it; the keys read are kept per index view).
+        """
         key, view = self.parsed.title_key(), self.view
-        # Candidates: titles holding one of the key's TITLE_GRAMS rarest bigrams (one across punctuation the key
-        # dropped, 法》办, may be in no title or in the wrong ones) and about as long as the key; stored titles decide.
         frequency = {gram: view.doc_frequency("title_bigram", gram) for gram in query_bigrams(key)}
-        grams = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_GRAMS]
-        lengths = view.lengths["title_len"]
-        candidates = {
-            d for gram in grams for d in view.postings("title_bigram", gram)[0] if len(key) // 2 <= lengths[d] <= len(key) + TITLE_SLACK
-        }
+        absent = sum(1 for df in frequency.values() if not df)
+        rarest = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_SEPARATORS + 1]
+        if not rarest or absent > TITLE_SEPARATORS:
+            return []
+        holding = [set(view.postings("title_bigram", gram)[0]) for gram in rarest]
+        lengths, longest = view.lengths["title_len"], len(key) + 2 + len(key) // 3  # punctuation is a small part of a title
+        candidates = []
+        for docnum in set().union(*holding) & view.live:
+            slack = min(int(lengths[docnum]) - len(key), TITLE_SEPARATORS)
+            if slack >= 0 and lengths[docnum] <= longest and absent + sum(docnum not in docs for docs in holding) <= slack:
+                candidates.append(docnum)
+        candidates.sort(key=lambda d: (lengths[d], d))
         found = []
-        for n, docnum in enumerate(sorted(candidates & view.live)):
+        for n, docnum in enumerate(candidates[:TITLE_CANDIDATES]):
             if n % CHECK_EVERY == 0:
                 self.deadline.check()
-            if title_key(view.searcher.stored_fields(docnum)["title"]) == key:
+            known = view.title_keys.get(docnum)
+            if known is None:
+                known = view.title_keys[docnum] = title_key(view.searcher.stored_fields(docnum)["title"])
+            if known == key:
                 found.append(docnum)
         return found
 

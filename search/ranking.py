@@ -142,6 +142,8 @@ class IndexView:
             for docnum in self.live:
                 groups.setdefault(values[docnum], set()).add(docnum)
             self.groups[name] = groups
+        # Titles as search.engine compares them with a query (search.syntax.title_key), filled as they are read.
+        self.title_keys: dict[int, str] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], array] = {}
         self._cache: OrderedDict[tuple[Any, ...], tuple[array, array]] = OrderedDict()
