@@ -65,7 +65,7 @@ NO_DATE = 2**64 - 1
 YEARS = range(1000, 10000)
 # A title asked for exactly (Run.title_documents): the most punctuation runs inside a title, and the most
 # candidates whose stored titles are read.
-TITLE_SEPARATORS = 3
+TITLE_SEPARATORS = 8
 TITLE_CANDIDATES = 64
 
 
