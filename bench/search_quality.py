@@ -198,14 +198,20 @@ def main() -> int:
         )
         carried = ""
         if args.only_ours:
-            table = "\n".join([table, *_baseline_rows()])
-            carried = " The baselines' rows are carried over from the previous run (`--only-ours`: they do not depend on our code)."
+            baselines, revision = _baseline_rows()
+            table = "\n".join([table, *baselines])
+            carried = (
+                f" The baselines' rows are carried over from the run at revision {revision} (`--only-ours`; they do not"
+                " depend on our code)."
+            )
         command = " ".join([".venv/bin/python bench/search_quality.py", *sys.argv[1:]])
         write_section(f"""## Search quality
 
 STARD: {len(queries)} layperson legal questions scored against the {len(docs):,} LawRefBook documents
 (qrels.lawrefbook-doc.tsv, binary relevance, cutoff 10). All three systems run in the same process on
-the same documents. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
+the same documents; ours indexes each file as a law document at its level in the hierarchy of norms
+(`bench.search_corpus.write_law_index`; old versions of a law are files of their own, as STARD judges
+files). Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
 load average {load} at the start, {load_average()} at the end.{carried}
 
 The questions are split by a fixed hash of the query id: a question is in the **tuning half** when the
@@ -225,11 +231,12 @@ Command: `FAZHI_SHARED=<shared> {command}`
     return 0
 
 
-def _baseline_rows() -> list[str]:
-    """The baselines' table rows of the Search quality section now in RESULTS.md."""
+def _baseline_rows() -> tuple[list[str], str]:
+    """The baselines' table rows of the Search quality section now in RESULTS.md, and the revision they were measured at."""
     text = RESULTS.read_text("utf-8") if RESULTS.is_file() else ""
     section = text.split("## Search quality", 1)[1].split("\n## ", 1)[0] if "## Search quality" in text else ""
-    return [line for line in section.splitlines() if line.startswith("| baseline:")]
+    found = re.search(r"carried over from the run at revision (\w+)", section) or re.search(r"at revision (\w+)", section)
+    return [line for line in section.splitlines() if line.startswith("| baseline:")], found.group(1) if found else "unknown"
 
 
 if __name__ == "__main__":
