@@ -63,10 +63,13 @@ FACETS = ("kind", "column", "year")
 # such a document sorts as the oldest and counts in no year.
 NO_DATE = 2**64 - 1
 YEARS = range(1000, 10000)
-# A title asked for exactly (Run.title_documents): the most punctuation runs inside a title, and the most
-# candidates whose stored titles are read.
+# A title asked for exactly (Run.title_documents): the most punctuation runs inside a title, the most
+# candidates whose stored titles are read ...
 TITLE_SEPARATORS = 8
 TITLE_CANDIDATES = 64
+# ... and the most title postings read for it: a title made only of bigrams common in titles (a law's name on
+# an index of its articles, one document each) is left to the named-law rule, which finds it by name.
+TITLE_POSTINGS = 20_000
 
 
 class Run:
@@ -190,7 +193,7 @@ class Run:
         frequency = {gram: view.doc_frequency("title_bigram", gram) for gram in query_bigrams(key)}
         absent = sum(1 for df in frequency.values() if not df)
         rarest = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_SEPARATORS + 1]
-        if not rarest or absent > TITLE_SEPARATORS:
+        if not rarest or absent > TITLE_SEPARATORS or sum(frequency[gram] for gram in rarest) > TITLE_POSTINGS:
             return []
         holding = [set(view.postings("title_bigram", gram)[0]) for gram in rarest]
         lengths, longest = view.lengths["title_len"], len(key) + 2 + len(key) // 3  # punctuation is a small part of a title
