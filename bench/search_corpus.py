@@ -1,9 +1,15 @@
-"""The reference corpora as archive articles, shared by bench/search_quality.py and bench/search_speed.py.
+"""The reference corpora as index documents, shared by the search benchmarks.
 
 Each LawRefBook file becomes one ``Article`` (title = its first ``# `` heading,
 date = the ``(YYYY-MM-DD)`` in its file name when there is one, source office =
 its top folder), so the benchmarks index it with the product's own code. The
 mapping slug -> path relative to ``data/`` is what the STARD qrels judge.
+
+``write_law_index`` indexes those files as what they are, texts of the law
+library: kind ``laws`` and their level in the hierarchy of norms
+(``fazhi.levels.law_level`` of the path), through ``search.schema.document`` and
+the product indexer's writer settings. Every file is its own document, old
+versions of a law included, because STARD judges files, not laws.
 """
 
 from __future__ import annotations
@@ -17,7 +23,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 from fazhi.article import Article
+from fazhi.files import write_atomic
+from fazhi.levels import law_level
+from search import indexer
+from search.schema import build_schema, document
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("FAZHI_SHARED", REPO.parent / "shared"))
@@ -27,15 +39,15 @@ _VERSION_DATE = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
 _TITLE = re.compile(r"^# +(.+?)\s*$", re.M)
 
 
-def law_documents() -> list[tuple[str, str, str]]:
-    """(path relative to data/, title, body) of every LawRefBook file, sorted by path."""
+def law_documents(root: Path = LAWS) -> list[tuple[str, str, str]]:
+    """(path relative to ``root``, title, body) of every LawRefBook file, sorted by path."""
     docs = []
-    for path in sorted(LAWS.rglob("*.md")):
+    for path in sorted(root.rglob("*.md")):
         text = path.read_text("utf-8")
         match = _TITLE.search(text)
         title = match.group(1) if match else path.stem
         body = text[match.end():] if match else text
-        docs.append((path.relative_to(LAWS).as_posix(), title, body))
+        docs.append((path.relative_to(root).as_posix(), title, body))
     return docs
 
 
@@ -49,6 +61,36 @@ def law_articles(docs: list[tuple[str, str, str]]) -> tuple[list[Article], dict[
         articles.append(Article(title=title, date=date, column="interpretations", slug=slug, body=body, source=rel.split("/")[0]))
         paths[slug] = rel
     return articles, paths
+
+
+def law_document(article: Article, rel: str) -> dict[str, object]:
+    """The index document of a library file: the article's fields, as kind ``laws`` at the file's level."""
+    return {**document(article), "kind": "laws", "level": law_level(rel)}
+
+
+def write_index(documents: list[dict[str, object]], index_dir: Path, procs: int | None = None) -> None:
+    """Write prepared index documents into a fresh ``index_dir``, laid out as the indexer lays out a generation.
+
+    Same schema, writer settings and index record as ``search.indexer``, so ``search.query.search`` reads it;
+    the indexer itself takes articles only.
+    """
+    target = Path(index_dir) / f"{indexer.GENERATION_PREFIX}1"
+    target.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(target), build_schema())
+    writer = indexer._writer(ix, len(documents), procs)
+    for doc in documents:
+        writer.add_document(**doc)
+    writer.commit()
+    ix.close()
+    indexer._write_meta(target, len(documents))
+    write_atomic(Path(index_dir) / indexer.POINTER, target.name + "\n")
+
+
+def write_law_index(docs: list[tuple[str, str, str]], index_dir: Path, procs: int | None = None) -> dict[str, str]:
+    """Index ``docs`` (``law_documents()``) as law documents into a fresh ``index_dir``; slug -> path."""
+    articles, paths = law_articles(docs)
+    write_index([law_document(article, paths[article.slug]) for article in articles], index_dir, procs)
+    return paths
 
 
 def split_articles(limit: int | None = None) -> Iterator[Article]:

@@ -1,8 +1,9 @@
 """Search under load: N concurrent clients against a real `fazhi serve` on 127.0.0.1, with the STARD questions.
 
-For each corpus (the 3,475 LawRefBook documents, and the 64,666-article national
-split; bench/search_corpus.py builds both as articles) the index is written with
-the product's indexer, a tiny static site is put beside it, and `fazhi serve
+For each corpus (the 3,475 LawRefBook documents as law documents at their levels,
+as bench/search_quality.py scores them, and the 64,666-article national split as
+articles; bench/search_corpus.py builds both) the index is written with the
+product's schema and writer, a tiny static site is put beside it, and `fazhi serve
 --port 0` is started as its own process (worker pool, result cache and all).
 Each scenario starts a fresh server, so no answer comes from an earlier
 scenario's cache, and hands out every STARD question at most once:
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 
 from bench.results import machine, write_section
-from bench.search_corpus import git_revision, law_articles, law_documents, load_average, questions, split_articles
+from bench.search_corpus import git_revision, law_documents, load_average, questions, split_articles, write_law_index
 from fazhi.config import Settings, default_paths
 from search.indexer import sync_articles
 from tests.fixtures.served import serve_process
@@ -179,7 +180,7 @@ def main() -> int:
             index = args.index
             if index is None:
                 index = work / "laws-index"
-                sync_articles(law_articles(law_documents())[0], index)
+                write_law_index(law_documents(), index)
             rows += measure("3,475 documents", index, work, texts, args)
         if args.only != "laws":
             index = work / "split-index"

@@ -2,8 +2,11 @@
 
 Three systems are scored in the same run, on the same documents and questions:
 
-- ours: the product's indexer (``search.indexer.sync_articles``) and query code
-  (``search.query.search``), exactly as ``fazhi search`` runs them;
+- ours: the product's query code (``search.query.search``), exactly as ``fazhi
+  search`` runs it, over an index of the files as law documents (kind ``laws``,
+  their level in the hierarchy of norms; ``bench.search_corpus.write_law_index``,
+  the product's schema and writer). Each file is its own document, old versions of
+  a law included, because STARD judges files;
 - bigram BM25: one Whoosh field of character bigrams (title + body), the
   question's bigrams OR-ed, Whoosh's BM25F defaults, no segmenter;
 - jieba + Whoosh: jieba's ``ChineseAnalyzer`` on title and body and Whoosh's
@@ -40,10 +43,9 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from bench.results import machine, write_section
-from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half
+from bench.results import RESULTS, machine, write_section
+from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
 from fazhi.errors import SearchQueryError
-from search.indexer import sync_articles
 from search.query import SearchRequest, search
 
 CUTOFF = 10
@@ -71,11 +73,11 @@ Run = tuple[dict[str, list[str]], float, float]
 
 
 def run_ours(docs: Docs, queries: Queries, workdir: Path, index_dir: Path | None) -> Run:
-    articles, paths = law_articles(docs)
+    paths = law_articles(docs)[1]
     started = time.perf_counter()
     if index_dir is None:
         index_dir = workdir / "ours"
-        sync_articles(articles, index_dir)
+        write_law_index(docs, index_dir)
     built = time.perf_counter() - started
     ranked: dict[str, list[str]] = {}
     started = time.perf_counter()
@@ -171,10 +173,10 @@ def main() -> int:
         index_dir = args.index
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
-            sync_articles(law_articles(docs)[0], args.keep)
+            write_law_index(docs, args.keep)
             index_dir = args.keep
         systems: list[tuple[str, Callable[[], Run]]] = [
-            ("ours (rjieba words + bigrams, OR + coordination)", lambda: run_ours(docs, queries, workdir, index_dir)),
+            ("ours (rjieba words + bigrams, OR + coordination, level prior)", lambda: run_ours(docs, queries, workdir, index_dir)),
         ]
         if not args.only_ours:
             systems += [
@@ -194,12 +196,23 @@ def main() -> int:
             for name, half, _, whole, built, queried in rows
             for label, m in (("reporting half", half), ("whole set", whole))
         )
+        carried = ""
+        if args.only_ours:
+            baselines, revision = _baseline_rows()
+            table = "\n".join([table, *baselines])
+            carried = (
+                f" The baselines' rows are carried over from the run at revision {revision} (`--only-ours`; they do not"
+                " depend on our code)."
+            )
+        command = " ".join([".venv/bin/python bench/search_quality.py", *sys.argv[1:]])
         write_section(f"""## Search quality
 
 STARD: {len(queries)} layperson legal questions scored against the {len(docs):,} LawRefBook documents
 (qrels.lawrefbook-doc.tsv, binary relevance, cutoff 10). All three systems run in the same process on
-the same documents. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
-load average {load} at the start.
+the same documents; ours indexes each file as a law document at its level in the hierarchy of norms
+(`bench.search_corpus.write_law_index`; old versions of a law are files of their own, as STARD judges
+files). Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
+load average {load} at the start, {load_average()} at the end.{carried}
 
 The questions are split by a fixed hash of the query id: a question is in the **tuning half** when the
 first byte of SHA-256 of its id is even ({len(tuning)} questions), else in the **reporting half**
@@ -213,9 +226,17 @@ first byte of SHA-256 of its id is even ({len(tuning)} questions), else in the *
 
 Reference measured elsewhere for the bigram baseline (pure-Python BM25): nDCG@10 0.506, Recall@10 0.687, MRR@10 0.470.
 
-Command: `.venv/bin/python bench/search_quality.py --write`
+Command: `FAZHI_SHARED=<shared> {command}`
 """)
     return 0
+
+
+def _baseline_rows() -> tuple[list[str], str]:
+    """The baselines' table rows of the Search quality section now in RESULTS.md, and the revision they were measured at."""
+    text = RESULTS.read_text("utf-8") if RESULTS.is_file() else ""
+    section = text.split("## Search quality", 1)[1].split("\n## ", 1)[0] if "## Search quality" in text else ""
+    found = re.search(r"carried over from the run at revision (\w+)", section) or re.search(r"at revision (\w+)", section)
+    return [line for line in section.splitlines() if line.startswith("| baseline:")], found.group(1) if found else "unknown"
 
 
 if __name__ == "__main__":

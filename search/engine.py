@@ -10,6 +10,12 @@
   ``search.lawlibrary``): the law's own document (kind ``laws``) ranks first, its hit
   pointing at the article's anchor and showing its text, and the ``law`` block
   carries the article;
+- a query that is exactly a document's title (``search.syntax.title_key``: 《》,
+  spaces and spelling variants aside) ranks that document first, above a law it
+  names: 河南省实施《中华人民共和国教师法》办法 asks for the province's measures.
+  Scores weigh a law document by its level (``search.ranking``), so without this a
+  city's regulation asked for by its full title would sink below the national law
+  on the same subject;
 - "quoted phrase": required. Its words in a row (a Whoosh Phrase on the word
   positions; function words in between do not count), or its exact characters in
   the stored text when the segmenter cut the document differently; a
@@ -45,7 +51,7 @@ from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Rankin
 from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
-from search.syntax import ParsedQuery, Part, dedupe
+from search.syntax import ParsedQuery, Part, dedupe, title_key
 
 DocSet = set[int] | frozenset[int]
 # Stored documents read per deadline check while verifying a phrase's exact characters.
@@ -57,6 +63,13 @@ FACETS = ("kind", "column", "year")
 # such a document sorts as the oldest and counts in no year.
 NO_DATE = 2**64 - 1
 YEARS = range(1000, 10000)
+# A title asked for exactly (Run.title_documents): the most punctuation runs inside a title, the most
+# candidates whose stored titles are read ...
+TITLE_SEPARATORS = 8
+TITLE_CANDIDATES = 64
+# ... and the most title postings read for it: a title made only of bigrams common in titles (a law's name on
+# an index of its articles, one document each) is left to the named-law rule, which finds it by name.
+TITLE_POSTINGS = 20_000
 
 
 class Run:
@@ -167,6 +180,40 @@ class Run:
             self.deadline.check()
         return found
 
+    def title_documents(self) -> list[int]:
+        """Documents whose title is exactly what the query asks for (``ParsedQuery.title_key``).
+
+        A title holds every bigram of its key except those across punctuation the key dropped (施《中), one
+        per dropped run, so at most (title length - key length) of them, and at most TITLE_SEPARATORS. So
+        candidates hold one of the key's TITLE_SEPARATORS + 1 rarest title bigrams, miss no more of the
+        rarest ones than they may, and only the TITLE_CANDIDATES shortest have their stored titles compared
+        (a stored document is read whole, a law's text with it; the keys read are kept per index view).
+        """
+        key, view = self.parsed.title_key(), self.view
+        frequency = {gram: view.doc_frequency("title_bigram", gram) for gram in query_bigrams(key)}
+        absent = sum(1 for df in frequency.values() if not df)
+        rarest = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_SEPARATORS + 1]
+        if not rarest or absent > TITLE_SEPARATORS or sum(frequency[gram] for gram in rarest) > TITLE_POSTINGS:
+            return []
+        holding = [set(view.postings("title_bigram", gram)[0]) for gram in rarest]
+        lengths, longest = view.lengths["title_len"], len(key) + 2 + len(key) // 3  # punctuation is a small part of a title
+        candidates = []
+        for docnum in set().union(*holding) & view.live:
+            slack = min(int(lengths[docnum]) - len(key), TITLE_SEPARATORS)
+            if slack >= 0 and lengths[docnum] <= longest and absent + sum(docnum not in docs for docs in holding) <= slack:
+                candidates.append(docnum)
+        candidates.sort(key=lambda d: (lengths[d], d))
+        found = []
+        for n, docnum in enumerate(candidates[:TITLE_CANDIDATES]):
+            if n % CHECK_EVERY == 0:
+                self.deadline.check()
+            known = view.title_keys.get(docnum)
+            if known is None:
+                known = view.title_keys[docnum] = title_key(view.searcher.stored_fields(docnum)["title"])
+            if known == key:
+                found.append(docnum)
+        return found
+
     def law_block(self) -> LawBlock | None:
         """The first law the query names: its name, law page and the number of indexed articles citing it.
 
@@ -199,13 +246,16 @@ class Run:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
         named = self.named_document()
-        if scores is not None and rq.sort == "relevance" and (self.parsed.laws or named is not None):
-            laws = self.law_documents()
-            # the named article's law first: then the other laws the query names
-            pinned = [named, *(d for d in laws if d != named)] if named is not None else laws
-            matched = _pin(scores, matched, pinned, self.parsed.phrases, self.parsed.excluded)
-            if named is not None and named in matched:
-                scores[named] = max(scores.values()) + 1.0
+        if scores is not None and rq.sort == "relevance":
+            if self.parsed.laws or named is not None:
+                laws = self.law_documents()
+                # the named article's law first: then the other laws the query names
+                pinned = [named, *(d for d in laws if d != named)] if named is not None else laws
+                matched = _pin(scores, matched, pinned, self.parsed.phrases, self.parsed.excluded)
+                if named is not None and named in matched:
+                    scores[named] = max(scores.values()) + 1.0
+            # above them, documents asked for by their exact title
+            matched = _pin(scores, matched, self.title_documents(), self.parsed.phrases, self.parsed.excluded)
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
         facets = {name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name])) for name in FACETS}
@@ -268,17 +318,17 @@ class Run:
         )
 
 
-def _pin(scores: dict[int, float], matched: DocSet, laws: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
-    """Lift the named laws' own documents above every other match (their order kept by their own scores).
+def _pin(scores: dict[int, float], matched: DocSet, pinned: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:
+    """Lift ``pinned`` (documents a query asks for by name) above every other match (their order kept by their own scores).
 
-    A law document joins the matches even when scoring did not reach it, unless the query also has
+    Such a document joins the matches even when scoring did not reach it, unless the query also has
     phrases it must hold or exclusions (then it counts only if it already matched).
     """
-    if not laws:
+    if not pinned:
         return matched
     lift = max(scores.values(), default=0.0) + 1.0
     out = set(matched)
-    for docnum in laws:
+    for docnum in pinned:
         if docnum in matched or not (phrases or excluded):
             scores[docnum] = lift + scores.get(docnum, 0.0)
             out.add(docnum)

@@ -68,6 +68,12 @@ class ParsedQuery:
         parts += [f'-"{p.text}"' if " " in p.text else f"-{p.text}" for p in self.excluded]
         return " ".join(parts)
 
+    def title_key(self) -> str:
+        """The query as ``title_key`` writes a title: its free text, or its one phrase when it is nothing else ("" otherwise)."""
+        if self.free_text:
+            return title_key(" ".join(self.free_text))
+        return title_key(self.phrases[0].text) if len(self.phrases) == 1 else ""
+
     def highlight_terms(self) -> list[str]:
         terms = [w for group in self.words for w in group]
         terms += self.free_text + [p.needle for p in self.phrases]
@@ -106,6 +112,15 @@ def parse_query(text: str) -> ParsedQuery:
     related = [group for term in legal_terms(typed) for group in query_words(term)]
     parsed.related = [g for g in dedupe(related) if not own.intersection(g)][:MAX_WORDS]
     return parsed
+
+
+def title_key(text: str) -> str:
+    """A title (or a query) reduced to what a user types of it: normalised, its letters, digits and characters only.
+
+    A query whose key is a document's key asks for that document by its title (《》, spaces, full-width forms
+    and traditional characters aside), and the engine ranks it first.
+    """
+    return "".join(_WORD_RUN.findall(normalize_query(text))).lower()
 
 
 def _visible(text: str) -> str:
