@@ -6,16 +6,19 @@ runs to temporary files when the pool is full), then looks up the field length
 of every posting's document while writing it. For the law library that is 8.7
 million tuples, the largest share of the build.
 
-Here a segment keeps field -> term -> (documents, weights, values) instead,
-appended in document order, so the commit sorts only the terms; each term's
-postings go through the stock W3 codec's own field and postings writers a
-block (128 postings) at a time, and each document's field length is read once
-from the segment's length column, as the stock writer reads it. Everything
-else (stored fields, columns, lengths, the term table, compression, deletions,
-merges of older segments, the TOC) is Whoosh's code. The files written are
-byte for byte what Whoosh's writer writes for the same documents
-(tests/search/test_grouped_writer.py), so Whoosh's merge, ``optimize`` and
-readers take them as their own: the on-disk format is Whoosh's stock W3.
+Here a segment keeps field -> term -> [(document, weight, value)] instead,
+appended in document order, so the commit sorts only the terms, and reads each
+document's field length once from the segment's length column (as the stock
+writer reads it per posting). Each term's bytes are then made in one piece:
+its blocks of 128 postings (statistics, pickled and zlib-compressed exactly as
+``W3PostingsWriter`` makes them) and its ``W3TermInfo`` entry, added to
+Whoosh's own term table. Everything else (stored fields, columns, lengths,
+deletions, merges of older segments, the compound file, the TOC) is Whoosh's
+code. The files are byte for byte what Whoosh's writer writes for the same
+documents and commits (tests/search/test_grouped_writer.py compares every
+segment file), so Whoosh's merge, ``optimize`` and readers take them as their
+own: the on-disk format is Whoosh's stock W3 (whoosh-reloaded 2.7.5, pinned;
+the test catches a release that writes differently).
 
 ``GroupedMpWriter`` is Whoosh's multi-process writer (one segment per
 process) whose processes use this writer, and which fails the commit when a

@@ -160,6 +160,26 @@ def test_the_multi_process_writer_holds_the_same_index_and_whooshs_optimize_read
     assert index_content(tmp_path / "mp") == index_content(tmp_path / "stock")
 
 
+def test_the_multi_process_writer_merges_older_segments_itself(tmp_path: Path) -> None:
+    """A second multi-process commit that optimizes: the parent writes the older segments' postings as one segment."""
+    articles = varied_articles(160)
+    docs = [document(a) for a in articles]
+    (tmp_path / "stock").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "stock"), build_schema())
+    with SegmentWriter(ix) as w:
+        for doc in docs:
+            w.add_document(**doc)
+    (tmp_path / "mp").mkdir()
+    mp = whoosh_index.create_in(str(tmp_path / "mp"), build_schema())
+    for part, optimize in ((docs[:100], False), (docs[100:], True)):
+        writer = GroupedMpWriter(mp, procs=2, batchsize=8)
+        for doc in part:
+            writer.add_document(**doc)
+        writer.commit(optimize=optimize)
+    assert len(mp._segments()) == 3  # the merged older two, and one from each process
+    assert index_content(tmp_path / "mp", statistics=False) == index_content(tmp_path / "stock", statistics=False)
+
+
 def test_a_writer_process_that_fails_fails_the_commit(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     writer = GroupedMpWriter(ix, procs=2, batchsize=4)
