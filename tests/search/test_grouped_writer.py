@@ -135,16 +135,20 @@ def index_content(where: Path, statistics: bool = True) -> dict[str, object]:
     return content
 
 
-def test_the_multi_process_writer_holds_the_same_index_and_whooshs_optimize_reads_it(tmp_path: Path) -> None:
-    articles = varied_articles(200)
-    docs = [document(a) for a in articles]
+def stock_and_empty(tmp_path: Path, docs: list[dict[str, object]]) -> tuple[whoosh_index.Index, whoosh_index.Index]:
+    """An index of ``docs`` written by Whoosh's writer in one commit (tmp_path/stock), and an empty one (tmp_path/mp)."""
     (tmp_path / "stock").mkdir()
     ix = whoosh_index.create_in(str(tmp_path / "stock"), build_schema())
     with SegmentWriter(ix) as w:
         for doc in docs:
             w.add_document(**doc)
     (tmp_path / "mp").mkdir()
-    mp = whoosh_index.create_in(str(tmp_path / "mp"), build_schema())
+    return ix, whoosh_index.create_in(str(tmp_path / "mp"), build_schema())
+
+
+def test_the_multi_process_writer_holds_the_same_index_and_whooshs_optimize_reads_it(tmp_path: Path) -> None:
+    docs = [document(a) for a in varied_articles(200)]
+    ix, mp = stock_and_empty(tmp_path, docs)
     writer = GroupedMpWriter(mp, procs=2, batchsize=16)
     for doc in docs:
         writer.add_document(**doc)
@@ -162,15 +166,8 @@ def test_the_multi_process_writer_holds_the_same_index_and_whooshs_optimize_read
 
 def test_the_multi_process_writer_merges_older_segments_itself(tmp_path: Path) -> None:
     """A second multi-process commit that optimizes: the parent writes the older segments' postings as one segment."""
-    articles = varied_articles(160)
-    docs = [document(a) for a in articles]
-    (tmp_path / "stock").mkdir()
-    ix = whoosh_index.create_in(str(tmp_path / "stock"), build_schema())
-    with SegmentWriter(ix) as w:
-        for doc in docs:
-            w.add_document(**doc)
-    (tmp_path / "mp").mkdir()
-    mp = whoosh_index.create_in(str(tmp_path / "mp"), build_schema())
+    docs = [document(a) for a in varied_articles(160)]
+    _, mp = stock_and_empty(tmp_path, docs)
     for part, optimize in ((docs[:100], False), (docs[100:], True)):
         writer = GroupedMpWriter(mp, procs=2, batchsize=8)
         for doc in part:
