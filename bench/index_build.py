@@ -12,11 +12,14 @@
 3. The index is checked the way the product relies on it: Whoosh's ``optimize``
    rewrites every segment into one (its merge path reading back every posting),
    then ``search.verify`` compares the index with the content tree.
-4. With ``--profile``: the same build in one process under cProfile, the time
+4. With ``--compare``: Whoosh's stock multi-process writer (its sorting pool,
+   as the index used before) and the grouped writer index the same documents one
+   after the other, in the same conditions: CPU and wall time of each.
+5. With ``--profile``: the same build in one process under cProfile, the time
    grouped into analysis, grouping postings by term, writing the terms (blocks,
    pickling, compression), plus the top functions (what a faster build would have to cut).
 
-    .venv/bin/python bench/index_build.py [--profile] [--write]
+    .venv/bin/python bench/index_build.py [--compare] [--profile] [--write]
 """
 
 from __future__ import annotations
@@ -32,11 +35,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.results import machine, write_section
 from bench.search_corpus import dir_size, git_revision, law_articles, law_documents, load_average
+from search.grouped_writer import GroupedMpWriter
 from search.indexer import optimize_index, rebuild_index, sync_articles, update_index
+from search.schema import build_schema, document
 from search.verify import verify_index
 from tests.fixtures.search import write_tree
 
@@ -89,6 +96,29 @@ def check(content: Path, where: Path) -> str:
     return f"optimize {seconds:.1f} s; {verification.summary}"
 
 
+def compare(articles: list, where: Path) -> list[tuple[str, float, float]]:  # type: ignore[type-arg]
+    """(writer, wall, CPU) of Whoosh's stock writer and the grouped one, two processes each, on the same documents."""
+    docs = [document(article) for article in articles]
+    writers = (
+        ("Whoosh's `MpWriter` (sorting pool, 1 GB per process)",
+         lambda ix: ix.writer(procs=2, multisegment=True, limitmb=1024, batchsize=64)),
+        ("`GroupedMpWriter` (search.grouped_writer)", lambda ix: GroupedMpWriter(ix, procs=2, batchsize=64)),
+    )
+    rows = []
+    for n, (name, writer) in enumerate(writers):
+        target = where / f"writer-{n}"
+        target.mkdir()
+        ix = whoosh_index.create_in(str(target), build_schema())
+        cpu, kids, started = time.process_time(), children_cpu(), time.perf_counter()
+        w = writer(ix)
+        for doc in docs:
+            w.add_document(**doc)
+        w.commit()
+        rows.append((name, time.perf_counter() - started, time.process_time() - cpu + children_cpu() - kids))
+        ix.close()
+    return rows
+
+
 def profile(articles: list, where: Path) -> tuple[list[tuple[str, float]], float, str]:  # type: ignore[type-arg]
     profiler = cProfile.Profile()
     profiler.enable()
@@ -110,6 +140,7 @@ def profile(articles: list, where: Path) -> tuple[list[tuple[str, float]], float
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--compare", action="store_true", help="also time Whoosh's stock writer and ours on the same documents")
     ap.add_argument("--profile", action="store_true", help="also profile a one-process build (about 3 minutes)")
     ap.add_argument("--procs", type=int, default=None, help="writer processes (default: what the product uses)")
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
@@ -126,6 +157,9 @@ def main() -> int:
         print(f"update: {CHANGED} changed articles in {updated:.2f} s wall, {updated_cpu:.2f} s CPU", flush=True)
         checked = check(content, Path(tmp) / "index")
         print(checked, flush=True)
+        compared = compare(articles, Path(tmp)) if args.compare else []
+        for name, wall, cpu_time in compared:
+            print(f"{name}: {wall:.1f} s wall, {cpu_time:.1f} s CPU", flush=True)
         phases, total, top = profile(articles, Path(tmp) / "profiled") if args.profile else ([], 0.0, "")
     for label, seconds in phases:
         print(f"  {label}: {seconds:.1f} s of {total:.1f} s profiled", flush=True)
@@ -133,6 +167,15 @@ def main() -> int:
         cpu = built["cpu"] + built["children"]
         idle = built["cpu"] + built["children"] / 2
         met = "met" if idle <= TARGET else "not met"
+        compare_rows = "\n".join(f"| {name} | {wall:.1f} s | {cpu_time:.1f} s |" for name, wall, cpu_time in compared)
+        comparison = f"""
+The two writers on the same {len(articles):,} documents, one after the other (`--compare`; the documents
+only, without loading the content tree):
+
+| writer (two processes, one segment each) | wall | CPU |
+|---|---|---|
+{compare_rows}
+""" if compared else ""
         phase_rows = "\n".join(f"| {label} | {seconds:.1f} s | {100 * seconds / total:.0f} % |" for label, seconds in phases)
         write_section(f"""## Index build
 
@@ -161,7 +204,7 @@ merge, optimize and readers read it (the optimize row above; tests/search/test_i
 incremental updates with merges and an optimize over this writer). What remains is in the profile: analysis,
 one dictionary append per posting, and per term a pickled, zlib-compressed block and a term-table entry,
 all fixed by the format.
-
+{comparison}
 Profile of the same build in one process (cProfile, which roughly doubles Python-heavy time; cumulative
 time per phase, phases overlap where one calls another; {total:.1f} s profiled in all):
 
@@ -175,7 +218,7 @@ Top functions by own time:
 |---|---|---|
 {top}
 
-Command: `.venv/bin/python bench/index_build.py --profile --write` (with `FAZHI_SHARED=/work/shared`)
+Command: `.venv/bin/python bench/index_build.py {'--compare ' if compared else ''}--profile --write` (with `FAZHI_SHARED=/work/shared`)
 """)
     return 0
 
