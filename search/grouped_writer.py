@@ -357,7 +357,9 @@ class GroupedMpWriter(MpWriter):
     """Whoosh's multi-process writer, one segment per process (``multisegment``), grouped postings throughout.
 
     Unlike Whoosh's, the commit fails when a writer process did not hand over its
-    segment (it crashed, or was killed): a commit without it would lose its documents.
+    segment (it crashed, or was killed): a commit without it would lose its documents;
+    and ``cancel`` ends the writer processes, which Whoosh's leaves waiting for work
+    (the program then cannot exit).
     """
 
     def __init__(self, ix: Any, procs: int, batchsize: int = 100, **kwargs: Any) -> None:
@@ -372,6 +374,13 @@ class GroupedMpWriter(MpWriter):
 
     def _flush_segment(self) -> None:
         flush_grouped(self)
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()  # what it wrote is in no commit: Whoosh deletes such files at the next one
+            task.join()
+        SegmentWriter.cancel(self)
 
     def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
         if self.docbuffer:

@@ -188,6 +188,17 @@ def test_a_writer_process_that_fails_fails_the_commit(tmp_path: Path) -> None:
     assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 0  # nothing half-committed
 
 
+def test_cancelling_ends_the_writer_processes(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = GroupedMpWriter(ix, procs=2, batchsize=2)
+    for article in sample_articles():
+        writer.add_document(**document(article))
+    assert writer.tasks and any(task.is_alive() for task in writer.tasks)
+    writer.cancel()
+    assert not any(task.is_alive() for task in writer.tasks)
+    assert whoosh_index.open_dir(str(tmp_path)).doc_count() == 0
+
+
 def test_the_indexer_writes_with_the_grouped_writers(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     one, many = indexer._writer(ix, 10, None), None
