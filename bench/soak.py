@@ -15,6 +15,9 @@ nothing tracked is modified. Every night, at random:
 - staff: new articles, edits of scraped ones, now and then an invalid file (fixed or
   deleted on a later night);
 - now and then a template (``overrides/``) or ``mkdocs.yml`` change;
+- the law library (a copy of the sample library): an article's text edited, a new law
+  added, an added law removed, each carrying a unique phrase that its law page and a
+  search (as a document of kind laws) must show once a night completes;
 - in about one night in six the run is killed with SIGKILL at a random moment.
 
 ``fazhi nightly`` runs as a subprocess; ``fazhi serve`` serves the releases over HTTP the
@@ -37,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +57,7 @@ from fazhi.content import load_tree  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
+from search.lawdocs import library_documents  # noqa: E402
 from search.schema import fingerprint  # noqa: E402
 
 FAZHI = str(Path(sys.executable).with_name("fazhi"))
@@ -88,7 +93,8 @@ class World:
 
     phrases: dict[str, str] = field(default_factory=dict)  # phrase -> what carries it (origin URL or staff path), not yet found
     deleted: set[str] = field(default_factory=set)  # origin URLs deleted upstream
-    defaced: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> (site, id, original body)
+    # url -> (site, id, original body, original images)
+    defaced: dict[str, tuple[str, str, str, list[str]]] = field(default_factory=dict)
     rejected: set[str] = field(default_factory=set)  # defaced URLs rejected in review
     staff_edits: dict[str, str] = field(default_factory=dict)  # content path -> token the staff added
     staff_new: dict[str, str] = field(default_factory=dict)  # content path -> token
@@ -96,6 +102,8 @@ class World:
     archived: set[str] = field(default_factory=set)  # origin URLs archived after a completed night
     published: set[str] = field(default_factory=set)  # every release seen as current
     template_marks: list[str] = field(default_factory=list)  # strings a template or mkdocs.yml change put in every page
+    law_phrases: dict[str, str] = field(default_factory=dict)  # phrase -> law library file that carries it, not yet found
+    added_laws: list[str] = field(default_factory=list)  # library files the soak added (removable later)
 
 
 class Soak:
@@ -108,6 +116,7 @@ class Soak:
         self.releases = root / "releases"
         self.site_src = root / "site-src"
         self.config = root / "fazhi.yml"
+        self.laws = root / "laws"
         self.mirror = Mirror(root / "mirror", seed=seed)
         self.server: subprocess.Popen[bytes] | None = None
         self.port = free_port()
@@ -121,6 +130,7 @@ class Soak:
         self.git("init", "-q")
         self.git("add", "-A")
         self.git("-c", "user.name=soak", "-c", "user.email=soak@fazhi.invalid", "commit", "-q", "-m", "staff tree")
+        shutil.copytree(REPO / "fazhi_app" / "sample_laws", self.laws)
         self.site_src.mkdir()
         shutil.copy2(REPO / "mkdocs.yml", self.site_src / "mkdocs.yml")
         shutil.copytree(REPO / "overrides", self.site_src / "overrides")
@@ -130,7 +140,7 @@ class Soak:
         self.mirror.write_config(self.config, content=self.content, state=self.state)
         raw = yaml.safe_load(self.config.read_text("utf-8"))
         raw["paths"].update(mkdocs_config=str(self.site_src / "mkdocs.yml"), releases=str(self.releases),
-                            site=str(self.root / "site"), index=str(self.root / "index"))
+                            site=str(self.root / "site"), index=str(self.root / "index"), law_library=str(self.laws))
         # Every upstream change must reach the site the same night, so every list page and every archived
         # article page is asked for each night; the scraper's own schedule is measured by bench/scrape.py.
         raw["fetch"].update(timeout=5, retries=1, full_walk_days=0, revisit_min_days=0, revisit_max_days=0, revisit_budget=100000)
@@ -172,10 +182,17 @@ class Soak:
 
     # -- the world changes ---------------------------------------------------------------------
     def touchable(self, site: str) -> list[dict[str, Any]]:
-        """Articles a random upstream change may touch: not defaced, not edited by staff."""
+        """Articles a random upstream change may touch: not defaced, not edited by staff, not listed twice.
+
+        The scraper reads a listing's repeat (same title, same day, another id) as the same article and
+        archives the first only (scraper.entries.dedupe), so a change made to one copy alone is not
+        expected to reach the archive (a known limit, in the README).
+        """
         staff_urls = {self.origin_of(p) for p in self.world.staff_edits}
-        return [a for a in self.mirror.articles(site) if self.mirror.url(site, a) not in self.world.defaced
-                and self.mirror.url(site, a) not in staff_urls]
+        articles = self.mirror.articles(site)
+        copies = Counter((a["title"], a["date"][:10]) for a in articles)
+        return [a for a in articles if self.mirror.url(site, a) not in self.world.defaced
+                and self.mirror.url(site, a) not in staff_urls and copies[(a["title"], a["date"][:10])] == 1]
 
     def origin_of(self, rel: str) -> str | None:
         path = self.content / rel
@@ -219,8 +236,8 @@ class Soak:
             return
         if rng.random() < 0.5 and len(candidates) >= 6:
             victims = rng.sample(candidates, k=max(6, int(len(candidates) * 0.7)))
-            for article in victims:
-                self.mirror.edit_article(site, article["id"], body=f"<p>{DEFACED}</p>")
+            for article in victims:  # the whole page replaced by the notice, pictures included
+                self.mirror.edit_article(site, article["id"], body=f"<p>{DEFACED}</p>", images=[])
             night.changes.append(f"{site} DEFACED x{len(victims)}")
         else:
             victims = [rng.choice(candidates)]
@@ -228,14 +245,14 @@ class Soak:
             night.changes.append(f"{site} SENSITIVE x1")
         for article in victims:
             url = self.mirror.url(site, article)
-            self.world.defaced[url] = (site, article["id"], article["body"])
+            self.world.defaced[url] = (site, article["id"], article["body"], list(article.get("images") or []))
             self.world.phrases = {p: u for p, u in self.world.phrases.items() if u != url}
 
     def undo_defacement(self, night: Night) -> None:
         """Half the time upstream repairs its pages; otherwise staff reject the held changes."""
         if self.rng.random() < 0.5:
-            for url, (site, article_id, body) in list(self.world.defaced.items()):
-                self.mirror.edit_article(site, article_id, body=body)
+            for url, (site, article_id, body, images) in list(self.world.defaced.items()):
+                self.mirror.edit_article(site, article_id, body=body, images=images)
                 del self.world.defaced[url]
                 self.world.rejected.discard(url)
             night.changes.append("upstream repaired")
@@ -315,6 +332,35 @@ class Soak:
             self.world.template_marks = [mark]
             night.changes.append("mkdocs.yml")
 
+    def law_library(self, night: Night) -> None:
+        roll = self.rng.random()
+        if roll < 0.12:
+            path = self.rng.choice(sorted(p for p in self.laws.rglob("*.md") if p.name != "README.md"))
+            lines = path.read_text("utf-8").splitlines()
+            articles = [n for n, line in enumerate(lines) if re.match(r"^第\S+条 ", line)]
+            phrase = self.token("law")
+            at = self.rng.choice(articles)
+            lines[at] = f"{lines[at]}{phrase}。"
+            path.write_text("\n".join(lines) + "\n", "utf-8")
+            self.world.law_phrases[phrase] = str(path.relative_to(self.laws))
+            night.changes.append("law edited")
+        elif roll < 0.18:
+            self.counter += 1
+            phrase = self.token("law")
+            rel = f"地方性法规/示例市第{self.counter}号测试规定(2020-01-0{1 + self.counter % 9}).md"
+            text = (f"# 示例市第{self.counter}号测试规定\n\n2020年1月1日 示例市人民代表大会常务委员会通过\n\n<!-- INFO END -->\n\n"
+                    f"第一条 为了测试法规库的更新，制定本规定。\n\n第二条 本规定所称{phrase}，是虚构的测试用语。\n\n"
+                    "第三条 本规定自公布之日起施行。\n")
+            (self.laws / rel).write_text(text, "utf-8")
+            self.world.law_phrases[phrase] = rel
+            self.world.added_laws.append(rel)
+            night.changes.append("law added")
+        elif roll < 0.22 and self.world.added_laws:
+            rel = self.world.added_laws.pop(self.rng.randrange(len(self.world.added_laws)))
+            (self.laws / rel).unlink()
+            self.world.law_phrases = {k: v for k, v in self.world.law_phrases.items() if v != rel}
+            night.changes.append("law removed")
+
     # -- one night -----------------------------------------------------------------------------
     def current(self) -> str | None:
         link = self.releases / "current"
@@ -365,6 +411,7 @@ class Soak:
             self.upstream(night)
             self.staff(night)
             self.site_files(night)
+            self.law_library(night)
         before = self.current()
         kill = number > 1 and self.rng.random() < KILL_SHARE
         code = self.run_night(night, kill)
@@ -453,6 +500,7 @@ class Soak:
             if url not in held and url not in self.world.rejected:
                 fail(f"defaced {url} is neither held nor rejected")
         self.check_nothing_held_published(night, site)
+        self.check_laws(night, site)
         status_page = (site / "status" / "index.html").read_text("utf-8")
         for rel in self.world.invalid:
             if rel not in report.get("excluded", []):
@@ -489,8 +537,37 @@ class Soak:
             if DEFACED in text or SENSITIVE in text:
                 night.failures.append(f"held content published in {page.relative_to(site)}")
 
+    def check_laws(self, night: Night, site: Path) -> None:
+        """Every law of the library has its page; each law change shows on its page and is found by search as a law."""
+        documents = library_documents(self.laws)
+        for doc in documents:
+            if not (site / doc.slug / "index.html").is_file():
+                night.failures.append(f"no page for law {doc.title}")
+        by_file = {file: doc for doc in documents for file in doc.version.files}
+        for phrase, rel in list(self.world.law_phrases.items()):
+            doc = by_file.get(rel)
+            if doc is None:  # an edit of a version no longer in force: shown on that version's own page only
+                del self.world.law_phrases[phrase]
+                continue
+            page = site / doc.slug / "index.html"
+            if not page.is_file() or phrase not in page.read_text("utf-8"):
+                night.failures.append(f"law change {phrase} of {rel} not on its page")
+                continue
+            try:
+                found = httpx.get(self.url("api/search"), params={"q": phrase, "kind": "laws"}, timeout=30)
+                ok = found.status_code == 200 and doc.slug in found.text
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                del self.world.law_phrases[phrase]
+            else:
+                night.failures.append(f"search (kind laws) for {phrase} does not find {doc.slug}")
+        for rel in self.world.added_laws:
+            if rel not in by_file:
+                night.failures.append(f"added law {rel} is not in the library's documents")
+
     def check_index(self, night: Night, tree: Any, release: Path) -> None:
-        """The published index holds exactly the content tree's articles at their hashes."""
+        """The published index holds exactly the content tree's articles and the library's laws at their fingerprints."""
         generation = current_generation(release / "index")
         if generation is None:
             night.failures.append(f"release {release.name} has no index")
@@ -500,7 +577,7 @@ class Soak:
             reader = searcher.reader()
             column = reader.column_reader("fingerprint")
             indexed = {reader.stored_fields(n)["slug"]: column[n] for n in reader.all_doc_ids()}
-        expected = {a.slug: fingerprint(a) for a in tree.articles}
+        expected = {a.slug: fingerprint(a) for a in tree.articles} | {d.slug: d.fingerprint for d in library_documents(self.laws)}
         missing, ghosts = set(expected) - set(indexed), set(indexed) - set(expected)
         stale = {s for s in set(expected) & set(indexed) if expected[s] != indexed[s]}
         for label, slugs in (("missing from", missing), ("ghost in", ghosts), ("stale in", stale)):
