@@ -23,13 +23,10 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from fazhi.article import Article
-from fazhi.files import write_atomic
 from fazhi.levels import law_level
-from search import indexer
-from search.schema import build_schema, document
+from search.indexer import write_documents
+from search.schema import document
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("FAZHI_SHARED", REPO.parent / "shared"))
@@ -68,28 +65,10 @@ def law_document(article: Article, rel: str) -> dict[str, object]:
     return {**document(article), "kind": "laws", "level": law_level(rel)}
 
 
-def write_index(documents: list[dict[str, object]], index_dir: Path, procs: int | None = None) -> None:
-    """Write prepared index documents into a fresh ``index_dir``, laid out as the indexer lays out a generation.
-
-    Same schema, writer settings and index record as ``search.indexer``, so ``search.query.search`` reads it;
-    the indexer itself takes articles only.
-    """
-    target = Path(index_dir) / f"{indexer.GENERATION_PREFIX}1"
-    target.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(target), build_schema())
-    writer = indexer._writer(ix, len(documents), procs)
-    for doc in documents:
-        writer.add_document(**doc)
-    writer.commit()
-    ix.close()
-    indexer._write_meta(target, len(documents))
-    write_atomic(Path(index_dir) / indexer.POINTER, target.name + "\n")
-
-
 def write_law_index(docs: list[tuple[str, str, str]], index_dir: Path, procs: int | None = None) -> dict[str, str]:
     """Index ``docs`` (``law_documents()``) as law documents into a fresh ``index_dir``; slug -> path."""
     articles, paths = law_articles(docs)
-    write_index([law_document(article, paths[article.slug]) for article in articles], index_dir, procs)
+    write_documents(Path(index_dir), (law_document(article, paths[article.slug]) for article in articles), len(articles), procs)
     return paths
 
 

@@ -230,20 +230,36 @@ def _writer(ix: whoosh_index.Index, count: int, procs: int | None) -> object:
     return GroupedSegmentWriter(ix)
 
 
+def write_documents(index_dir: Path, documents: Iterable[dict[str, object]], count: int, procs: int | None = None) -> None:
+    """Write ``count`` prepared index documents (``search.documents.document``) as a new generation and switch to it.
+
+    The indexer's rebuilds go through here; a benchmark uses it for documents no content tree describes.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    _new_generation(index_dir, current_generation(index_dir), documents, count, procs)
+
+
 def _write_generation(
     index_dir: Path, live: Path | None, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None,
 ) -> dict[str, object]:
-    """A complete new generation, then the atomic switch, then cleanup of old generations."""
+    """A complete new generation of ``articles``, then the atomic switch, then cleanup of old generations."""
+    documents = (document(article, stamps[slug]) for slug, article in articles.items())
+    _new_generation(index_dir, live, documents, len(articles), procs)
+    return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
+
+
+def _new_generation(index_dir: Path, live: Path | None, documents: Iterable[dict[str, object]], count: int, procs: int | None) -> None:
     number = 1 + max((_generation_number(p) for p in index_dir.glob(f"{GENERATION_PREFIX}*")), default=0)
     target = index_dir / f"{GENERATION_PREFIX}{number}"
     if target.exists():
         shutil.rmtree(target)
     target.mkdir()
     ix = whoosh_index.create_in(str(target), build_schema())
-    writer = _writer(ix, len(articles), procs)
+    writer = _writer(ix, count, procs)
     try:
-        for slug, article in articles.items():
-            writer.add_document(**document(article, stamps[slug]))
+        for fields in documents:
+            writer.add_document(**fields)
     except BaseException:
         writer.cancel()
         ix.close()
@@ -251,13 +267,12 @@ def _write_generation(
         raise
     writer.commit()
     ix.close()
-    _write_meta(target, len(articles))
+    _write_meta(target, count)
     write_atomic(index_dir / POINTER, target.name + "\n")
     keep = {target.name, live.name if live else None}
     for old in index_dir.glob(f"{GENERATION_PREFIX}*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
 
 
 def _update_generation(live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None) -> dict[str, object]:

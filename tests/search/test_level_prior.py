@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.search_corpus import law_document, write_index
+from bench.search_corpus import law_document
 from fazhi.article import Article
 from fazhi.levels import LEVELS, law_level
+from search.indexer import write_documents
 from search.query import SearchRequest, SearchResponse, search
 from search.ranking import DEFAULT_RANKING, Ranking
 from search.schema import document
@@ -49,7 +50,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
     ]
     root = tmp_path_factory.mktemp("levels") / "index"
-    write_index(docs, root)
+    write_documents(root, docs, len(docs))
     return root
 
 
