@@ -10,7 +10,7 @@ from pathlib import Path
 from fazhi.config import GuardSettings
 from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
 from search.query import SearchRequest, search
-from tests.nightly.conftest import Deployment
+from tests.fixtures.deployment import Deployment
 
 WORD = "颠倒黑白测试语"
 

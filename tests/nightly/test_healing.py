@@ -15,9 +15,9 @@ from fazhi_app.releases import Release
 from search.indexer import current_generation
 from search.query import SearchRequest, search
 from search.verify import verify_index
+from tests.fixtures.deployment import Deployment
 from tests.fixtures.search import write_tree
 from tests.fixtures.served import serve_process
-from tests.nightly.conftest import Deployment
 
 STAFF_WORD = "qingshan4417"
 

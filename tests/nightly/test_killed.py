@@ -12,7 +12,7 @@ from fazhi_app.leftovers import UNFINISHED
 from fazhi_app.nightly import EXIT_OK
 from search.query import SearchRequest, search
 from search.verify import verify_index
-from tests.nightly.conftest import Deployment
+from tests.fixtures.deployment import Deployment
 
 KILLS = 3
 

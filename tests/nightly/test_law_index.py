@@ -19,8 +19,8 @@ from search.indexer import content_articles, sync_articles
 from search.lawdocs import law_document_id, law_documents
 from search.query import SearchRequest, search
 from search.verify import verify_index
+from tests.fixtures.deployment import Deployment
 from tests.fixtures.site import SAMPLE_LAWS
-from tests.nightly.conftest import Deployment
 
 RIVERS = "示例市河湖保洁条例"
 RIVERS_FILE = "地方性法规/示例市河湖保洁条例(2021-09-15).md"

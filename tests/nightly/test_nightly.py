@@ -11,8 +11,8 @@ import pytest
 from fazhi_app.nightly import EXIT_LOCKED, EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_PROBLEM, PAUSE_STAGES
 from fazhi_app.releases import PARTIAL, Release
 from search.query import SearchRequest, search
+from tests.fixtures.deployment import Deployment
 from tests.fixtures.served import serve_process
-from tests.nightly.conftest import Deployment
 
 # Words found in no other article, so a search for them counts exactly the articles that carry them.
 NEW_WORD, EDIT_WORD = "luzhou7731", "songling5512"
