@@ -372,11 +372,13 @@ class Store:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO sources (name, last_full_walk) VALUES (?, ?)", (source, self.now()))
 
-    def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str) -> None:
-        """Point an item at another file (a held change moved aside or put in place), keeping its extraction key."""
+    def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str,
+              assets: list[str] | None = None) -> None:
+        """Point an item at another file (a held change moved aside or put in place), keeping its extraction key
+        (and its asset names unless ``assets`` gives the new folder's)."""
         assert status in STATUSES
         item = self.item(url)
-        extra = {**(item.extra if item else {}), "file_sha": file_sha}
+        extra = {**(item.extra if item else {}), "file_sha": file_sha, **({"assets": assets} if assets is not None else {})}
         with self._lock:
             self._db.execute(
                 "UPDATE items SET path = ?, content_hash = ?, status = ?, updated_at = ?, extra = ? WHERE url = ?",
