@@ -345,8 +345,8 @@ class _Run:
             message += f"; {len(report['held'])} change(s) held for review (fazhi review)"
         if self.view is not None:
             self.view.remove()
-        if status != "failed":
-            keep_good_copy(self.settings.paths.state)
+        if status != "failed" and (unkept := keep_good_copy(self.settings.paths.state)):
+            self.warn(unkept)
         report.update(status=status, exit_code=code, message=message, finished=_now())
         report["snapshot"] = commit_night(self.tree_root, report)
         report["timings"]["total"] = round(time.monotonic() - self.clock, 3)

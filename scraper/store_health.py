@@ -34,7 +34,7 @@ from fazhi.config import Settings, Source
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
 from scraper.compose import match_key
-from scraper.store import STORE_FILE, Store, store_error
+from scraper.store import STORE_FILE, Store, StoreLocked, store_error
 
 GOOD_COPY = "scrape.good.sqlite"
 DAMAGED_SUFFIX = ".damaged"
@@ -84,17 +84,25 @@ def _copy(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
-def keep_good_copy(state: Path) -> None:
-    """After a successful night: the store's good copy, replaced only by one that checks sound."""
+def keep_good_copy(state: Path) -> str | None:
+    """After a successful night: the store's good copy, replaced only by one that checks sound.
+
+    Returns why no copy was kept (a full disk, a store locked by another process), or None.
+    """
     store = state / STORE_FILE
     if not store.is_file():
-        return
+        return None
     temporary = state / (GOOD_COPY + ".new")
-    _copy(store, temporary)
-    if store_problem(temporary) is None:
-        os.replace(temporary, state / GOOD_COPY)
-    else:
-        temporary.unlink()
+    try:
+        _copy(store, temporary)
+        problem = store_problem(temporary)
+        if problem is None:
+            os.replace(temporary, state / GOOD_COPY)
+            return None
+    except (OSError, sqlite3.DatabaseError, StoreLocked) as exc:
+        problem = str(exc)
+    temporary.unlink(missing_ok=True)
+    return f"{store}: no good copy of the state store kept tonight ({problem}); the one kept before stays"
 
 
 def _set_aside(store: Path) -> Path:
