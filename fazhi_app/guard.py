@@ -134,12 +134,30 @@ def before_scrape(settings: Settings) -> None:
             if held.status not in ("held", "rejected") or not held.path or item is None or not item.path or not aside(item.path):
                 continue
             path = content / held.path
-            if not path.is_file() or not _staff_owned(path, held.path):
+            if not path.is_file():
+                continue
+            if not _staff_owned(path, held.path):
+                if held.status == "rejected":  # rejected before rejecting pointed the store back at the published file
+                    point_at_published(store, content, held)
                 continue
             store.place(held.url, path=held.path, content_hash=item.content_hash, status="active", file_sha="")
             if held.status == "held":
                 store.decide(held.id, "superseded")
                 shutil.rmtree(folder(content, held.held_path), ignore_errors=True)
+
+
+def point_at_published(store: Store, content: Path, held: Held) -> None:
+    """After a rejection, point the store at the published file again, so later upstream edits and deletions reach it.
+
+    The item keeps the rejected version's extraction key, so the same upstream version still counts as written
+    (it is not fetched and held again); the file hash and asset names become the published folder's.
+    """
+    assert held.path is not None
+    path = content / held.path
+    text = path.read_text("utf-8")
+    assets = sorted(p.name for p in path.parent.iterdir() if p.is_file() and p.name != path.name)
+    store.place(held.url, path=held.path, content_hash=hash_of(text, held.path), status="removed" if held.kind == "removed" else "active",
+                file_sha=sha(text), assets=assets)
 
 
 def _staff_owned(path: Path, rel: str) -> bool:

@@ -59,6 +59,7 @@ from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night
 from scraper.platforms import check_settings
 from scraper.run import scrape
+from scraper.store_health import heal_store, keep_good_copy
 from search.lawdocs import LawDocument, library_documents
 
 EXIT_OK = 0
@@ -70,7 +71,7 @@ EXIT_CODES = {
     EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed or was blocked, files were left out, "
                          "or changes are held for review (`fazhi review`)",
     EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed; the previous release still serves",
-    EXIT_LOCKED: "another run holds the lock; this one did nothing",
+    EXIT_LOCKED: "another run holds the lock, or another process the state store (`fazhi: <state>/scrape.sqlite: …`); this one did nothing",
 }
 LOCK_NAME = "nightly.lock"
 # Fault injection for the crash tests: the run stops for good at this stage (see ``_checkpoint``).
@@ -344,6 +345,8 @@ class _Run:
             message += f"; {len(report['held'])} change(s) held for review (fazhi review)"
         if self.view is not None:
             self.view.remove()
+        if status != "failed" and (unkept := keep_good_copy(self.settings.paths.state)):
+            self.warn(unkept)
         report.update(status=status, exit_code=code, message=message, finished=_now())
         report["snapshot"] = commit_night(self.tree_root, report)
         report["timings"]["total"] = round(time.monotonic() - self.clock, 3)
@@ -378,7 +381,10 @@ def run_nightly(
     say = log or (lambda _line: None)
     check_settings(settings)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
-        return _Run(settings, say).run(scrape, force, progress)
+        night = _Run(settings, say)
+        for repair in heal_store(settings, wait):  # a store locked by another process stops the run here (exit 5)
+            night.warn(f"state store repaired: {repair}")
+        return night.run(scrape, force, progress)
 
 
 def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tuple[Release, Release]:
