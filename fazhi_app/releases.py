@@ -46,7 +46,6 @@ from typing import Any
 
 from fazhi.errors import ReleaseError
 from fazhi.files import write_json
-from search.indexer import current_generation
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -102,7 +101,7 @@ class Release:
     def missing(self) -> list[str]:
         """The parts a servable release needs that are not there; empty when it is complete."""
         parts = [(MANIFEST, (self.path / MANIFEST).is_file()), ("site/index.html", (self.site / "index.html").is_file()),
-                 ("index/ (no live generation)", current_generation(self.index) is not None)]
+                 ("index/", self.index.is_dir())]
         return [name for name, present in parts if not present]
 
     def require_complete(self) -> None:

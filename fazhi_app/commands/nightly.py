@@ -7,7 +7,7 @@ import sys
 import click
 
 from fazhi.config import Settings
-from fazhi.errors import LockHeld
+from fazhi.errors import LockHeld, ReleaseError
 from fazhi_app.exit_codes import epilog
 from fazhi_app.failures import debugging
 from fazhi_app.nightly import EXIT_LOCKED, rollback, rollback_note, run_nightly
@@ -70,7 +70,10 @@ def rollback_command(settings: Settings, to: str | None, wait: float) -> None:
 @click.command("releases", epilog=epilog("releases"))
 @settings_options
 def releases_command(settings: Settings) -> None:
-    """List the releases kept for rollback (published ones), oldest first; the current one is marked with *."""
+    """List the releases kept for rollback (published ones), oldest first; the current one is marked with *.
+
+    A rollback in force is said after the list; a broken <releases>/current link is an error after it (exit 2).
+    """
     releases = Releases(settings.paths.releases)
     broken = releases.link_problem()
     current = None if broken else releases.current()
@@ -83,11 +86,11 @@ def releases_command(settings: Settings) -> None:
         published = release.published()
         when = f"published {published[-1]}" + (f" ({len(published)} times)" if len(published) > 1 else "") if published else "published"
         click.echo(f"{mark} {release.name}  {manifest.get('articles', '?'):>6} articles  {when}")
-    if broken:
-        click.echo(f"warning: {broken}; `fazhi nightly` or `fazhi rollback --to RELEASE` repairs it")
     held_back = releases.rollback_in_force()
     if held_back:
         click.echo(rollback_note(held_back))
+    if broken:  # listed first: the release to name in `rollback --to` is among them
+        raise ReleaseError(f"{broken}; `fazhi nightly` or `fazhi rollback --to RELEASE` repairs it")
 
 
 COMMANDS = [nightly, rollback_command, releases_command]
