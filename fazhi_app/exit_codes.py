@@ -43,7 +43,7 @@ OWN: dict[str, dict[int, str]] = {
     "serve": {EXIT_OK: "stopped with Ctrl-C"},
     "search": {
         EXIT_OK: "results printed (none found is not an error)",
-        EXIT_USAGE: "as for every command, or a bad query, or no index yet (run `fazhi index`)",
+        EXIT_USAGE: "as for every command, or a bad query, or no index yet (run `fazhi index`), or a damaged index (named)",
     },
     "scrape": {
         EXIT_OK: "every source ok",
@@ -61,7 +61,7 @@ OWN: dict[str, dict[int, str]] = {
     },
     "rollback": {
         EXIT_OK: "switched",
-        EXIT_USAGE: "as for every command, or no such release, or nothing to roll back to",
+        EXIT_USAGE: "as for every command, or no such release, or an incomplete one (what is missing is named), or nothing to roll back to",
         EXIT_LOCKED: "a nightly run holds the lock",
     },
     "withdraw": {EXIT_OK: "the article was withdrawn (or brought back with --undo)"},
