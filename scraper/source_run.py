@@ -87,6 +87,7 @@ class SourceRun:
         self._now = store.now()
         self._lock = threading.Lock()
         self._retried = 0  # refused assets asked for again tonight (their article was due)
+        self._unextracted = 0  # article pages fetched tonight that failed to extract
         self._conflicted: set[str] = set()  # files tonight's run found it must leave as they are
 
     def run(self) -> SourceReport:
@@ -142,8 +143,8 @@ class SourceRun:
                                   "announced; nothing marked removed")
         entries = dedupe(walk.entries)
         report.entries = len(entries)
-        if complete and full and not entries:
-            report.reasons.append("list walk found no articles; nothing marked removed")
+        if not entries:
+            self._nothing_listed()
         elif complete and full and not self.offline:
             self.store.mark_unlisted(self.source.name, {e.url for e in entries})
             self.store.full_walk_done(self.source.name)
@@ -159,6 +160,21 @@ class SourceRun:
                          self._blocked).run(checks)
         if report.failed and report.status == "ok":
             report.status = "partial"
+        if report.status == "partial" and self._unextracted == report.failed and not (report.new or report.changed or report.unchanged):
+            report.status = "failed"
+            report.reasons.append(f"every article page fetched tonight failed to extract ({report.failed} of {report.failed}): "
+                                  f"the pages of {self.source.base_url} may have changed their layout")
+
+    def _nothing_listed(self) -> None:
+        """A walk without a single entry. A new source may have none yet; a list that had articles does not empty itself
+        overnight (a redesign the list parser does not know), so that is a failure, never a silent pass or a removal."""
+        archived = sum(1 for _ in self.store.items(self.source.name, status="active"))
+        if archived:
+            self.report.status = "failed"
+            self.report.reasons.append(f"list walk found no articles at {self.source.base_url}, though {archived} of this source's "
+                                       "articles are archived: its list may have changed its layout; nothing marked removed")
+        else:
+            self.report.reasons.append("list walk found no articles; nothing marked removed")
 
     def _known_unchanged(self, entry: ListEntry) -> bool:
         item = self.store.item(entry.url)
@@ -261,6 +277,7 @@ class SourceRun:
                 report.reasons.append(f"skipped {error}")
             elif isinstance(error, (FetchError, ExtractError)):
                 report.failed += 1
+                self._unextracted += isinstance(error, ExtractError)
                 report.reasons.append(f"failed {error}")
             else:
                 report.failed += 1
