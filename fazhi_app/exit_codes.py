@@ -48,7 +48,7 @@ OWN: dict[str, dict[int, str]] = {
     "scrape": {
         EXIT_OK: "every source ok",
         SCRAPE_FAILED: "a source, or some of its articles, failed",
-        SCRAPE_BLOCKED: "a source was blocked (anti-bot challenge or HTTP 412) and none failed",
+        SCRAPE_BLOCKED: "a source was blocked (anti-bot challenge or HTTP 412) or left unfinished by a time limit, and none failed",
         EXIT_LOCKED: "another process holds the state store (`fazhi: <state>/scrape.sqlite: …`); nothing scraped",
     },
     "mirror": {EXIT_OK: "stopped with Ctrl-C"},

@@ -21,6 +21,9 @@ The steps, under a lock on ``<state>/nightly.lock``:
    ``<state>/reports/<run>.json`` plus ``latest.json`` for every run; when the content
    tree is a git repository, commit what the night changed in it (``fazhi_app.snapshot``).
 
+The run keeps to ``run_limit`` (see ``fazhi_app.run_limit``): the scrape stops in time
+for the build, and a run that reaches the limit before publishing stops there.
+
 Nothing before the symlink switch touches what is published, so a crash or a
 ``kill -9`` at any point leaves the site and index being served as they were;
 the kernel drops the lock with the process and the next run cleans up and
@@ -55,6 +58,7 @@ from fazhi_app.leftovers import clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
+from fazhi_app.run_limit import RunLimit, RunLimitReached
 from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
@@ -68,9 +72,11 @@ EXIT_NOT_PUBLISHED = 4
 EXIT_LOCKED = 5
 EXIT_CODES = {
     EXIT_OK: "all good: a new release was published, or nothing changed",
-    EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed or was blocked, files were left out, "
-                         "changes are held for review (`fazhi review`), or the run itself had a problem (`problem:` lines)",
-    EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed; the previous release still serves",
+    EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed, was blocked or was left unfinished by a "
+                         "time limit, files were left out, changes are held for review (`fazhi review`), or the run itself had a "
+                         "problem (`problem:` lines)",
+    EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed, or the run reached its time limit; the previous "
+                        "release still serves",
     EXIT_LOCKED: "another run holds the lock, or another process the state store (`fazhi: <state>/scrape.sqlite: …`); this one did nothing",
 }
 LOCK_NAME = "nightly.lock"
@@ -127,6 +133,7 @@ class _Run:
         self.reports = reports_dir(settings)
         self.reports.mkdir(parents=True, exist_ok=True)
         self.clock = time.monotonic()
+        self.limit = RunLimit(settings.run_limit, self.clock)
         self.partial: Path | None = None
         self.tree_root = settings.paths.content  # the tree itself; the build may read a view of it (self.view)
         self.view: PublishView | None = None
@@ -224,8 +231,15 @@ class _Run:
                                    f"replaced by {held_back['to']}; nothing rebuilt")
             release = self.build(new, None if heal else current)
             self._checkpoint("publish")
+            self.limit.disarm()  # from the switch on, the run is not interrupted
             with self.timed("publish"):
                 self.releases.publish(release)
+        except RunLimitReached as exc:
+            self.limit.disarm()
+            self.discard_partial()
+            report["error"] = str(exc)
+            serving = f"release {current.name} still serves" if current else "nothing was published before"
+            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{exc}; nothing published, {serving}")
         except ArticleInvalid as exc:  # the build validates again: a file edited since step 3
             self.discard_partial()
             report["problems"] = [str(p) for p in exc.problems]
@@ -262,12 +276,12 @@ class _Run:
         self.log("scraping every enabled source")
         before_scrape(self.settings)  # the baseline the guard judges the scrape against
         with self.timed("scrape"), progress_bars(progress) as bars:
-            result = scrape(self.settings, progress=bars)
+            result = scrape(self.settings, progress=bars, until=self.limit.scrape_until(self.reports))
         with self.timed("guard"):
             self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
-        self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
+        self.report["problem_sources"] = sorted({*result.failed_sources, *result.blocked_sources, *result.unfinished_sources})
 
     def validate(self) -> bool:
         with self.timed("validate"):
@@ -354,9 +368,10 @@ class _Run:
         return EXIT_SOURCE_PROBLEM if problems else EXIT_OK
 
     def finish(self, status: str, code: int, message: str) -> NightlyResult:
+        self.limit.disarm()
         report = self.report
         if code == EXIT_SOURCE_PROBLEM and report["problem_sources"]:
-            message += f"; source(s) failed or blocked: {', '.join(report['problem_sources'])}"
+            message += f"; source(s) failed, blocked or unfinished: {', '.join(report['problem_sources'])}"
         if report["excluded"]:
             message += f"; {len(report['excluded'])} file(s) with problems left out"
         if report["held"]:
@@ -390,7 +405,7 @@ class _Run:
 
 
 def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked), counts and reasons."""
+    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked, unfinished), counts and reasons."""
     return [
         {"name": s["name"], "status": s["status"], **{k: s.get(k, 0) for k in SOURCE_COUNTS}, "reasons": list(s.get("reasons", []))}
         for s in (scrape or {}).get("sources", [])
@@ -408,7 +423,8 @@ def run_nightly(
         night = _Run(settings, say)
         for repair in heal_store(settings, wait):  # a store locked by another process stops the run here (exit 5)
             night.warn(f"state store repaired: {repair}")
-        return night.run(scrape, force, progress)
+        with night.limit.armed():
+            return night.run(scrape, force, progress)
 
 
 def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn: Log | None = None) -> tuple[Release | None, Release]:

@@ -55,7 +55,8 @@ def status_inputs(report: dict[str, Any]) -> dict[str, str]:
     """What the status page lists besides the run itself: a change in it is a reason to rebuild."""
     return {"status:left_out": json.dumps(sorted(report.get("excluded") or []), ensure_ascii=False),
             "status:held": json.dumps(sorted(h["id"] for h in report.get("held") or [])),
-            "status:warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False)}
+            "status:warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False),
+            "status:problem_sources": json.dumps(sorted(report.get("problem_sources") or []), ensure_ascii=False)}
 
 
 def publish_view(settings: Settings, run: str) -> PublishView:

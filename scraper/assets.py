@@ -27,7 +27,7 @@ from fazhi.files import write_atomic
 from scraper import clean
 from scraper.addresses import host_of
 from scraper.asset_files import judged_name, stored_name
-from scraper.http import Fetch, Page
+from scraper.http import Fetch, Page, TimeUp
 from scraper.platforms.base import Draft
 
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -143,8 +143,8 @@ class Localizer:
             else:
                 try:
                     name = store_asset(url, self.fetch(url, kind="asset"), folder, name, image=image)
-                except Blocked:
-                    raise
+                except (Blocked, TimeUp):
+                    raise  # the source stops: its article is not written without the asset
                 except InternalAddress as exc:
                     refused[url] = self._refused[url] = exc.reason
                     if host_of(exc.url) == host_of(url):  # the link itself, not a redirect from a public page
