@@ -23,8 +23,10 @@ from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
 from tests.fixtures.deployment import Deployment
 
 SETPRIV = shutil.which("setpriv")
-# Root reads mode-000 files through these capabilities; without them it meets permissions as a service user does.
-DROP = "-dac_override,-dac_read_search"
+# Root reads mode-000 files and links others' files through these capabilities; without them it meets
+# permissions as a service user does. The damaged entries belong to another user, as files copied in by root do.
+DROP = "-dac_override,-dac_read_search,-fowner"
+OTHER_USER = 65534
 EXIT_PROBLEMS = 1
 GBK_NAME = "张三笔录.png".encode("gbk")
 
@@ -88,6 +90,7 @@ def test_an_unreadable_article_file_is_left_out_and_named(deployment: Deployment
     d = deployment
     articles = first_night(d)
     article = scraped_article(d) / "index.md"
+    os.chown(article, OTHER_USER, OTHER_USER)
     article.chmod(0)
     done, report = night(d)
     assert_left_out_and_named(d, done, report, rel(d, article))
@@ -101,6 +104,7 @@ def test_an_unreadable_folder_is_left_out_and_named_every_night(deployment: Depl
     d = deployment
     articles = first_night(d)
     folder = scraped_article(d)
+    os.chown(folder, OTHER_USER, OTHER_USER)
     folder.chmod(0)
     done, report = night(d)
     assert_left_out_and_named(d, done, report, rel(d, folder))
