@@ -81,11 +81,18 @@ def baseline_dir(settings: Settings) -> Path:
 
 
 def _copy_tree(content: Path, target: Path) -> None:
-    """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
+    """A hard-linked copy of the tree's article files (a directory walk, not the bytes).
+
+    A file that may be neither linked nor read is left out: the night names it as a problem of the tree
+    (``fazhi.tree_faults``), and once readable it is judged like a new article.
+    """
     for path in article_files(content):
         rel = path.relative_to(content)
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(str(path), str(target / rel))
+        try:
+            link_or_copy(str(path), str(target / rel))
+        except OSError:
+            continue
     target.mkdir(parents=True, exist_ok=True)
 
 

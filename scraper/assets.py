@@ -57,13 +57,17 @@ class Localized:
 def store_asset(url: str, page: Page, folder: Path, name: str, *, image: bool) -> str:
     """Judge a downloaded asset by its bytes and write it into ``folder``; returns the name it is stored under.
 
-    Raises AssetRefused when it may not be stored (an active or unknown type, SVG, markup posing as text).
+    Raises AssetRefused when it may not be stored (an active or unknown type, SVG, markup posing as text), and
+    IsADirectoryError when a folder is where it belongs (the article is not written).
     """
     try:
         name = judged_name(name, page.content, image)
     except FileRefused as exc:
         raise AssetRefused(url, exc.reason) from None
     target = folder / name
+    if target.is_dir():  # what is archived stays; the article fails, named, until the folder is gone
+        raise IsADirectoryError(f"{'/'.join(target.parts[-4:])}: a folder where this {'image' if image else 'attachment'} belongs; "
+                                "remove or rename the folder")
     if not (target.is_file() and target.read_bytes() == page.content):
         write_atomic(target, page.content)
     return name

@@ -259,7 +259,10 @@ class SourceRun:
         if item.status != "active" or not item.path or "key" not in item.extra:
             return False
         path = self.content / item.path
-        return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
+        try:
+            return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
+        except OSError:  # a folder that may not be read: the article's own run names it, the source goes on
+            return False
 
     def _left_alone(self, entry: ListEntry, item: Item) -> None:
         """A listed article whose page is not asked for tonight (a conflict on disk is counted as such)."""
