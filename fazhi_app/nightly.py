@@ -180,7 +180,7 @@ class _Run:
         while True:
             time.sleep(3600)
 
-    def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
+    def run(self, scrape: bool, force: bool, progress: bool, full: bool = False) -> NightlyResult:
         report = self.report
         leftovers = clean_after_killed_runs(self.settings, self.releases, self.reports, self.name)
         report["cleaned"] = leftovers.removed + clean_leftovers(self.settings)
@@ -195,7 +195,7 @@ class _Run:
         try:
             if scrape:
                 self._checkpoint("scrape")
-                self.scrape(progress)
+                self.scrape(progress, full)
             report["held"] = open_holds(self.settings)
             if not self.validate():
                 return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
@@ -242,11 +242,11 @@ class _Run:
         if self.partial is not None:
             shutil.rmtree(self.partial, ignore_errors=True)
 
-    def scrape(self, progress: bool) -> None:
-        self.log("scraping every enabled source")
+    def scrape(self, progress: bool, full: bool = False) -> None:
+        self.log("scraping every enabled source" + (", walking every list page (--full)" if full else ""))
         before_scrape(self.settings)  # the baseline the guard judges the scrape against
         with self.timed("scrape"), progress_bars(progress) as bars:
-            result = scrape(self.settings, progress=bars)
+            result = scrape(self.settings, progress=bars, full=full)
         with self.timed("guard"):
             self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
@@ -372,13 +372,15 @@ def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def run_nightly(
-    settings: Settings, *, wait: float = 0.0, scrape: bool = True, force: bool = False, progress: bool = False, log: Log | None = None,
+    settings: Settings, *, wait: float = 0.0, scrape: bool = True, full: bool = False, force: bool = False, progress: bool = False,
+    log: Log | None = None,
 ) -> NightlyResult:
-    """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
+    """Run the whole nightly job once (``full``: every list page walked, as ``fazhi scrape --full``); raises LockHeld when
+    another run holds the lock."""
     say = log or (lambda _line: None)
     check_settings(settings)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
-        return _Run(settings, say).run(scrape, force, progress)
+        return _Run(settings, say).run(scrape, force, progress, full)
 
 
 def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tuple[Release, Release]:
