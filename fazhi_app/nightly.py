@@ -190,7 +190,7 @@ class _Run:
         while True:
             time.sleep(3600)
 
-    def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
+    def run(self, scrape: bool, force: bool, progress: bool, full: bool = False) -> NightlyResult:
         report = self.report
         repaired = self.releases.repair_current()  # a broken ``current`` link: before anything reads it
         if repaired:
@@ -209,7 +209,7 @@ class _Run:
         try:
             if scrape:
                 self._checkpoint("scrape")
-                self.scrape(progress)
+                self.scrape(progress, full)
             report["held"] = open_holds(self.settings)
             if not self.validate():
                 return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
@@ -272,11 +272,11 @@ class _Run:
         if self.partial is not None:
             shutil.rmtree(self.partial, ignore_errors=True)
 
-    def scrape(self, progress: bool) -> None:
-        self.log("scraping every enabled source")
+    def scrape(self, progress: bool, full: bool = False) -> None:
+        self.log("scraping every enabled source" + (", walking every list page (--full)" if full else ""))
         before_scrape(self.settings)  # the baseline the guard judges the scrape against
         with self.timed("scrape"), progress_bars(progress) as bars:
-            result = scrape(self.settings, progress=bars, until=self.limit.scrape_until(self.reports))
+            result = scrape(self.settings, progress=bars, full=full, until=self.limit.scrape_until(self.reports))
         with self.timed("guard"):
             self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
         self.report["scrape"] = _to_json(result)
@@ -413,9 +413,11 @@ def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def run_nightly(
-    settings: Settings, *, wait: float = 0.0, scrape: bool = True, force: bool = False, progress: bool = False, log: Log | None = None,
+    settings: Settings, *, wait: float = 0.0, scrape: bool = True, full: bool = False, force: bool = False, progress: bool = False,
+    log: Log | None = None,
 ) -> NightlyResult:
-    """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
+    """Run the whole nightly job once (``full``: every list page walked, as ``fazhi scrape --full``); raises LockHeld when
+    another run holds the lock."""
     say = log or (lambda _line: None)
     check_settings(settings)
     require_library(settings.paths.law_library)
@@ -424,7 +426,7 @@ def run_nightly(
         for repair in heal_store(settings, wait):  # a store locked by another process stops the run here (exit 5)
             night.warn(f"state store repaired: {repair}")
         with night.limit.armed():
-            return night.run(scrape, force, progress)
+            return night.run(scrape, force, progress, full)
 
 
 def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn: Log | None = None) -> tuple[Release | None, Release]:

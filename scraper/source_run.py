@@ -104,7 +104,7 @@ class SourceRun:
         self.workers = max(1, settings.fetch.concurrency)
         self.writer = ArticleWriter(self.content, source, self.publisher, store, Localizer(self.fetch, self.report.reasons.append),
                                     self.report)
-        self.duplicates = Duplicates(self.content, source, store)
+        self.duplicates = Duplicates(self.content, source, store, self.fetch)
         self.claims = claims or Claims()
         self._now = store.now()
         self._lock = threading.Lock()

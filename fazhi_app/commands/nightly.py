@@ -15,6 +15,9 @@ from fazhi_app.options import settings_options
 from fazhi_app.releases import Releases
 
 WAIT_HELP = "If another run holds the lock, wait up to SECONDS for it instead of exiting at once."
+FULL_HELP = ("Walk every list page tonight, as the weekly full walk (fetch.full_walk_days) does, so articles no longer listed "
+             "are checked at their own URL. The checks stay within fetch.revisit_budget (the rest wait for the next nights), "
+             "and the change guard may still hold removals over guard.max_removed_share for review.")
 
 
 def _echo_err(line: str) -> None:
@@ -24,10 +27,11 @@ def _echo_err(line: str) -> None:
 @click.command("nightly", epilog=epilog("nightly"))
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, metavar="SECONDS", help=WAIT_HELP)
 @click.option("--no-scrape", is_flag=True, help="Skip the scrape: publish staff edits and template/config changes only.")
+@click.option("--full", is_flag=True, help=FULL_HELP)
 @click.option("--force", is_flag=True, help="Build and publish a new release even when nothing changed.")
 @click.option("--progress/--no-progress", default=None, help="Scrape progress bars (default: when stderr is a terminal).")
 @settings_options
-def nightly(settings: Settings, wait: float, no_scrape: bool, force: bool, progress: bool | None) -> None:
+def nightly(settings: Settings, wait: float, no_scrape: bool, full: bool, force: bool, progress: bool | None) -> None:
     """Scrape, validate, build, index and publish a new release if anything changed.
 
     Releases go to <releases>/<timestamp>/{site,index} and are published by
@@ -35,9 +39,11 @@ def nightly(settings: Settings, wait: float, no_scrape: bool, force: bool, progr
     keep_releases are kept. The run report goes to <state>/reports/latest.json
     (and <run>.json); a summary is printed on stdout.
     """
+    if full and no_scrape:
+        raise click.UsageError("--full walks every list, which --no-scrape skips; give one of them")
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
-        result = run_nightly(settings, wait=wait, scrape=not no_scrape, force=force, progress=show_progress, log=_echo_err)
+        result = run_nightly(settings, wait=wait, scrape=not no_scrape, full=full, force=force, progress=show_progress, log=_echo_err)
     except LockHeld as exc:
         click.echo(f"fazhi: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
