@@ -41,11 +41,11 @@ from fazhi.article import parse_article
 from fazhi.config import GuardSettings, Settings
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
-from fazhi.files import link_or_copy, write_atomic
+from fazhi.files import write_atomic
+from fazhi_app.guard_baseline import ensure_baseline, heal_baseline, refresh_baseline
 from scraper.store import Held, Store
 
 HELD_DIR = ".held"
-BASELINE = "guard-baseline"
 HEAD_BYTES = 4096
 ORIGIN_RE = re.compile(r"^origin_url:\s*(\S+)\s*$", re.M)
 REJECTED_DIR = ".rejected"
@@ -76,57 +76,17 @@ def aside(path: str) -> bool:
     return path.startswith(".")
 
 
-def baseline_dir(settings: Settings) -> Path:
-    return settings.paths.state / BASELINE
-
-
-def _copy_tree(content: Path, target: Path) -> None:
-    """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
-    for path in article_files(content):
-        rel = path.relative_to(content)
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(str(path), str(target / rel))
-    target.mkdir(parents=True, exist_ok=True)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def ensure_baseline(settings: Settings) -> Path:
-    """The approved tree the night is judged against; taken from the tree itself when there is none yet.
-
-    A run killed while the baseline was being replaced left ``.old`` (the approved one) or ``.new``
-    (half made): the approved one is put back, the half made one dropped.
-    """
-    base = baseline_dir(settings)
-    old, new = base.with_name(base.name + ".old"), base.with_name(base.name + ".new")
-    shutil.rmtree(new, ignore_errors=True)
-    if not base.exists() and old.exists():
-        old.rename(base)
-    shutil.rmtree(old, ignore_errors=True)
-    if not base.exists():
-        _copy_tree(settings.paths.content, new)
-        new.rename(base)
-    return base
-
-
-def before_scrape(settings: Settings) -> None:
-    """Ready the guard before a scrape: the baseline, and staff's claim on held articles.
+def before_scrape(settings: Settings) -> list[str]:
+    """Ready the guard before a scrape: the baseline, healed (its repairs returned as warnings), and staff's claim on held articles.
 
     A held or rejected article points the store at its aside copy, so the scraper would not
     see a staff edit of the published file in the tree and could overwrite it. An article
     staff edited (or replaced) since is therefore pointed back at the published file, where
     the scraper's own staff-edit protection applies, and its open hold is superseded.
     """
-    ensure_baseline(settings)
+    repairs = heal_baseline(settings)
     if not (settings.paths.state / "scrape.sqlite").is_file():
-        return
+        return repairs
     content = settings.paths.content
     with Store(settings.paths.state) as store:
         for held in store.held(None):
@@ -140,6 +100,7 @@ def before_scrape(settings: Settings) -> None:
             if held.status == "held":
                 store.decide(held.id, "superseded")
                 shutil.rmtree(folder(content, held.held_path), ignore_errors=True)
+    return repairs
 
 
 def _staff_owned(path: Path, rel: str) -> bool:
@@ -149,27 +110,6 @@ def _staff_owned(path: Path, rel: str) -> bool:
     except (ArticleInvalid, UnicodeDecodeError):
         return True
     return article.origin != "scraped" or article.staff_edited
-
-
-def refresh_baseline(settings: Settings) -> None:
-    """The tree as it now stands (holds applied) becomes the approved one."""
-    base = baseline_dir(settings)
-    new = base.with_name(base.name + ".new")
-    shutil.rmtree(new, ignore_errors=True)
-    _copy_tree(settings.paths.content, new)
-    _swap_in(new, base)
-
-
-def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:
-    """Make one article file of the tree part of the approved baseline (an accepted change)."""
-    base = ensure_baseline(settings)
-    if old_rel and old_rel != rel:
-        (base / old_rel).unlink(missing_ok=True)
-    target = base / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    if (settings.paths.content / rel).is_file():
-        link_or_copy(str(settings.paths.content / rel), str(target))
 
 
 def body_chars(text: str, path: str) -> int:

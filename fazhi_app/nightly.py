@@ -49,6 +49,8 @@ from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard_baseline import keep_articles
+from fazhi_app.guard_baseline import published as baseline_published
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.leftovers import clean_after_killed_runs
@@ -215,6 +217,7 @@ class _Run:
             self._checkpoint("publish")
             with self.timed("publish"):
                 self.releases.publish(release)
+                baseline_published(self.settings, report["previous"], release.name)
         except ArticleInvalid as exc:  # the build validates again: a file edited since step 3
             self.discard_partial()
             report["problems"] = [str(p) for p in exc.problems]
@@ -244,7 +247,8 @@ class _Run:
 
     def scrape(self, progress: bool) -> None:
         self.log("scraping every enabled source")
-        before_scrape(self.settings)  # the baseline the guard judges the scrape against
+        for repair in before_scrape(self.settings):  # the baseline the guard judges the scrape against, healed
+            self.warn(repair)
         with self.timed("scrape"), progress_bars(progress) as bars:
             result = scrape(self.settings, progress=bars)
         with self.timed("guard"):
@@ -294,6 +298,7 @@ class _Run:
         with self.timed("build"):
             built = build_site(self.settings, partial / "site")
         self.report["build"] = _to_json(built)
+        keep_articles(self.settings.paths.content, partial)
         self._checkpoint("site")
         with self.timed("index"):
             previous = current.index if current else None
