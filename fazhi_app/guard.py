@@ -42,7 +42,7 @@ from fazhi.config import GuardSettings, Settings
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
 from fazhi.files import write_atomic
-from fazhi_app.guard_baseline import ensure_baseline, heal_baseline, refresh_baseline
+from fazhi_app.guard_baseline import ensure_baseline, heal_baseline, refresh_baseline, restore_assets
 from scraper.store import Held, Store
 
 HELD_DIR = ".held"
@@ -62,7 +62,7 @@ class Change:
 
     url: str
     source: str
-    kind: str  # new | changed | removed
+    kind: str  # new | changed | removed | deleted (its file left the tree)
     path: str | None  # the approved file (None: nothing approved yet)
     new_path: str
     published_text: str | None
@@ -106,8 +106,15 @@ def before_scrape(settings: Settings) -> list[str]:
 def _staff_owned(path: Path, rel: str) -> bool:
     """Whether staff edited, replaced or broke a published article file."""
     try:
-        article = parse_article(path.read_text("utf-8"), PurePosixPath(rel))
-    except (ArticleInvalid, UnicodeDecodeError):
+        return _staff_owned_text(path.read_text("utf-8"), rel)
+    except UnicodeDecodeError:
+        return True
+
+
+def _staff_owned_text(text: str, rel: str) -> bool:
+    try:
+        article = parse_article(text, PurePosixPath(rel))
+    except ArticleInvalid:
         return True
     return article.origin != "scraped" or article.staff_edited
 
@@ -165,7 +172,17 @@ def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
         if old_text is not None and article.removed_upstream and "removed_upstream:" not in old_text:
             kind = "removed"
         changes.append(Change(article.origin_url, item.source, kind, old_rel, rel, old_text, text, item.extra.get("date_from")))
-    return changes
+    moved = {c.url for c in changes}
+    return changes + [c for url, rel in sorted(gone.items()) if url not in moved and (c := _deleted(store, url, rel, approved[rel]))]
+
+
+def _deleted(store: Store, url: str, rel: str, approved: Path) -> Change | None:
+    """An approved scraped article whose file left the tree while the scraper still has it there: deleted by hand."""
+    item = store.item(url)
+    text = approved.read_text("utf-8", "replace")
+    if item is None or item.path != rel or _staff_owned_text(text, rel):
+        return None
+    return Change(url, item.source, "deleted", rel, rel, text, "", None)
 
 
 def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, int]) -> None:
@@ -174,7 +191,7 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
         if change.published_text == change.new_text and change.path == change.new_path:
             continue
         title_body = change.new_text
-        if change.kind != "removed":
+        if change.kind not in ("removed", "deleted"):
             chars = body_chars(change.new_text, change.new_path)
             if chars < limits.min_body_chars and "![" not in change.new_text:  # an image-only article is not empty
                 change.reasons.append(f"body is (nearly) empty: {chars} characters (limit {limits.min_body_chars})")
@@ -187,15 +204,23 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
         found = [w for w in limits.sensitive_words if w in title_body]
         if found:
             change.reasons.append(f"contains sensitive expression(s): {'、'.join(found)}")
+    shares = (("changed", limits.max_changed_share), ("removed", limits.max_removed_share), ("deleted", limits.max_removed_share))
     for source, known in known_counts.items():
         if known < limits.min_source_articles:
             continue
-        for kind, limit in (("changed", limits.max_changed_share), ("removed", limits.max_removed_share)):
+        for kind, limit in shares:
             mine = [c for c in changes if c.source == source and c.kind == kind and c.published_text != c.new_text]
             if mine and len(mine) / known > limit:
                 reason = f"{len(mine)} of {known} articles of {source} {kind} in one night (limit {limit:.0%})"
                 for change in mine:
                     change.reasons.append(reason)
+    # Files deleted from the tree are a local accident, not a source's: counted over every source too.
+    deleted, known = [c for c in changes if c.kind == "deleted"], sum(known_counts.values())
+    if deleted and known >= limits.min_source_articles and len(deleted) / known > limits.max_removed_share:
+        limit = limits.max_removed_share
+        reason = f"{len(deleted)} of {known} scraped articles deleted from the content tree in one night (limit {limit:.0%})"
+        for change in deleted:
+            change.reasons = change.reasons or [reason]
 
 
 def sha(text: str) -> str:
@@ -221,7 +246,7 @@ def move_folder(source: Path, target: Path) -> None:
     source.rename(target)
 
 
-def _prune_empty(start: Path, stop: Path) -> None:
+def prune_empty(start: Path, stop: Path) -> None:
     """Remove empty folders from ``start`` up to (not including) ``stop``."""
     while start != stop and start.is_dir() and not any(start.iterdir()):
         start.rmdir()
@@ -232,6 +257,10 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
     """Move the held version aside, put the published one back, and record both."""
     content = settings.paths.content
     held_path = f"{HELD_DIR}/{change.new_path}"
+    if change.kind == "deleted":  # nothing to set aside: the published version goes back in place, the store still points there
+        restore(settings, store, change.url, change.new_path, change.published_text or "")
+        return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
+                          held_path=held_path, published_text=change.published_text, held_text="", reasons=change.reasons, run=run)
     new_folder, held_folder = folder(content, change.new_path), folder(content, held_path)
     if held_folder.exists():
         shutil.rmtree(held_folder)
@@ -239,12 +268,12 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
     shutil.copytree(new_folder, held_folder)
     if change.published_text is None:
         shutil.rmtree(new_folder)
-        _prune_empty(new_folder.parent, content)
+        prune_empty(new_folder.parent, content)
     else:
         published = change.path or change.new_path
         if published != change.new_path:  # moved (a new date or column): the old folder gets the assets back
             move_folder(new_folder, folder(content, published))
-            _prune_empty(new_folder.parent, content)
+            prune_empty(new_folder.parent, content)
         write_atomic(content / published, change.published_text)
     status = "removed" if change.kind == "removed" else "active"
     with store.batch():  # both or neither: a hold is never recorded without its item pointing at it
@@ -255,6 +284,18 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
                           reasons=change.reasons, run=run)
 
 
+def restore(settings: Settings, store: Store, url: str, rel: str, text: str) -> None:
+    """Put a deleted article back: its approved text, and its images and attachments from the published release.
+
+    An article file found in place (put back by hand) is kept. A file the release lacks stays
+    missing, and the loader reports the broken link.
+    """
+    item = store.item(url)
+    if not (settings.paths.content / rel).is_file():
+        write_atomic(settings.paths.content / rel, text)
+    restore_assets(settings, rel, item.extra.get("assets", ()) if item else ())
+
+
 def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]:
     """Per source, its articles in the approved baseline (the base of the shares)."""
     counts = {s.name: 0 for s in settings.sources}
@@ -263,11 +304,11 @@ def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]
     return counts
 
 
-def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
+def guard_night(settings: Settings, run: str, log: Log, warn: Log) -> list[dict[str, Any]]:
     """Judge the night's scraped changes against the baseline, hold those over a limit, approve the rest.
 
-    Returns the holds made. Killed before the end, the baseline stays as it was and the next
-    run judges the same changes again.
+    Returns the holds made; a file deleted from the tree within the limits is a warning. Killed
+    before the end, the baseline stays as it was and the next run judges the same changes again.
     """
     if not settings.guard.enabled:
         return []
@@ -278,7 +319,8 @@ def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
         judge(changes, settings.guard, known_counts(settings, base, store))
         for previous in store.held("held"):
             item = store.item(previous.url)
-            if item is None or item.path != previous.held_path:  # upstream changed it again: judged afresh below
+            waiting = previous.path if previous.kind == "deleted" else previous.held_path
+            if item is None or item.path != waiting:  # upstream changed it again: judged afresh below
                 store.decide(previous.id, "superseded")
                 shutil.rmtree(folder(settings.paths.content, previous.held_path), ignore_errors=True)
         for change in changes:
@@ -287,6 +329,10 @@ def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
             held = hold(settings, store, change, run)
             log(f"held for review: {change.url} ({change.kind}): {'; '.join(change.reasons)}")
             made.append(held_row(held))
+    deleted = [c.new_path for c in changes if c.kind == "deleted" and not c.reasons]
+    if deleted:
+        warn(f"{settings.paths.content}: {len(deleted)} scraped article file(s) deleted from the tree, within the guard's limits, "
+             f"are published as gone until the scraper fetches them again: {', '.join(deleted)}")
     refresh_baseline(settings)
     return made
 

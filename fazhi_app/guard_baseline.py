@@ -25,7 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fazhi.config import Settings
@@ -149,6 +150,18 @@ def published(settings: Settings, previous: str | None, release: str) -> None:
     record = read_record(base)
     if record is not None and record.get("release") == previous:
         _write_record(base, release, record["files"])
+
+
+def restore_assets(settings: Settings, rel: str, names: Iterable[str]) -> None:
+    """Copy an article's missing images and attachments back from the published release's site."""
+    current = _current(settings)
+    if current is None:
+        return
+    for name in names:
+        target, kept = (settings.paths.content / rel).parent / name, current.site / PurePosixPath(rel).parent / name
+        if not target.is_file() and kept.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(kept, target)
 
 
 def _names(rels: list[str]) -> str:

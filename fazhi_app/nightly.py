@@ -252,7 +252,7 @@ class _Run:
         with self.timed("scrape"), progress_bars(progress) as bars:
             result = scrape(self.settings, progress=bars)
         with self.timed("guard"):
-            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
+            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log, self.warn)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
         self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
