@@ -9,7 +9,12 @@ a new inode and the old bytes stay in the baseline) against ``Settings.guard``:
 - the share of a source's articles changed, or marked removed, in one night;
 - a body that shrinks by more than ``max_shrink`` or becomes (nearly) empty;
 - a date taken from neither the article page nor the list (it failed to parse there);
-- a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body.
+- a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body;
+- the share of a source's (or of all) scraped articles whose files left the tree (``deleted``):
+  a held deletion puts the published version back rather than setting one aside.
+
+The baseline is checked and healed from the published release before each scrape
+(``fazhi_app.guard_baseline``).
 
 Staff articles and staff-edited scraped ones are not judged: staff review their own work.
 
@@ -172,8 +177,8 @@ def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
         if old_text is not None and article.removed_upstream and "removed_upstream:" not in old_text:
             kind = "removed"
         changes.append(Change(article.origin_url, item.source, kind, old_rel, rel, old_text, text, item.extra.get("date_from")))
-    moved = {c.url for c in changes}
-    return changes + [c for url, rel in sorted(gone.items()) if url not in moved and (c := _deleted(store, url, rel, approved[rel]))]
+    present = {_origin_url(p) for p in tree.values()} if gone else set()  # moved, by the scraper or by staff
+    return changes + [c for url, rel in sorted(gone.items()) if url not in present and (c := _deleted(store, url, rel, approved[rel]))]
 
 
 def _deleted(store: Store, url: str, rel: str, approved: Path) -> Change | None:
