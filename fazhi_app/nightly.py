@@ -52,6 +52,8 @@ from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard_baseline import keep_articles
+from fazhi_app.guard_baseline import published as baseline_published
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.leftovers import clean_after_killed_runs
@@ -234,6 +236,7 @@ class _Run:
             self.limit.disarm()  # from the switch on, the run is not interrupted
             with self.timed("publish"):
                 self.releases.publish(release)
+                baseline_published(self.settings, report["previous"], release.name)
         except RunLimitReached as exc:
             self.limit.disarm()
             self.discard_partial()
@@ -274,11 +277,12 @@ class _Run:
 
     def scrape(self, progress: bool, full: bool = False) -> None:
         self.log("scraping every enabled source" + (", walking every list page (--full)" if full else ""))
-        before_scrape(self.settings)  # the baseline the guard judges the scrape against
+        for repair in before_scrape(self.settings):  # the baseline the guard judges the scrape against, healed
+            self.warn(repair)
         with self.timed("scrape"), progress_bars(progress) as bars:
             result = scrape(self.settings, progress=bars, full=full, until=self.limit.scrape_until(self.reports))
         with self.timed("guard"):
-            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
+            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log, self.warn)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
         self.report["problem_sources"] = sorted({*result.failed_sources, *result.blocked_sources, *result.unfinished_sources})
@@ -324,6 +328,7 @@ class _Run:
         with self.timed("build"):
             built = build_site(self.settings, partial / "site")
         self.report["build"] = _to_json(built)
+        keep_articles(self.settings.paths.content, partial)
         self._checkpoint("site")
         with self.timed("index"):
             previous = current.index if current else None

@@ -1,7 +1,7 @@
 """The releases layout: complete builds side by side, one of them published through a symlink.
 
     <releases>/
-        20251126T020000Z/{site/, index/, manifest.json, report.json}
+        20251126T020000Z/{site/, index/, articles/, manifest.json, report.json}
         20251127T020000Z/{...}
         current -> 20251127T020000Z
 
@@ -82,6 +82,11 @@ class Release:
     @property
     def index(self) -> Path:
         return self.path / "index"
+
+    @property
+    def articles(self) -> Path:
+        """The article files it published (``fazhi_app.guard_baseline``); absent in releases from before they were kept."""
+        return self.path / "articles"
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.path / MANIFEST).read_text("utf-8"))

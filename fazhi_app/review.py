@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
-from fazhi_app.guard import HELD_DIR, REJECTED_DIR, approve, folder, hash_of, held_row, move_folder, point_at_published, sha
+from fazhi_app.guard import HELD_DIR, REJECTED_DIR, folder, hash_of, held_row, move_folder, point_at_published, prune_empty, restore, sha
+from fazhi_app.guard_baseline import approve
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
 from fazhi_app.snapshot import commit_tree
@@ -56,6 +57,11 @@ def _choose(holds: list[Held], wanted: list[str]) -> list[Held]:
 
 def _accept(settings: Settings, store: Store, held: Held) -> None:
     content = settings.paths.content
+    if held.kind == "deleted":  # the deletion goes ahead; the scraper fetches the article again when it next lists it
+        shutil.rmtree(folder(content, held.new_path), ignore_errors=True)
+        prune_empty(folder(content, held.new_path).parent, content)
+        approve(settings, held.new_path)
+        return
     held_folder = folder(content, held.held_path)
     if not held_folder.is_dir():
         raise ConfigError(f"{held_folder}: the held version is missing; nothing accepted")
@@ -70,6 +76,10 @@ def _accept(settings: Settings, store: Store, held: Held) -> None:
 
 def _reject(settings: Settings, store: Store, held: Held) -> None:
     content = settings.paths.content
+    if held.kind == "deleted":  # restored: the published version in place again, whatever happened to it since
+        restore(settings, store, held.url, held.new_path, held.published_text or "")
+        approve(settings, held.new_path)
+        return
     held_folder = folder(content, held.held_path)
     rejected = f"{REJECTED_DIR}/{held.held_path.removeprefix(HELD_DIR + '/')}"
     if held_folder.is_dir():

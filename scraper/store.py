@@ -485,7 +485,7 @@ class Held:
     id: int
     url: str
     source: str
-    kind: str  # new | changed | removed
+    kind: str  # new | changed | removed | deleted
     path: str | None
     new_path: str
     held_path: str
