@@ -22,6 +22,8 @@ The budget counts from arrival. A worker that has not answered ``GRACE``
 seconds after the budget is killed and replaced, so no search keeps a core
 busy past it even if a cooperative check were missed. Workers ignore SIGINT
 (Ctrl-C reaches the whole process group): the server stops them when it stops.
+Their fork server is started with SIGINT blocked for good, so a Ctrl-C while it
+still loads the search code neither prints a traceback nor fails the server's start.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from multiprocessing import forkserver, resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -114,6 +117,21 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
         conn.send(answer)
 
 
+def _start_fork_server() -> None:
+    """Start the fork server, if it is not running, with SIGINT blocked, as the standard library starts its resource tracker.
+
+    The fork server ignores SIGINT only once it has imported its preloaded modules; blocked from its first instruction,
+    a Ctrl-C never reaches it nor the workers it forks. Only this thread's mask changes, and only for the launch: a
+    Ctrl-C meanwhile stays pending for the server, which then stops as usual.
+    """
+    resource_tracker.ensure_running()  # it unblocks SIGINT after starting its own process, so it goes first
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 class WorkerPool:
     """Worker processes in a fast and a slow lane; ``await pool.search(index, request)`` returns the response dict."""
 
@@ -165,6 +183,7 @@ class WorkerPool:
         warm_library = str(self.warm_library) if self.warm_library else None
         name = f"fazhi-search-{'slow' if slow else 'fast'}"
         process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm, warm_library), daemon=True, name=name)
+        _start_fork_server()
         process.start()
         theirs.close()
         worker = _Worker(process, ours, slow)

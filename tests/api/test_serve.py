@@ -13,6 +13,7 @@ import pytest
 from fazhi.config import Settings
 from search.query import MAX_PAGE, MAX_PER_PAGE
 from tests.fixtures.served import Server, serve_process
+from tests.helpers import process_state
 
 HOSTILE = [
     {"q": ""},
@@ -106,19 +107,12 @@ def test_ctrl_c_stops_the_server_and_its_workers_quietly(api_settings: Settings,
     log = running.log.read_text("utf-8", "replace")
     assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
     deadline = time.monotonic() + 30  # the fork server and the workers see the server gone and end by themselves
-    while [pid for pid in workers if _state(pid) not in ("gone", "Z")] and time.monotonic() < deadline:
+    while [pid for pid in workers if process_state(pid) not in ("gone", "Z")] and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in workers if _state(pid) not in ("gone", "Z")], "no worker is left running"
+    assert not [pid for pid in workers if process_state(pid) not in ("gone", "Z")], "no worker is left running"
 
 
 def _children(pid: int) -> list[int]:
     """Every process descended from ``pid`` (Linux /proc)."""
     found = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     return found + [grandchild for child in found for grandchild in _children(child)]
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"

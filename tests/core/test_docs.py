@@ -11,8 +11,18 @@ from click.testing import CliRunner
 from fazhi.article import FIELDS
 from fazhi.config import FetchSettings, Footer, Paths, Settings, Source
 from fazhi_app.cli import main
+from search.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_WORDS, TIME_BUDGET
+from search.workers import FAST_LANE, QUEUE
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def operator_docs() -> str:
+    """The operators' documentation, read from the one file that holds it."""
+    return (REPO / "README.md").read_text("utf-8")
+
+
+README = operator_docs()
 COMMANDS = ("new", "check", "preview", "build", "index", "serve", "search", "scrape", "mirror", "nightly", "rollback")
 
 
@@ -50,3 +60,39 @@ def test_nightly_full_is_documented_with_what_it_does_not_promise() -> None:
     shown = " ".join(CliRunner().invoke(main, ["nightly", "--help"], terminal_width=200).output.split())
     assert "--full" in shown and "fetch.revisit_budget" in shown and "guard.max_removed_share" in shown
     assert "`fazhi nightly --full`" in README
+
+
+def _nginx(pattern: str) -> float:
+    """One number of deploy/nginx.conf, found by the directive around it."""
+    found = re.findall(pattern, (REPO / "deploy" / "nginx.conf").read_text("utf-8"))
+    assert len(found) == 1, f"deploy/nginx.conf: {pattern} found {len(found)} times"
+    return float(found[0])
+
+
+def limits() -> dict[str, tuple[float, str]]:
+    """Each limit of the search API: its value in the code (or deploy/nginx.conf) and how the README states it."""
+    return {
+        "TIME_BUDGET": (TIME_BUDGET, r"time budget (?:of |\()(\d+(?:\.\d+)?) s\b"),
+        "FAST_LANE": (FAST_LANE, r"still running after (\d+(?:\.\d+)?) s of CPU"),
+        "QUEUE": (QUEUE, r"(?:Up to|At most) (\d+) searches wait per lane"),
+        "MAX_QUERY_CHARS": (MAX_QUERY_CHARS, r"\((\d+) characters, \d+ words"),
+        "MAX_WORDS": (MAX_WORDS, r"\(\d+ characters, (\d+) words"),
+        "MAX_PAGE": (MAX_PAGE, r"`page` (?:≤|\| 1–)\s*(\d+)"),
+        "MAX_PER_PAGE": (MAX_PER_PAGE, r"`per_page` (?:≤|\| 1–)\s*(\d+)"),
+        "nginx rate": (_nginx(r"zone=fazhi_api:\S+ rate=(\d+)r/s;"), r"(\d+) requests a second"),
+        "nginx burst": (_nginx(r"limit_req zone=fazhi_api burst=(\d+)"), r"with a burst of (\d+)"),
+        "nginx connections": (_nginx(r"limit_conn fazhi_api_conn (\d+);"), r"at most (\d+) API requests open"),
+        "nginx body size": (_nginx(r"client_max_body_size (\d+)k;"), r"bodies up to (\d+) KiB"),
+        "nginx header line": (_nginx(r"large_client_header_buffers \d+ (\d+)k;"), r"headers up to (\d+) KiB a line"),
+    }
+
+
+def test_every_number_the_readme_gives_for_the_limits_is_the_code_s() -> None:
+    """The limits are what an operator sizes a server by: a number changed in the code must be changed in the README."""
+    text = " ".join(operator_docs().split())
+    section = re.search(r"#### Headers and limits.*?(?= #{1,4} )", text)
+    assert section, "README has no section on headers and limits"
+    for name, (value, pattern) in limits().items():
+        assert re.search(pattern, section.group()), f"README's limits do not state {name} ({value:g})"
+        stated = {float(number) for number in re.findall(pattern, text)}
+        assert stated == {value}, f"README states {name} as {', '.join(f'{n:g}' for n in sorted(stated))}; it is {value:g}"
