@@ -230,6 +230,9 @@ def _column(reader: Any, name: str, size: int, default: Any, translate: bool = T
 
 def _read_matcher(matcher: Any, offset: int, ids: array, tfs: array) -> None:
     """Append one segment's postings; whole blocks at a time for Whoosh's block matcher, else one by one."""
+    # Whoosh's W3LeafMatcher has no public way to read a block's ids and weights at once, and one call per
+    # posting is most of a search's time. Private members as in whoosh-reloaded 2.7.5: tests/search/test_index_writer.py
+    # pins that release and compares these reads with the matcher's public ones.
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         while matcher.is_active():
             if matcher._ids is None:
