@@ -313,8 +313,12 @@ class _Marks:
                 self._walk(item, (*key, i))
 
     def at(self, key: Key, *, at_key: bool = False) -> str:
-        """``file:line:column`` of the value at ``key`` (of its key with ``at_key``), or just the file."""
+        """``file:line:column`` of the value at ``key`` (of its key with ``at_key``); for a key the file lacks
+        (a missing setting), of the nearest mapping that holds it."""
         mark = self.marks.get((*key[:-1], "<key>", key[-1]) if at_key and key else key)
+        while mark is None and key:
+            key = key[:-1]
+            mark = self.marks.get(key)
         return f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(self.path)
 
     def error(self, key: Key, what: str, *, at_key: bool = False) -> ConfigError:

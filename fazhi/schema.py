@@ -51,10 +51,10 @@ Name = Annotated[str, MinLen(1)]
 def setting(default: Any = PydanticUndefined, help: str = "", *, ge: float | None = None, le: float | None = None,
             factory: Callable[[], Any] | None = None, expects: str | None = None) -> Any:
     """A field with its default, range and help; ``expects`` says what a wrong value should have been."""
-    extra = {"expects": expects} if expects else None
+    extra: dict[str, Any] = {"json_schema_extra": {"expects": expects}} if expects else {}
     if factory is not None:
-        return Field(default_factory=factory, ge=ge, le=le, description=help, json_schema_extra=extra)
-    return Field(default, ge=ge, le=le, description=help, json_schema_extra=extra)
+        return Field(default_factory=factory, ge=ge, le=le, description=help, **extra)
+    return Field(default, ge=ge, le=le, description=help, **extra)
 
 
 KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text", Path: "a path"}
