@@ -50,12 +50,12 @@ class Paths:
 
     UNKNOWN: ClassVar[str] = "location"
 
-    content: Location = setting(help="the content tree: one folder per article (default docs)")
-    mkdocs_config: Location = setting(help="the MkDocs configuration (default mkdocs.yml)")
-    state: Location = setting(help="the scraper database, raw pages, lock and run reports (default var/state)")
-    site: Location = setting(help="the built site (default var/site)")
-    index: Location = setting(help="the search index (default var/index)")
-    releases: Location = setting(help="published releases and the current link (default var/releases)")
+    content: Location = setting(help="the content tree: one folder per article", shown="docs")
+    mkdocs_config: Location = setting(help="the MkDocs configuration", shown="mkdocs.yml")
+    state: Location = setting(help="the scraper database, raw pages, lock and run reports", shown="var/state")
+    site: Location = setting(help="the built site", shown="var/site")
+    index: Location = setting(help="the search index", shown="var/index")
+    releases: Location = setting(help="published releases and the current link", shown="var/releases")
     law_library: Location | None = setting(None, "a folder of statute texts; unset: citations link to the law's page only")
 
 
@@ -240,7 +240,7 @@ class Settings:
 
     INTERNAL: ClassVar[tuple[str, ...]] = ("config_file",)  # fields no config file may set
 
-    paths: Paths = setting(help="where things live (below); relative paths are relative to the config file's folder")
+    paths: Paths = setting(help="where things live (below); relative paths are relative to the config file's folder", shown="below")
     config_file: Path | None = None
     site_name: Text = setting("互联网+法治宣传", "the site's title")
     publisher: Text = setting("江西省生态环境厅", "default publisher for fazhi new")

@@ -49,9 +49,11 @@ Name = Annotated[str, MinLen(1)]
 
 
 def setting(default: Any = PydanticUndefined, help: str = "", *, ge: float | None = None, le: float | None = None,
-            factory: Callable[[], Any] | None = None, expects: str | None = None) -> Any:
-    """A field with its default, range and help; ``expects`` says what a wrong value should have been."""
-    extra: dict[str, Any] = {"json_schema_extra": {"expects": expects}} if expects else {}
+            factory: Callable[[], Any] | None = None, expects: str | None = None, shown: str | None = None) -> Any:
+    """A field with its default, range and help; ``expects`` says what a wrong value should have been,
+    ``shown`` what the reference gives as the default when code supplies it (locations under the config's folder)."""
+    said = {k: v for k, v in (("expects", expects), ("shown", shown)) if v}
+    extra: dict[str, Any] = {"json_schema_extra": said} if said else {}
     if factory is not None:
         return Field(default_factory=factory, ge=ge, le=le, description=help, **extra)
     return Field(default, ge=ge, le=le, description=help, **extra)
@@ -116,6 +118,9 @@ def fields_of(cls: type) -> dict[str, FieldInfo]:
 
 def default_text(info: FieldInfo) -> str:
     """The default as written in a config file, or empty when there is none to show."""
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and extra.get("shown"):
+        return str(extra["shown"])
     if info.default_factory is not None:
         value = info.default_factory()  # type: ignore[call-arg]
         if dataclasses.is_dataclass(value):
