@@ -10,6 +10,7 @@ know where each key sits (file, line and column) to print them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -49,11 +50,15 @@ Name = Annotated[str, MinLen(1)]
 
 
 def setting(default: Any = PydanticUndefined, help: str = "", *, ge: float | None = None, le: float | None = None,
-            factory: Callable[[], Any] | None = None, expects: str | None = None, shown: str | None = None) -> Any:
+            factory: Callable[[], Any] | None = None, expects: str | None = None, shown: str | None = None,
+            check_default: bool = False) -> Any:
     """A field with its default, range and help; ``expects`` says what a wrong value should have been,
-    ``shown`` what the reference gives as the default when code supplies it (locations under the config's folder)."""
+    ``shown`` what the reference gives as the default when code supplies it (locations under the config's folder);
+    ``check_default`` runs the field's validators when the key is absent too (a rule that needs the key given)."""
     said = {k: v for k, v in (("expects", expects), ("shown", shown)) if v}
     extra: dict[str, Any] = {"json_schema_extra": said} if said else {}
+    if check_default:
+        extra["validate_default"] = True
     if factory is not None:
         return Field(default_factory=factory, ge=ge, le=le, description=help, **extra)
     return Field(default, ge=ge, le=le, description=help, **extra)
@@ -159,6 +164,14 @@ def _walk(cls: type, key: Key) -> tuple[FieldInfo | None, type | None, int]:
     return info, holder, depth
 
 
+class Elsewhere(ValueError):
+    """A rule between fields, checked in one field's validator, about another field (``key``): shown there."""
+
+    def __init__(self, key: Key, what: str):
+        super().__init__(what)
+        self.key = key
+
+
 @dataclasses.dataclass(frozen=True)
 class Found:
     """One problem: the key path it is at, what is wrong, and whether it points at the key (unknown keys)."""
@@ -182,7 +195,8 @@ def problems(cls: type, error: ValidationError) -> list[Found]:
         elif kind in ("missing", "missing_argument"):
             found.append(Found(key[:-1], f"missing {key[-1]}"))
         elif kind == "value_error":
-            found.append(Found(key, str(item["ctx"]["error"])))
+            error = item["ctx"]["error"]
+            found.append(Found(error.key if isinstance(error, Elsewhere) else key, str(error)))
         elif kind in ("dataclass_type", "dataclass_exact_type", "dict_type", "model_type") and _walk(cls, key)[1]:
             found.append(Found(key, "must be a mapping of settings"))
         else:
@@ -198,4 +212,10 @@ def problems(cls: type, error: ValidationError) -> list[Found]:
 
 def validate(cls: type[T], raw: Any, context: dict[str, Any] | None = None) -> T:
     """``raw`` (YAML data) as a ``cls``; raises ValidationError, which ``problems`` puts in our words."""
-    return TypeAdapter(cls).validate_python(raw, context=context)
+    return _adapter(cls).validate_python(raw, context=context)
+
+
+@functools.cache
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    """One adapter per schema: building it costs far more than one validation, and a tree holds thousands of articles."""
+    return TypeAdapter(cls)
