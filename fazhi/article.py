@@ -163,7 +163,10 @@ Names = tuple[str, ...]
 
 @schema
 class FrontMatter:
-    """An article's front matter, in the order it is written; ``date`` is (when, whether the time is known)."""
+    """An article's front matter, in the order it is written; the Markdown body follows it.
+
+    ``date`` holds (when, whether the time is known); ``parse_article`` makes the ``Article`` of it.
+    """
 
     UNKNOWN: ClassVar[str] = "field"
 
@@ -176,16 +179,19 @@ class FrontMatter:
     publisher: Trimmed | None = setting(None, "the publishing body")
     origin_url: Trimmed | None = setting(None, "link to the original; a scraped article needs it")
     origin_urls: Annotated[Names, BeforeValidator(partial(_strings, "origin_urls"))] = setting(
-        (), "other addresses of the same article upstream (another source, column or site generation); the scraper lists them")
+        (), "other addresses of the same article upstream (another source, column or site generation); the scraper lists them",
+        expects="a list of URLs")
     attachments: Annotated[tuple[Attachment, ...], BeforeValidator(_attachment_items)] = setting(
         (), "files beside the article, each {title, file, url} (below)", expects="a list of {title, file, url}")
     laws: Annotated[Names, BeforeValidator(partial(_strings, "laws"))] = setting(
-        (), "laws to register besides those cited as 《…》 in the title or body (found automatically)")
-    tags: Annotated[Names, BeforeValidator(partial(_strings, "tags"))] = setting((), "tags")
+        (), "laws to register besides those cited as 《…》 in the title or body (found automatically)", expects="a list of law names")
+    tags: Annotated[Names, BeforeValidator(partial(_strings, "tags"))] = setting((), "tags", expects="a list of tags")
     summary: Trimmed | None = setting(None, "listing excerpt; unset: the start of the body")
     slug: Annotated[str, AfterValidator(_slug)] = setting(
-        help="lower-case ASCII URL name (letters, digits, single hyphens), unique across the site, equal to the folder name")
-    origin: Annotated[str, AfterValidator(_origin)] = setting("staff", "staff or scraped")
+        help="the URL name, unique across the site and equal to the folder name",
+        expects="lower-case ASCII letters, digits and single hyphens")
+    origin: Annotated[str, AfterValidator(_origin)] = setting("staff", "who wrote it: staff, or the scraper (scraped)",
+                                                              expects="staff or scraped")
     content_hash: Trimmed | None = setting(None, "scraped: hash of the body as the scraper wrote it; a body that no longer matches "
                                                  "was edited by staff, and the scraper never overwrites it")
     removed_upstream: Annotated[dt.date | None, PlainValidator(partial(_day, "removed_upstream"))] = setting(
