@@ -8,6 +8,7 @@ in ``assets/fazhi/site.css``, so the charts follow the reading modes (高对比)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -16,7 +17,7 @@ from fazhi_app.run_record import RunRecord
 
 # Drawing area in SVG units; the SVG scales to the column's width.
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 52, 24, 22, 32
 GRIDLINES = 4
 # Steps drawn apart in the duration chart; every other step's time is summed as 其他.
 DRAWN_STEPS = (("scrape", "抓取"), ("build", "构建网站"), ("index", "更新索引"))
@@ -49,15 +50,15 @@ def _number(value: float, digits: int) -> str:
 
 
 def _scale_top(peak: float) -> float:
-    """A round top for the axis: 1, 2 or 5 times a power of ten, at least the peak."""
+    """A round top for the axis, at least the peak: a power of ten times 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6 or 8 (quarters read well)."""
     if peak <= 0:
         return 1.0
     step = 1.0
     while step * 10 <= peak:
         step *= 10
-    while step > peak * 10:
+    while step > peak:
         step /= 10
-    return next(m * step for m in (1, 2, 5, 10) if m * step >= peak)
+    return next(m * step for m in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10) if m * step >= peak)
 
 
 def _describe(chart: Chart, runs: Sequence[str]) -> str:
@@ -73,16 +74,19 @@ def svg(chart: Chart, runs: Sequence[str]) -> str:
     """The chart as one ``<svg>`` element: gridlines with their values, one stacked bar per run, run dates under a few."""
     title_id, desc_id = f"fz-chart-{chart.key}-title", f"fz-chart-{chart.key}-desc"
     top = _scale_top(max(chart.totals(), default=0))
+    if chart.digits == 0:  # counts: gridlines on whole numbers
+        top = max(GRIDLINES, math.ceil(top / GRIDLINES) * GRIDLINES)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(runs), 1)
     bar = max(slot * 0.7, 1.0)
     out = [f'<svg class="fz-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{title_id} {desc_id}">',
            f'<title id="{title_id}">{escape(chart.title)}</title>', f'<desc id="{desc_id}">{escape(_describe(chart, runs))}</desc>']
+    axis_digits = chart.digits if top < 10 else 0
     for i in range(GRIDLINES + 1):
         value = top * i / GRIDLINES
         y = TOP + plot_h - plot_h * i / GRIDLINES
         out.append(f'<line class="fz-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        out.append(f'<text class="fz-chart__axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value, chart.digits)}</text>')
+        out.append(f'<text class="fz-chart__axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value, axis_digits)}</text>')
     for n, run in enumerate(runs):
         x = LEFT + slot * n + (slot - bar) / 2
         base = TOP + plot_h
@@ -94,7 +98,7 @@ def svg(chart: Chart, runs: Sequence[str]) -> str:
         if n in _labelled(len(runs)):
             date = escape(run[4:8])  # MMDD of the run id
             out.append(f'<text class="fz-chart__axis" x="{x + bar / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{date}</text>')
-    out.append(f'<text class="fz-chart__axis" x="{LEFT}" y="{TOP - 2}">{escape(chart.unit)}</text>')
+    out.append(f'<text class="fz-chart__axis" x="{LEFT}" y="{TOP - 8}">{escape(chart.unit)}</text>')
     out.append("</svg>")
     return "".join(out)
 

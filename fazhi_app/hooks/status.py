@@ -124,8 +124,16 @@ def _held(record: RunRecord) -> list[str]:
     return ["<h2>暂缓发布的变化</h2>", f"{intro}<ul>{items}</ul>"]
 
 
-def _notes(record: RunRecord) -> list[str]:
+def _run_before(record: RunRecord, history: list[RunRecord]) -> RunRecord | None:
+    return next((r for r in reversed(history) if r.outcome.run != record.outcome.run), None)
+
+
+def _notes(record: RunRecord, before: RunRecord | None) -> list[str]:
+    """This run's notes, then those the run before added after its own page was built (its run problems and late warnings)."""
     notes = [f"运行问题：{problem}" for problem in record.notes.run_problems]
+    if before is not None:
+        notes += [f"上次运行 {before.outcome.run} 的运行问题：{problem}" for problem in before.notes.run_problems]
+        notes += [f"上次运行 {before.outcome.run}：{w}" for w in before.notes.warnings if w not in record.notes.warnings]
     rollback = record.releases.rollback
     if rollback:
         notes.append(f"已回滚：{rollback.get('since')} 起由 fazhi rollback 发布本版本 {rollback.get('to')}，"
@@ -161,7 +169,7 @@ def render(record: RunRecord | None, archive: Archive, history: list[RunRecord] 
     parts += ["<h2>本次发布的变化</h2>", *_changes(record, archive)]
     if record.validate.problems:
         parts += ["<h2>文章问题</h2>", "<ul>" + "".join(f"<li><code>{escape(p)}</code></li>" for p in record.validate.problems) + "</ul>"]
-    parts += _left_out(record) + _held(record) + _notes(record)
+    parts += _left_out(record) + _held(record) + _notes(record, _run_before(record, history))
     parts += ["<h2>耗时</h2>", *_timings(record, history)]
     parts += history_charts(history)
     return "\n".join(parts)

@@ -92,6 +92,13 @@ def test_notes_list_run_problems_rollback_interrupted_runs_and_warnings(tmp_path
     assert "运行问题：git failed" in html and "发布本版本 A，取代版本 B" in html
 
 
+def test_notes_the_run_before_added_after_its_build_show_on_the_next_page(tmp_path: Path) -> None:
+    before = {**BEFORE, "run_problems": ["git failed"], "warnings": ["search index repaired: 1 missing"]}
+    html = pages(_archive(tmp_path, REPORT, before))[0].markdown
+    assert "上次运行 20251125T020000Z 的运行问题：git failed" in html
+    assert "上次运行 20251125T020000Z：search index repaired: 1 missing" in html
+
+
 def test_a_quiet_run_says_it_has_no_notes(tmp_path: Path) -> None:
     [spec] = pages(_archive(tmp_path, REPORT))
     assert "<h2>运行提示</h2>\n<ul><li>无</li></ul>" in spec.markdown
