@@ -142,12 +142,18 @@ def _staff_owned_text(text: str, rel: str) -> bool:
     return article.origin != "scraped" or article.staff_edited
 
 
+def title_and_body(text: str, path: str) -> tuple[str, str]:
+    """An article's title and body, what readers see of it; empty when the file does not parse."""
+    try:
+        article = parse_article(text, PurePosixPath(path))
+    except ArticleInvalid:
+        return "", ""
+    return article.title, article.body
+
+
 def body_chars(text: str, path: str) -> int:
     """Characters of an article's body, blanks not counted; 0 when the file does not parse."""
-    try:
-        return len(SPACE_RE.sub("", parse_article(text, PurePosixPath(path)).body))
-    except ArticleInvalid:
-        return 0
+    return len(SPACE_RE.sub("", title_and_body(text, path)[1]))
 
 
 def _head(path: Path) -> str:
@@ -213,7 +219,6 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
     for change in changes:
         if change.published_text == change.new_text and change.path == change.new_path:
             continue
-        title_body = change.new_text
         if change.kind not in ("removed", "deleted"):
             chars = body_chars(change.new_text, change.new_path)
             if chars < limits.min_body_chars and "![" not in change.new_text:  # an image-only article is not empty
@@ -224,7 +229,9 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
                     change.reasons.append(f"body shrank from {before} to {chars} characters (limit: {limits.max_shrink:.0%} shorter)")
             if limits.hold_fallback_dates and change.date_from and change.date_from not in PARSED_DATES:
                 change.reasons.append(f"date not parsed from the page or the list (taken from the {change.date_from})")
-        found = [w for w in limits.sensitive_words if w in title_body]
+        # Title and body only: front-matter fields (the office, tags, URLs) are record keeping, and a word in a URL is no expression.
+        title, body = title_and_body(change.new_text, change.new_path)
+        found = [w for w in limits.sensitive_words if w in title or w in body]
         if found:
             change.reasons.append(f"contains sensitive expression(s): {'、'.join(found)}")
     shares = (("changed", limits.max_changed_share), ("removed", limits.max_removed_share), ("deleted", limits.max_removed_share))
