@@ -24,7 +24,7 @@ import yaml
 from pypinyin import lazy_pinyin
 
 from fazhi.errors import ArticleInvalid, Problem
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from fazhi.yamlerrors import yaml_error_at
 
 

@@ -66,7 +66,7 @@ from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.lawdocs import LawDocument, library_documents, require_library
+from search.law_documents import LawDocument, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
