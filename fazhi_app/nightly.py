@@ -51,9 +51,10 @@ from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
-from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard import before_scrape, guard_night
 from fazhi_app.guard_baseline import keep_articles
 from fazhi_app.guard_baseline import published as baseline_published
+from fazhi_app.guard_holds import open_holds
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.leftovers import clean_after_killed_runs
