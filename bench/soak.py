@@ -57,7 +57,7 @@ from fazhi.content import load_tree  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
-from search.lawdocs import library_documents  # noqa: E402
+from search.law_documents import library_documents  # noqa: E402
 from search.schema import fingerprint  # noqa: E402
 
 FAZHI = str(Path(sys.executable).with_name("fazhi"))

@@ -25,7 +25,7 @@ from pydantic import AfterValidator, BeforeValidator, PlainValidator, Validation
 from pypinyin import lazy_pinyin
 
 from fazhi.errors import ArticleInvalid, Problem
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from fazhi.schema import Elsewhere, Found, Trimmed, fields_of, problems, schema, setting, validate
 from fazhi.yamlerrors import yaml_error_at
 

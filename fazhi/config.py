@@ -44,7 +44,7 @@ Location = Annotated[Path, BeforeValidator(_located)]
 class Paths:
     """Where things live. ``state`` holds the scraper database, raw pages, lock and run reports.
 
-    ``law_library`` is a folder of statute texts (``fazhi.statutes``); None means no library,
+    ``law_library`` is a folder of statute texts (``fazhi.law.library``); None means no library,
     and citations stay links to the law's page only.
     """
 

@@ -49,9 +49,10 @@ from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
-from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard import before_scrape, guard_night
 from fazhi_app.guard_baseline import keep_articles
 from fazhi_app.guard_baseline import published as baseline_published
+from fazhi_app.guard_holds import open_holds
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.leftovers import LATEST, clean_after_killed_runs
 from fazhi_app.lock import hold_lock
@@ -73,7 +74,7 @@ from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.lawdocs import LawDocument, library_documents, require_library
+from search.law_documents import LawDocument, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
