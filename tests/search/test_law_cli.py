@@ -68,6 +68,5 @@ def test_a_missing_law_library_is_one_line_naming_it(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, [*command, "--content", str(content), "--index", str(tmp_path / "index"),
                                            "--law-library", str(missing)])
         assert result.exit_code == 2, result.output
-        assert result.stderr == f"fazhi: {missing}: no law text in the law library (law library folder not found; check it with" \
-                                " `fazhi laws import`)\n"
+        assert result.stderr == f"fazhi: {missing}: the law library folder does not exist (setting law_library, option --law-library)\n"
     assert not (tmp_path / "index" / "CURRENT").exists(), "nothing was written"
