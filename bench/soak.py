@@ -186,7 +186,7 @@ class Soak:
 
         The scraper reads a listing's repeat (same title, same day, another id) as the same article and
         archives the first only (scraper.entries.dedupe), so a change made to one copy alone is not
-        expected to reach the archive (a known limit, in the README).
+        expected to reach the archive (a known limit, in manual/scraping.md).
         """
         staff_urls = {self.origin_of(p) for p in self.world.staff_edits}
         articles = self.mirror.articles(site)
