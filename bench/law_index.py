@@ -2,8 +2,8 @@
 
 Steps, each timed (wall and CPU, with the load average, as the machine may be shared):
 
-1. ``fazhi.statutes.load_library`` reads the library (``$FAZHI_SHARED``/corpora/lawrefbook/data);
-2. ``search.lawdocs.law_documents`` makes one index document per law (the version in force today);
+1. ``fazhi.law.library.load_library`` reads the library (``$FAZHI_SHARED``/corpora/lawrefbook/data);
+2. ``search.law_documents.law_documents`` makes one index document per law (the version in force today);
 3. ``sync_articles`` writes them into a new index (``fazhi index --rebuild`` with an empty content tree:
    the law documents alone), then the same call again with nothing changed (what every ``fazhi index``
    and nightly pays for the library), then after one law's file changed;
@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.results import machine, write_section
 from bench.search_corpus import LAWS, dir_size, git_revision, load_average
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 from search.indexer import sync_articles
-from search.lawdocs import law_documents
+from search.law_documents import law_documents
 from search.query import SearchRequest, search
 from search.verify import verify_articles
 

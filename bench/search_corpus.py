@@ -7,7 +7,7 @@ mapping slug -> path relative to ``data/`` is what the STARD qrels judge.
 
 ``write_law_index`` indexes those files as what they are, texts of the law
 library: kind ``laws`` and their level in the hierarchy of norms
-(``fazhi.levels.law_level`` of the path), through ``search.schema.document`` and
+(``fazhi.law.levels.law_level`` of the path), through ``search.schema.document`` and
 the product indexer's writer settings. Every file is its own document, old
 versions of a law included, because STARD judges files, not laws.
 """
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fazhi.article import Article
-from fazhi.levels import law_level
+from fazhi.law.levels import law_level
 from search.indexer import write_documents
 from search.schema import document
 

@@ -57,7 +57,7 @@ from fazhi.content import load_tree  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
-from search.lawdocs import library_documents  # noqa: E402
+from search.law_documents import library_documents  # noqa: E402
 from search.schema import fingerprint  # noqa: E402
 
 FAZHI = str(Path(sys.executable).with_name("fazhi"))
@@ -186,7 +186,7 @@ class Soak:
 
         The scraper reads a listing's repeat (same title, same day, another id) as the same article and
         archives the first only (scraper.entries.dedupe), so a change made to one copy alone is not
-        expected to reach the archive (a known limit, in the README).
+        expected to reach the archive (a known limit, in manual/scraping.md).
         """
         staff_urls = {self.origin_of(p) for p in self.world.staff_edits}
         articles = self.mirror.articles(site)

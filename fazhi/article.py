@@ -15,16 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, ValidationError, ValidationInfo
 from pypinyin import lazy_pinyin
 
 from fazhi.errors import ArticleInvalid, Problem
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
+from fazhi.schema import Elsewhere, Found, Trimmed, fields_of, problems, schema, setting, validate
 from fazhi.yamlerrors import yaml_error_at
 
 
@@ -49,12 +51,7 @@ COLUMNS: dict[str, Column] = {
 ORIGINS = ("staff", "scraped")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-# Front matter keys in the order they are written.
-FIELDS = (
-    "title", "date", "column", "source", "publisher", "origin_url", "origin_urls", "attachments", "laws",
-    "tags", "summary", "slug", "origin", "content_hash", "removed_upstream", "withdrawn", "withdrawn_reason",
-)
-REQUIRED = ("title", "date", "column", "slug")
+DATE_FORMS = "YYYY-MM-DD, or YYYY-MM-DD HH:MM when the time is known"
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -71,14 +68,144 @@ _FrontMatterLoader.yaml_implicit_resolvers = _FastFrontMatterLoader.yaml_implici
 }
 
 
-@dataclass(frozen=True)
+def _inside(file: str) -> str:
+    if file.startswith("/") or ".." in PurePosixPath(file).parts or "://" in file:
+        raise ValueError(f"file {file!r} must be a path inside the article folder")
+    return file
+
+
+@schema
 class Attachment:
     """A downloadable file: ``file`` is relative to the article folder, ``url`` the original."""
 
-    title: str
-    file: str
-    url: str | None = None
-    line: int = field(default=1, compare=False, repr=False)  # where the file names it, for problems
+    UNKNOWN: ClassVar[str] = "key"
+    INTERNAL: ClassVar[tuple[str, ...]] = ("line",)  # not front matter: where the file names it, for problems
+
+    title: Trimmed = setting(help="the link text", shown="the file's name")
+    file: Annotated[Trimmed, AfterValidator(_inside)] = setting(help="the file beside the article: a path inside its folder")
+    url: str | None = setting(None, "the original download address")
+    line: int = field(default=1, compare=False, repr=False)
+
+
+def _when(name: str, value: Any) -> tuple[dt.datetime, bool]:
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise ValueError(f"unparseable {name}: {exc}") from None
+
+
+def _day(name: str, value: Any) -> dt.date:
+    return _when(name, value)[0].date()
+
+
+def _column(value: str) -> str:
+    if value not in COLUMNS:
+        raise ValueError(f"unknown column {value!r} (known: {', '.join(COLUMNS)})")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(f"slug {value!r} must be lower-case ASCII letters, digits and single hyphens")
+    return value
+
+
+def _origin(value: str, info: ValidationInfo) -> str:
+    if value not in ORIGINS:
+        raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, not {value!r}")
+    if value == "scraped" and info.data.get("origin_url", "given") is None:  # a bad origin_url is reported by itself
+        raise ValueError("a scraped article needs origin_url")
+    return value
+
+
+def _reason(value: str | None, info: ValidationInfo) -> str | None:
+    """``withdrawn`` and ``withdrawn_reason``: both or neither, so every withdrawal says why."""
+    if "withdrawn" not in info.data:  # the day itself is wrong, and said so
+        return value
+    if info.data["withdrawn"] is not None and not value:
+        raise Elsewhere(("withdrawn",), "a withdrawn article needs withdrawn_reason: why it was taken down")
+    if info.data["withdrawn"] is None and value:
+        raise ValueError("withdrawn_reason without withdrawn: give the day it was withdrawn, or remove the reason")
+    return value
+
+
+def _strings(name: str, value: Any) -> tuple[str, ...]:
+    """A list of strings; one string is a list of one."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(f"{name} must be a list of strings")
+
+
+def _given(mapping: dict[Any, Any]) -> dict[str, Any]:
+    """The keys given a value: an empty or blank value counts as absent (``summary:``), so a required one is missing."""
+    return {str(k): v for k, v in mapping.items() if v is not None and v != [] and not (isinstance(v, str) and not v.strip())}
+
+
+def _attachment_items(value: Any, info: ValidationInfo) -> list[dict[str, Any]]:
+    """Attachments as written, each item a mapping that knows its line; the title defaults to the file's name."""
+    if not isinstance(value, list):
+        raise ValueError("attachments must be a list of {title, file, url}")
+    lines = (info.context or {}).get("lines", {})
+    items = []
+    for i, item in enumerate(value):
+        entry = _given(item) if isinstance(item, dict) else {}
+        if "line" in entry:
+            raise ValueError(f"attachment {i + 1}: unknown key 'line' (known: {', '.join(fields_of(Attachment))})")
+        entry.setdefault("title", PurePosixPath(str(entry["file"])).name if "file" in entry else "")  # no file: that alone is said
+        items.append({**entry, "line": lines.get(f"attachments[{i}]", lines.get("attachments", 1))})
+    return items
+
+
+Names = tuple[str, ...]
+
+
+@schema
+class FrontMatter:
+    """An article's front matter, in the order it is written; the Markdown body follows it.
+
+    ``date`` holds (when, whether the time is known); ``parse_article`` makes the ``Article`` of it.
+    """
+
+    UNKNOWN: ClassVar[str] = "field"
+
+    title: Trimmed = setting(help="the title")
+    date: Annotated[tuple[dt.datetime, bool], PlainValidator(partial(_when, "date"))] = setting(help="the day it was published",
+                                                                                              expects=DATE_FORMS)
+    column: Annotated[str, AfterValidator(_column)] = setting(
+        help="summaries (工作总结), interpretations (政策法规解读) or cases (以案释法·典型案例)", expects="a column key")
+    source: Trimmed | None = setting(None, "信息来源: the issuing office")
+    publisher: Trimmed | None = setting(None, "the publishing body")
+    origin_url: Trimmed | None = setting(None, "link to the original; a scraped article needs it")
+    origin_urls: Annotated[Names, BeforeValidator(partial(_strings, "origin_urls"))] = setting(
+        (), "other addresses of the same article upstream (another source, column or site generation); the scraper lists them",
+        expects="a list of URLs")
+    attachments: Annotated[tuple[Attachment, ...], BeforeValidator(_attachment_items)] = setting(
+        (), "files beside the article, each {title, file, url} (below)", expects="a list of {title, file, url}")
+    laws: Annotated[Names, BeforeValidator(partial(_strings, "laws"))] = setting(
+        (), "laws to register besides those cited as 《…》 in the title or body (found automatically)", expects="a list of law names")
+    tags: Annotated[Names, BeforeValidator(partial(_strings, "tags"))] = setting((), "tags", expects="a list of tags")
+    summary: Trimmed | None = setting(None, "listing excerpt; unset: the start of the body")
+    slug: Annotated[str, AfterValidator(_slug)] = setting(
+        help="the URL name, unique across the site and equal to the folder name",
+        expects="lower-case ASCII letters, digits and single hyphens")
+    origin: Annotated[str, AfterValidator(_origin)] = setting("staff", "who wrote it: staff, or the scraper (scraped)",
+                                                              expects="staff or scraped")
+    content_hash: Trimmed | None = setting(None, "scraped: hash of the body as the scraper wrote it; a body that no longer matches "
+                                                 "was edited by staff, and the scraper never overwrites it")
+    removed_upstream: Annotated[dt.date | None, PlainValidator(partial(_day, "removed_upstream"))] = setting(
+        None, "scraped: the day the article was last seen upstream, once the source removed it; the article stays and says so",
+        expects="a date, YYYY-MM-DD")
+    withdrawn: Annotated[dt.date | None, PlainValidator(partial(_day, "withdrawn"))] = setting(
+        None, "the day fazhi withdraw took the article off the site; needs withdrawn_reason", expects="a date, YYYY-MM-DD")
+    withdrawn_reason: Annotated[Trimmed | None, AfterValidator(_reason)] = setting(
+        None, "why it was withdrawn; kept in the file, never shown on the site", check_default=True)
+
+
+# Front matter keys in the order they are written, and the ones every article needs: the schema's.
+FIELDS = tuple(fields_of(FrontMatter))
+REQUIRED = tuple(name for name, info in fields_of(FrontMatter).items() if info.is_required())
 
 
 @dataclass(frozen=True)
@@ -277,19 +404,9 @@ def _item_line(node: yaml.Node) -> int:
     return node.start_mark.line + 2
 
 
-def _str_list(value: Any, name: str, problems: list[str]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    problems.append(f"{name} must be a list of strings")
-    return ()
-
-
 def parse_article(text: str, path: str | PurePosixPath) -> Article:
-    """Parse and validate one article file; every problem found is raised together."""
+    """Parse one article file and validate its front matter against ``FrontMatter``; every problem is raised
+    together, top to bottom, each at the line of the key it concerns."""
     where = str(path)
     try:
         meta_text, body, _ = split_front_matter(text)
@@ -302,112 +419,27 @@ def parse_article(text: str, path: str | PurePosixPath) -> Article:
         raise ArticleInvalid([Problem(where, line + 2, f"front matter is not valid YAML: {what}")]) from None
     if not isinstance(meta, dict):
         raise ArticleInvalid([Problem(where, 1, "front matter must be a mapping of field: value")])
-
-    problems: list[Problem] = []
-
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(where, lines.get(key, 1), message))
-
-    for key in REQUIRED:
-        if meta.get(key) in (None, ""):
-            bad(key, f"missing {key}")
-    for key in meta:
-        if key not in FIELDS:
-            bad(key, f"unknown field {key!r} (known: {', '.join(FIELDS)})")
-
-    title = str(meta.get("title") or "").strip()
-    date, time_known = dt.datetime(1970, 1, 1), False
-    if meta.get("date") not in (None, ""):
-        try:
-            date, time_known = parse_date(meta["date"])
-        except ValueError as exc:
-            bad("date", f"unparseable date: {exc}")
-    column = str(meta.get("column") or "")
-    if column and column not in COLUMNS:
-        bad("column", f"unknown column {column!r} (known: {', '.join(COLUMNS)})")
-    slug = str(meta.get("slug") or "")
-    if slug and not SLUG_RE.match(slug):
-        bad("slug", f"slug {slug!r} must be lower-case ASCII letters, digits and single hyphens")
-    origin = str(meta.get("origin") or "staff")
-    if origin not in ORIGINS:
-        bad("origin", f"origin must be one of {', '.join(ORIGINS)}, not {origin!r}")
-    if origin == "scraped" and not meta.get("origin_url"):
-        bad("origin", "a scraped article needs origin_url")
-
-    attachments: list[Attachment] = []
-    raw_attachments = meta.get("attachments") or []
-    if not isinstance(raw_attachments, list):
-        bad("attachments", "attachments must be a list of {title, file, url}")
-        raw_attachments = []
-    for i, item in enumerate(raw_attachments, 1):
-        item_key = f"attachments[{i - 1}]" if f"attachments[{i - 1}]" in lines else "attachments"
-        if not isinstance(item, dict) or not item.get("file"):
-            bad(item_key, f"attachment {i} needs at least a file")
-            continue
-        file = str(item["file"])
-        if file.startswith("/") or ".." in PurePosixPath(file).parts or "://" in file:
-            bad(item_key, f"attachment {i}: file {file!r} must be a path inside the article folder")
-            continue
-        label = str(item.get("title") or PurePosixPath(file).name)
-        attachments.append(Attachment(label, file, item.get("url"), line=lines.get(item_key, 1)))
-
-    field_problems: list[str] = []
-    laws = _str_list(meta.get("laws"), "laws", field_problems)
-    tags = _str_list(meta.get("tags"), "tags", field_problems)
-    origin_urls = _str_list(meta.get("origin_urls"), "origin_urls", field_problems)
-    for message in field_problems:
-        bad(message.split()[0], message)
-
-    removed = None
-    if meta.get("removed_upstream") not in (None, ""):
-        try:
-            removed = parse_date(meta["removed_upstream"])[0].date()
-        except ValueError as exc:
-            bad("removed_upstream", f"unparseable removed_upstream: {exc}")
-    withdrawn, withdrawn_reason = _withdrawal(meta, bad)
-
-    if problems:
-        raise ArticleInvalid(problems)
-    return Article(
-        title=title,
-        date=date,
-        time_known=time_known,
-        column=column,
-        slug=slug,
-        body=normalize_body(body),
-        source=_opt_str(meta.get("source")),
-        publisher=_opt_str(meta.get("publisher")),
-        origin_url=_opt_str(meta.get("origin_url")),
-        origin_urls=origin_urls,
-        attachments=tuple(attachments),
-        laws=laws,
-        tags=tags,
-        summary=_opt_str(meta.get("summary")),
-        origin=origin,
-        content_hash=_opt_str(meta.get("content_hash")),
-        removed_upstream=removed,
-        withdrawn=withdrawn,
-        withdrawn_reason=withdrawn_reason,
-        path=PurePosixPath(path),
-    )
+    try:
+        front = validate(FrontMatter, _given(meta), context={"lines": lines})
+    except ValidationError as exc:
+        found = [_problem(where, lines, f) for f in problems(FrontMatter, exc)]
+        raise ArticleInvalid(sorted(found, key=lambda p: p.line)) from None
+    values = {name: getattr(front, name) for name in FIELDS}
+    values["date"], values["time_known"] = front.date
+    return Article(**values, body=normalize_body(body), path=PurePosixPath(path))
 
 
-def _withdrawal(meta: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, str | None]:
-    """The ``withdrawn`` day and ``withdrawn_reason``: both or neither, so every withdrawal says why."""
-    raw_day, reason = meta.get("withdrawn"), _opt_str(meta.get("withdrawn_reason"))
-    day = None
-    if raw_day not in (None, ""):
-        try:
-            day = parse_date(raw_day)[0].date()
-        except ValueError as exc:
-            bad("withdrawn", f"unparseable withdrawn: {exc}")
-            return None, reason
-        if not reason:
-            bad("withdrawn", "a withdrawn article needs withdrawn_reason: why it was taken down")
-    elif reason:
-        bad("withdrawn_reason", "withdrawn_reason without withdrawn: give the day it was withdrawn, or remove the reason")
-    return day, reason
-
-
-def _opt_str(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+def _problem(where: str, lines: dict[str, int], found: Found) -> Problem:
+    """A schema problem in the article's words, at the line of the key (or attachment) it concerns."""
+    key, what = found.key, found.what
+    if not key:  # a missing field: its key may still be there, blank
+        return Problem(where, lines.get(what.removeprefix("missing "), 1), what)
+    if what.startswith("expected "):  # a value of the wrong kind: say whose
+        what = f"{'.'.join(str(k) for k in key if isinstance(k, str))}: {what}"
+    if key[0] != "attachments" or len(key) < 2:
+        return Problem(where, lines.get(str(key[0]), 1), what)
+    i = int(key[1])
+    line = lines.get(f"attachments[{i}]", lines.get("attachments", 1))
+    if what == "missing file":
+        return Problem(where, line, f"attachment {i + 1} needs at least a file")
+    return Problem(where, line, f"attachment {i + 1}: {what.removeprefix('attachments.')}")

@@ -10,97 +10,163 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import fields, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, ValidationError, ValidationInfo
 
 from fazhi.article import COLUMNS
 from fazhi.errors import ConfigError
+from fazhi.schema import Flag, Found, Name, Text, Trimmed, problems, schema, setting, validate
 from fazhi.yamlerrors import yaml_error_at
 
 CONFIG_ENV = "FAZHI_CONFIG"
 DEFAULT_CONFIG_NAME = "fazhi.yml"
 
 
-@dataclass(frozen=True)
+def _located(value: Any, info: ValidationInfo) -> Path:
+    """A location as written: text, relative to the config file's folder (``base`` in the context)."""
+    if isinstance(value, Path):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a path, not {value!r}")
+    base = (info.context or {}).get("base")
+    return (base / value).resolve() if base is not None else Path(value)
+
+
+Location = Annotated[Path, BeforeValidator(_located)]
+
+
+@schema
 class Paths:
     """Where things live. ``state`` holds the scraper database, raw pages, lock and run reports.
 
-    ``law_library`` is a folder of statute texts (``fazhi.statutes``); None means no library,
+    ``law_library`` is a folder of statute texts (``fazhi.law.library``); None means no library,
     and citations stay links to the law's page only.
     """
 
-    content: Path
-    mkdocs_config: Path
-    state: Path
-    site: Path
-    index: Path
-    releases: Path
-    law_library: Path | None = None
+    UNKNOWN: ClassVar[str] = "location"
+
+    content: Location = setting(help="the content tree: one folder per article", shown="docs")
+    mkdocs_config: Location = setting(help="the MkDocs configuration", shown="mkdocs.yml")
+    state: Location = setting(help="the scraper database, raw pages, lock and run reports", shown="var/state")
+    site: Location = setting(help="the built site", shown="var/site")
+    index: Location = setting(help="the search index", shown="var/index")
+    releases: Location = setting(help="published releases and the current link", shown="var/releases")
+    law_library: Location | None = setting(None, "a folder of statute texts; unset: citations link to the law's page only")
 
 
-@dataclass(frozen=True)
+USER_AGENT = "fazhi-archiver/0.1 (+https://github.com/fazhi-archive/fazhi; public-interest archive of legal publicity)"
+
+
+def _names(value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"expected a list of names, not {value!r}")
+    return value
+
+
+@schema
 class FetchSettings:
-    """How politely and how hard the scraper fetches."""
+    """How politely and how hard the scraper fetches.
 
-    user_agent: str = "fazhi-archiver/0.1 (+https://github.com/fazhi-archive/fazhi; public-interest archive of legal publicity)"
-    delay: float = 1.0
-    concurrency: int = 2
-    timeout: float = 20.0
-    retries: int = 3
-    backoff: float = 1.0
-    max_bytes: int = 20 * 1024 * 1024
-    robots: bool = True
-    # send If-None-Match / If-Modified-Since from the state store, so unchanged pages answer 304
-    conditional: bool = True
-    # host -> base URL to send its requests to instead (e.g. the sample mirror on 127.0.0.1);
-    # URLs in sources, pages and archived articles stay the real ones.
-    host_map: dict[str, str] = field(default_factory=dict)
-    # host names fetched even when they resolve to internal addresses (besides each source's own host)
-    allow_hosts: list[str] = field(default_factory=list)
-    # An archived article's page is fetched again when its list entry changes, or when it is due:
-    # every (age in days × revisit_age_factor) days, at least revisit_min_days and at most
-    # revisit_max_days apart, within revisit_budget pages (and removal checks) per source and run.
-    revisit_min_days: float = 1.0
-    revisit_max_days: float = 60.0
-    revisit_age_factor: float = 0.25
-    revisit_budget: int = 60
-    # Nightly list walks stop at the first page with nothing new; every page is walked this often (and with --full).
-    full_walk_days: float = 7.0
-    # Wall-clock limits in seconds (``timeout`` applies only between reads): one request from connecting to its
-    # last byte, and one source's run in a night; past either the source is unfinished and goes on the next night.
-    request_limit: float = 300.0
-    source_limit: float = 7200.0
+    An archived article's page is fetched again when its list entry changes, or when it is due: every
+    (age in days × ``revisit_age_factor``) days, at least ``revisit_min_days`` and at most ``revisit_max_days``
+    apart, within ``revisit_budget`` pages (and removal checks) per source and run. ``timeout`` applies only
+    between reads; ``request_limit`` and ``source_limit`` are wall-clock limits, past which the source is
+    unfinished and goes on the next night.
+    """
+
+    user_agent: Text = setting(USER_AGENT, "the User-Agent sent with every request (an honest fazhi-archiver string)")
+    delay: float = setting(1.0, "seconds between requests to one host", ge=0, le=3600)
+    concurrency: int = setting(2, "requests in flight per host", ge=1, le=64)
+    timeout: float = setting(20.0, "seconds to wait between reads of one response", ge=0.1, le=3600)
+    retries: int = setting(3, "retries of a timeout, dropped connection, 5xx or 429 (a refused connection or unknown name: once)",
+                           ge=0, le=20)
+    backoff: float = setting(1.0, "seconds before the first retry, doubling each time", ge=0, le=3600)
+    max_bytes: int = setting(20 * 1024 * 1024, "largest response in bytes", ge=1)
+    robots: Flag = setting(True, "obey robots.txt")
+    conditional: Flag = setting(True, "send If-None-Match / If-Modified-Since from the state store, so unchanged pages answer 304")
+    host_map: dict[str, str] = setting(help="host -> base URL to connect to instead (e.g. the sample mirror); URLs in sources, "
+                                       "pages and archived articles stay the real ones", factory=dict,
+                                       expects="a mapping of host: base URL")
+    allow_hosts: Annotated[list[str], BeforeValidator(_names)] = setting(
+        help="host names fetched even though they resolve to internal addresses (besides each source's own host)", factory=list)
+    revisit_min_days: float = setting(1.0, "fewest days between two fetches of an archived article's page", ge=0, le=3650)
+    revisit_max_days: float = setting(60.0, "most days between two fetches of an archived article's page", ge=0, le=3650)
+    revisit_age_factor: float = setting(0.25, "an article is due again after its age in days times this", ge=0, le=100)
+    revisit_budget: int = setting(60, "pages fetched again (and removal checks) per source and run", ge=0, le=100000)
+    full_walk_days: float = setting(7.0, "how often every list page is walked (nightly walks stop at the first page with nothing new)",
+                                    ge=0, le=3650)
+    request_limit: float = setting(300.0, "wall-clock seconds of one request, from connecting to its last byte", ge=1, le=86400)
+    source_limit: float = setting(7200.0, "wall-clock seconds of one source's work in a night", ge=1, le=604800)
 
 
-@dataclass(frozen=True)
+def _column(value: Any, *, auto: bool) -> Any:
+    if isinstance(value, str) and value not in COLUMNS and not (auto and value == "auto"):
+        raise ValueError(f"{value!r} is not a column ({', '.join(COLUMNS)}{', auto' if auto else ''})")
+    return value
+
+
+@schema
 class Source:
     """One list to scrape: which platform, where, and which archive column its items go to.
 
     ``column`` is a column key, or ``auto`` to classify by title keywords with
     ``default_column`` as the fallback. ``platform`` and ``params`` (column ids,
     unit ids, selectors) belong to the scraper's platform registry, which checks
-    them right after the settings are loaded.
+    them right after the settings are loaded. ``replaces`` names an older source this one
+    supersedes (a site migration): its articles are matched by title and date on first sight
+    and take the new URLs instead of being archived anew.
     """
 
-    name: str
-    platform: str
-    base_url: str
-    title: str = ""
-    column: str = "auto"
-    default_column: str = "interpretations"
-    publisher: str = ""
-    enabled: bool = True
-    max_pages: int = 50
-    params: dict[str, Any] = field(default_factory=dict)
-    # The name of an older source this one supersedes (a site migration): its articles are
-    # matched by title and date on first sight and take the new URLs instead of being archived anew.
-    replaces: str = ""
+    name: Name = setting(help="a unique id")
+    platform: Name = setting(help="the CMS platform: one of the platforms below")
+    base_url: Name = setting(help="the site or column URL the platform starts from")
+    title: Text = setting("", "what the source is called in reports")
+    column: Annotated[Text, AfterValidator(partial(_column, auto=True))] = setting(
+        "auto", "a column key, or auto: by title keywords (工作总结/年度报告 → summaries, 解读/一图读懂/问答 → interpretations, "
+        "案例/以案释法/典型 → cases)")
+    default_column: Annotated[Text, AfterValidator(partial(_column, auto=False))] = setting(
+        "interpretations", "the column when auto finds no keyword")
+    publisher: Text = setting("", "the publishing body of its articles")
+    enabled: Flag = setting(True, "false: not scraped")
+    max_pages: int = setting(50, "list pages a nightly walk may read (full walks have no cap)", ge=1, le=100000)
+    params: dict[str, Any] = setting(help="the platform's own settings (below)", factory=dict)
+    replaces: Text = setting("", "the older source this one supersedes (a site migration)")
 
 
-@dataclass(frozen=True)
+def _police(value: str) -> str:
+    if value and not _digits(value):
+        raise ValueError(f"{value!r} has no record number (shaped like 赣公网安备 36010202000123号)")
+    return value
+
+
+def _icp(value: str) -> str:
+    if value and "ICP" not in value.upper():
+        raise ValueError(f"{value!r} is not an ICP 备案号 (shaped like 赣ICP备12345678号)")
+    return value
+
+
+def _email(value: str) -> str:
+    if value and "@" not in value:
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def _in_site(value: str) -> str:
+    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", value, re.I):
+        raise ValueError(f"{value!r} must be a path inside the site (no image from another host)")
+    return value
+
+
+def _digits(text: str) -> str:
+    return "".join(re.findall(r"\d+", text))
+
+
+@schema
 class Footer:
     """What a Chinese government website shows in its footer (《政府网站发展指引》); all empty by default.
 
@@ -110,21 +176,24 @@ class Footer:
     公安 badge shown before the 公安机关备案号: an image kept in the site, never hot-linked.
     """
 
-    sponsor: str = ""
-    operator: str = ""
-    address: str = ""
-    postcode: str = ""
-    phone: str = ""
-    email: str = ""
-    icp: str = ""
-    police: str = ""
-    police_badge: str = "assets/fazhi/beian-badge.svg"
-    site_code: str = ""
+    sponsor: Trimmed = setting("", "主办单位")
+    operator: Trimmed = setting("", "承办单位 (where it differs from the sponsor)")
+    address: Trimmed = setting("", "联系方式: 地址")
+    postcode: Trimmed = setting("", "联系方式: 邮编")
+    phone: Trimmed = setting("", "联系方式: 电话 (a tel: link)")
+    email: Annotated[Trimmed, AfterValidator(_email)] = setting("", "联系方式: 电子邮箱 (a mailto: link)")
+    icp: Annotated[Trimmed, AfterValidator(_icp)] = setting(
+        "", "the ICP 备案号 (e.g. 赣ICP备12345678号-1), linked to the MIIT filing registry")
+    police: Annotated[Trimmed, AfterValidator(_police)] = setting(
+        "", "the 公安机关备案号 (e.g. 赣公网安备 36010202000123号) after the badge, linked to the MPS filing registry")
+    police_badge: Annotated[Trimmed, AfterValidator(_in_site)] = setting(
+        "assets/fazhi/beian-badge.svg", "the badge image's path inside the site; never a URL")
+    site_code: Trimmed = setting("", "网站标识码, exactly as issued")
 
     @property
     def police_code(self) -> str:
         """The digits of the 公安机关备案号 (``赣公网安备 36010202000123号`` -> ``36010202000123``)."""
-        return "".join(re.findall(r"\d+", self.police))
+        return _digits(self.police)
 
     @property
     def shown(self) -> bool:
@@ -132,7 +201,13 @@ class Footer:
         return any(getattr(self, f.name) for f in fields(self) if f.name != "police_badge")
 
 
-@dataclass(frozen=True)
+def _words(value: Any) -> Any:
+    if not isinstance(value, list | tuple) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise ValueError("must be a list of non-empty expressions")
+    return tuple(w.strip() for w in value)
+
+
+@schema
 class GuardSettings:
     """Limits on what one night may change before the nightly job holds a change for review.
 
@@ -144,36 +219,42 @@ class GuardSettings:
     scraped title or body.
     """
 
-    enabled: bool = True
-    max_changed_share: float = 0.5
-    max_removed_share: float = 0.3
-    min_source_articles: int = 6
-    max_shrink: float = 0.6
-    min_body_chars: int = 20
-    hold_fallback_dates: bool = True
-    sensitive_words: tuple[str, ...] = ()
+    enabled: Flag = setting(True, "false: nothing is held")
+    max_changed_share: float = setting(0.5, "held when more than this share of a source's published articles changed in one night",
+                                       ge=0, le=1)
+    max_removed_share: float = setting(0.3, "held when more than this share of a source's published articles was removed upstream "
+                                       "in one night", ge=0, le=1)
+    min_source_articles: int = setting(6, "the two shares apply only to sources with at least this many published articles", ge=0)
+    max_shrink: float = setting(0.6, "held when a body lost more than this share of its characters (images' Markdown not counted)",
+                                ge=0, le=1)
+    min_body_chars: int = setting(20, "a body with fewer characters and no image is empty; with an image, held when those few "
+                                  "characters changed", ge=0)
+    hold_fallback_dates: Flag = setting(True, "held when the date came from neither the page nor the list (meta tag or URL)")
+    sensitive_words: Annotated[tuple[str, ...], BeforeValidator(_words)] = setting(
+        (), "held when the title or body contains one of these wrong or sensitive expressions (错敏词)")
 
 
-@dataclass(frozen=True)
+@schema
 class Settings:
     """Everything a run needs to know; ``config_file`` is None when only defaults apply."""
 
-    paths: Paths
+    INTERNAL: ClassVar[tuple[str, ...]] = ("config_file",)  # fields no config file may set
+
+    paths: Paths = setting(help="where things live (below); relative paths are relative to the config file's folder", shown="below")
     config_file: Path | None = None
-    site_name: str = "互联网+法治宣传"
-    publisher: str = "江西省生态环境厅"
-    site_url: str = "http://127.0.0.1:8000/"
-    listing_per_page: int = 20
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    sources: tuple[Source, ...] = ()
-    serve_host: str = "127.0.0.1"
-    serve_port: int = 8000
-    keep_releases: int = 5
-    # Wall-clock limit of one nightly run in seconds: the scrape stops in time for the build, and a run still
-    # short of publishing at the limit stops without publishing.
-    run_limit: float = 21600.0
-    footer: Footer = field(default_factory=Footer)
-    guard: GuardSettings = field(default_factory=GuardSettings)
+    site_name: Text = setting("互联网+法治宣传", "the site's title")
+    publisher: Text = setting("江西省生态环境厅", "default publisher for fazhi new")
+    site_url: Text = setting("http://127.0.0.1:8000/", "absolute URL of the site (feeds, sitemap, canonical links, og:url, JSON-LD)")
+    listing_per_page: int = setting(20, "articles per listing page", ge=1, le=1000)
+    fetch: FetchSettings = setting(help="how the scraper fetches (below)", factory=FetchSettings)
+    sources: tuple[Source, ...] = setting((), "what the scraper scrapes (below)")
+    serve_host: Text = setting("127.0.0.1", "where fazhi serve listens")
+    serve_port: int = setting(8000, "the port fazhi serve listens on", ge=0, le=65535)
+    keep_releases: int = setting(5, "releases the nightly job keeps", ge=1, le=1000)
+    run_limit: float = setting(21600.0, "wall-clock seconds one fazhi nightly may take: its scrape stops in time for the build, and "
+                               "a run still short of publishing at the limit publishes nothing and ends", ge=1, le=604800)
+    footer: Footer = setting(help="the government-site footer (below)", factory=Footer)
+    guard: GuardSettings = setting(help="when a scraped change is held for review (below)", factory=GuardSettings)
 
     def with_paths(self, **overrides: Path | str | None) -> Settings:
         """A copy with some locations replaced (command-line options); None leaves one as is."""
@@ -208,35 +289,6 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
     return local.resolve() if local.is_file() else None
 
 
-# Allowed ranges of numeric settings, by dotted name (``sources.max_pages`` for every source).
-RANGES: dict[str, tuple[float, float | None]] = {
-    "listing_per_page": (1, 1000),
-    "serve_port": (0, 65535),
-    "keep_releases": (1, 1000),
-    "fetch.delay": (0, 3600),
-    "fetch.concurrency": (1, 64),
-    "fetch.timeout": (0.1, 3600),
-    "fetch.retries": (0, 20),
-    "fetch.backoff": (0, 3600),
-    "fetch.max_bytes": (1, None),
-    "fetch.revisit_min_days": (0, 3650),
-    "fetch.revisit_max_days": (0, 3650),
-    "fetch.revisit_age_factor": (0, 100),
-    "fetch.revisit_budget": (0, 100000),
-    "fetch.full_walk_days": (0, 3650),
-    "fetch.request_limit": (1, 86400),
-    "fetch.source_limit": (1, 604800),
-    "run_limit": (1, 604800),
-    "sources.max_pages": (1, 100000),
-    "guard.max_changed_share": (0, 1),
-    "guard.max_removed_share": (0, 1),
-    "guard.min_source_articles": (0, None),
-    "guard.max_shrink": (0, 1),
-    "guard.min_body_chars": (0, None),
-}
-INTERNAL = ("config_file",)  # dataclass fields no config file may set
-KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}
-
 Key = tuple[str | int, ...]
 
 
@@ -261,8 +313,12 @@ class _Marks:
                 self._walk(item, (*key, i))
 
     def at(self, key: Key, *, at_key: bool = False) -> str:
-        """``file:line:column`` of the value at ``key`` (of its key with ``at_key``), or just the file."""
+        """``file:line:column`` of the value at ``key`` (of its key with ``at_key``); for a key the file lacks
+        (a missing setting), of the nearest mapping that holds it."""
         mark = self.marks.get((*key[:-1], "<key>", key[-1]) if at_key and key else key)
+        while mark is None and key:
+            key = key[:-1]
+            mark = self.marks.get(key)
         return f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(self.path)
 
     def error(self, key: Key, what: str, *, at_key: bool = False) -> ConfigError:
@@ -274,110 +330,19 @@ def _dotted(key: Key) -> str:
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
 
 
-def _range_text(low: float, high: float | None) -> str:
-    return f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+def schema_error(marks: _Marks, found: Found, prefix: Key = ()) -> ConfigError:
+    """One schema problem as ``file:line:column: dotted.name: what``; an unknown key is named at the key itself.
 
-
-def _coerce(kind: str, value: Any, limits: tuple[float, float | None] | None) -> Any:
-    """``value`` as ``kind`` within ``limits``; ValueError says what was expected."""
-    expected = KINDS.get(kind, kind) + (f" {_range_text(*limits)}" if limits else "")
-    if kind == "int":
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())):
-            raise ValueError(f"expected {expected}, not {value!r}")
-        value = int(value)
-    elif kind == "float":
-        if isinstance(value, bool):
-            raise ValueError(f"expected {expected}, not {value!r}")
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"expected {expected}, not {value!r}") from None
-    elif kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"expected {expected}, not {value!r}")
-    elif kind == "str":
-        if isinstance(value, (dict, list)):
-            raise ValueError(f"expected {expected}, not a {'mapping' if isinstance(value, dict) else 'list'}")
-        value = "" if value is None else str(value)
-    if limits and not (limits[0] <= value and (limits[1] is None or value <= limits[1])):
-        raise ValueError(f"expected {expected}, not {value!r}")
-    return value
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in the config file: the file's marks and the key path of a mapping (``("fetch",)``, ``("sources", 0)``)."""
-
-    marks: _Marks
-    key: Key = ()
-
-    def error(self, name: str | None, what: str) -> ConfigError:
-        """A ConfigError for the value of ``name`` in this mapping (or for the mapping itself)."""
-        return self.marks.error((*self.key, name) if name is not None else self.key, what)
-
-
-def _fail(where: str | Where, name: str | None, what: str) -> ConfigError:
-    """A ConfigError for setting ``name`` of the mapping at ``where`` (a Where, or a plain ``file: section`` prefix)."""
-    if isinstance(where, Where):
-        return where.error(name, what)
-    return ConfigError(f"{where}.{name}: {what}" if name is not None else f"{where}: {what}")
-
-
-def _typed(cls: type, raw: Any, where: str | Where) -> dict[str, Any]:
-    """Check a mapping's keys against a dataclass and coerce scalar settings, within their RANGES."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise _fail(where, None, "must be a mapping of settings")
-    known = {f.name: f for f in fields(cls) if f.name not in INTERNAL}
-    scope = f"{where.key[0]}." if isinstance(where, Where) and where.key else ""
-    out: dict[str, Any] = {}
-    for name, value in raw.items():
-        if name not in known:
-            unknown = f"unknown setting {name!r} (known: {', '.join(sorted(known))})"
-            if isinstance(where, Where):
-                section = f"{_dotted(where.key)}: " if where.key else ""
-                raise ConfigError(f"{where.marks.at((*where.key, name), at_key=True)}: {section}{unknown}")
-            raise ConfigError(f"{where}: {unknown}")
-        kind = str(known[name].type)
-        try:
-            if kind.startswith("dict"):
-                if not isinstance(value, dict):
-                    raise ValueError(f"expected a mapping, not {value!r}")
-            elif kind.startswith("list"):
-                if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                    raise ValueError(f"expected a list of names, not {value!r}")
-            elif kind in KINDS:
-                value = _coerce(kind, value, RANGES.get(f"{scope}{name}"))
-        except ValueError as exc:
-            raise _fail(where, name, str(exc)) from None
-        out[name] = value
-    return out
-
-
-def _source(raw: Any, marks: _Marks, key: Key) -> Source:
-    values = _typed(Source, raw, Where(marks, key))
-    for name in ("name", "platform", "base_url"):
-        if not values.get(name):
-            raise marks.error(key, f"missing {name}")
-    for name in ("column", "default_column"):
-        column = values.get(name)
-        if column is not None and column not in COLUMNS and not (name == "column" and column == "auto"):
-            raise marks.error((*key, name), f"{column!r} is not a column ({', '.join(COLUMNS)}{', auto' if name == 'column' else ''})")
-    return Source(**values)
-
-
-def _footer(raw: Any, where: Where) -> Footer:
-    footer = Footer(**{k: v.strip() for k, v in _typed(Footer, raw, where).items()})
-    if footer.icp and "ICP" not in footer.icp.upper():
-        raise where.error("icp", f"{footer.icp!r} is not an ICP 备案号 (shaped like 赣ICP备12345678号)")
-    if footer.police and not footer.police_code:
-        raise where.error("police", f"{footer.police!r} has no record number (shaped like 赣公网安备 36010202000123号)")
-    if footer.email and "@" not in footer.email:
-        raise where.error("email", f"{footer.email!r} is not an e-mail address")
-    if re.match(r"^([a-z][a-z0-9+.-]*:|//)", footer.police_badge, re.I):
-        raise where.error("police_badge", f"{footer.police_badge!r} must be a path inside the site (no image from another host)")
-    return footer
+    An unknown setting reads ``section: unknown setting 'x'``, an unknown location or param ``paths.x: unknown location``.
+    """
+    key = (*prefix, *found.key)
+    if found.at_key and found.what.startswith("unknown setting"):
+        section = f"{_dotted(key[:-1])}: " if key[:-1] else ""
+        return ConfigError(f"{marks.at(key, at_key=True)}: {section}{found.what}")
+    if found.at_key:
+        what = found.what.replace(f" {key[-1]!r}", "", 1)
+        return marks.error(key, what, at_key=True)
+    return marks.error(key, found.what)
 
 
 def read_config(path: Path) -> tuple[Any, _Marks]:
@@ -402,7 +367,7 @@ def read_config(path: Path) -> tuple[Any, _Marks]:
 
 
 def load_settings(config: str | Path | None = None) -> Settings:
-    """Read settings from the chosen config file (see module docstring)."""
+    """Read settings from the chosen config file (see module docstring), checked against the schema above."""
     path = find_config(config)
     if path is None:
         return Settings(paths=default_paths(Path.cwd()))
@@ -410,41 +375,23 @@ def load_settings(config: str | Path | None = None) -> Settings:
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise marks.error((), "must be a mapping of settings (setting: value)")
-    base = path.parent
-    defaults = default_paths(base)
-    raw_paths = raw.pop("paths", None) or {}
+    for name in Settings.INTERNAL:
+        if name in raw:
+            raise schema_error(marks, Found((name,), f"unknown setting {name!r}", at_key=True))
+    raw = {k: v for k, v in raw.items() if not (v is None and k in ("paths", "fetch", "sources", "footer", "guard"))}
+    raw_paths = raw.get("paths", {})
     if not isinstance(raw_paths, dict):
         raise marks.error(("paths",), "must be a mapping of location: path")
-    locations = {f.name for f in fields(Paths)}
-    for name, value in raw_paths.items():
-        if name not in locations:
-            raise marks.error(("paths", name), f"unknown location (known: {', '.join(sorted(locations))})", at_key=True)
-        if not isinstance(value, str) or not value.strip():
-            raise marks.error(("paths", name), f"expected a path, not {value!r}")
-    paths = replace(defaults, **{k: (base / str(v)).resolve() for k, v in raw_paths.items()})
-    fetch = FetchSettings(**_typed(FetchSettings, raw.pop("fetch", None), Where(marks, ("fetch",))))
-    footer = _footer(raw.pop("footer", None), Where(marks, ("footer",)))
-    sources = raw.pop("sources", None) or []
-    if not isinstance(sources, list):
-        raise marks.error(("sources",), "must be a list of sources")
-    parsed = tuple(_source(s, marks, ("sources", i)) for i, s in enumerate(sources))
-    names = [s.name for s in parsed]
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise marks.error(("sources", i, "name"), f"{name!r} is used by another source; names must be unique")
-    guard = _guard(raw.pop("guard", None), Where(marks, ("guard",)))
-    for i, source in enumerate(parsed):
+    defaults = {f.name: getattr(default_paths(path.parent), f.name) for f in fields(Paths)}
+    raw["paths"] = {**{k: v for k, v in defaults.items() if v is not None}, **raw_paths}
+    try:
+        settings = validate(Settings, raw, context={"base": path.parent})
+    except ValidationError as exc:
+        raise schema_error(marks, problems(Settings, exc)[0]) from None
+    names = [s.name for s in settings.sources]
+    for i, source in enumerate(settings.sources):
+        if source.name in names[:i]:
+            raise marks.error(("sources", i, "name"), f"{source.name!r} is used by another source; names must be unique")
         if source.replaces and (source.replaces not in names or source.replaces == source.name):
             raise marks.error(("sources", i, "replaces"), f"{source.replaces!r} is not another configured source")
-    rest = _typed(Settings, raw, Where(marks))
-    return Settings(paths=paths, config_file=path, fetch=fetch, sources=parsed, footer=footer, guard=guard, **rest)
-
-
-def _guard(raw: Any, where: Where) -> GuardSettings:
-    """The ``guard`` mapping (its numbers checked against RANGES) and its list of words."""
-    values = _typed(GuardSettings, raw, where)
-    words = values.get("sensitive_words", ())
-    if not isinstance(words, list | tuple) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise where.error("sensitive_words", "must be a list of non-empty expressions")
-    values["sensitive_words"] = tuple(w.strip() for w in words)
-    return GuardSettings(**values)
+    return replace(settings, config_file=path)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fazhi.citations import CitationScanner
 from fazhi.config import Settings
 from fazhi.content import ContentTree
 from fazhi.errors import Problem
-from fazhi.statutes import Library, load_library
+from fazhi.law.citations import CitationScanner
+from fazhi.law.library import Library, load_library
 
 BLOCK_START_RE = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||>|$)")
 

@@ -1,4 +1,4 @@
-"""Every command's exit codes in one table, read by the commands, their ``--help`` and the README test.
+"""Every command's exit codes in one table, read by the commands, their ``--help`` and the manual's test (manual/commands.md).
 
 Operators and cron read these numbers, so they are named once here. Codes every
 command shares (0, 2, 70, 130) are listed with each command, then the command's
@@ -81,5 +81,5 @@ def epilog(command: str) -> str:
 
 
 def markdown_cell(codes: dict[int, str]) -> str:
-    """Exit codes as a cell of the README's exit-code table: ``**0** done; **2** ...``."""
+    """Exit codes as a cell of the manual's exit-code table (manual/commands.md): ``**0** done; **2** ...``."""
     return "; ".join(f"**{code}** {text}" for code, text in sorted(codes.items())) or "only the codes every command has"

@@ -27,7 +27,7 @@ import fazhi
 import fazhi_app
 import search
 from fazhi.config import Settings
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 
 # name -> [size, mtime_ns, sha256]
 FileTable = dict[str, list[Any]]

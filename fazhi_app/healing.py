@@ -23,7 +23,7 @@ from pathlib import Path
 from fazhi.article import Article
 from fazhi.errors import FazhiError
 from search.indexer import IndexStats, content_articles, sync_articles
-from search.lawdocs import LawDocument
+from search.law_documents import LawDocument
 from search.verify import Verification, verify_articles
 
 # Differences quoted in a warning or an error; the rest are counted.
@@ -63,7 +63,7 @@ def build_release_index(
 
     ``articles``: exactly what to index (for a release that leaves some files out);
     by default every article of the content tree, which then must all be valid
-    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.lawdocs``).
+    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.law_documents``).
     Raises IndexUnsound when a rebuild does not verify.
     """
     articles = content_articles(content_dir) if articles is None else articles

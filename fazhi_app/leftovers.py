@@ -10,17 +10,15 @@ files, marks such a report ``interrupted`` and lists both in its own report.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi.config import Settings
-from fazhi.files import remove_stale_temp_files, write_json
+from fazhi.files import remove_stale_temp_files
 from fazhi_app.releases import Releases
+from fazhi_app.run_record import UNFINISHED, RunRecord
 from scraper.store import remove_raw_temp_files
 
-# Report statuses of a run still going; found on another run's report, that run was killed.
-UNFINISHED = ("running", "building")
 INTERRUPTED = "interrupted"
 LATEST = "latest.json"
 
@@ -54,15 +52,14 @@ def mark_interrupted(reports: Path, run: str) -> list[str]:
         if path.name == LATEST or path.stem == run:
             continue
         try:
-            report = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            record = RunRecord.read(path)
+        except (OSError, ValueError, TypeError, KeyError):
             continue
-        if report.get("status") not in UNFINISHED:
+        outcome = record.outcome
+        if outcome.status not in UNFINISHED:
             continue
-        report.update(
-            status=INTERRUPTED, interrupted_by=run,
-            message=f"interrupted: the run was stopped while {report['status']} and never finished; found by run {run}",
-        )
-        write_json(path, report)
+        outcome.message = f"interrupted: the run was stopped while {outcome.status} and never finished; found by run {run}"
+        outcome.status, outcome.interrupted_by = INTERRUPTED, run
+        record.write(path)
         marked.append(path.stem)
     return marked

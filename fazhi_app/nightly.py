@@ -38,8 +38,7 @@ import os
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,25 +47,34 @@ from fazhi import __version__
 from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
-from fazhi.files import write_json
 from fazhi_app.build import build_site
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
-from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard import before_scrape, guard_night
 from fazhi_app.guard_baseline import keep_articles
 from fazhi_app.guard_baseline import published as baseline_published
+from fazhi_app.guard_holds import open_holds
 from fazhi_app.healing import build_release_index, published_index_problem
-from fazhi_app.hooks.status import finish_status_page
-from fazhi_app.leftovers import clean_after_killed_runs
+from fazhi_app.leftovers import LATEST, clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
 from fazhi_app.run_limit import RunLimit, RunLimitReached
+from fazhi_app.run_record import (
+    SOURCE_COUNTS,
+    Cleanup,
+    Outcome,
+    ReleaseSection,
+    RunRecord,
+    ScrapeSection,
+    SourceRow,
+    ValidateSection,
+)
 from fazhi_app.scrape_report import progress_bars
 from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.lawdocs import LawDocument, library_documents, require_library
+from search.law_documents import LawDocument, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -87,25 +95,45 @@ PAUSE_ENV = "FAZHI_NIGHTLY_PAUSE"
 PAUSE_STAGES = ("scrape", "site", "index", "publish")
 PAUSE_MARKER = "nightly.paused"
 REPORTS_KEPT = 100
-# Per-source numbers of the scrape report shown in the summary and on the status page.
-SOURCE_COUNTS = ("new", "changed", "unchanged", "not_due", "revisited", "merged", "removed", "conflicts", "failed", "requests")
 
 Log = Callable[[str], None]
 
 
 @dataclass
 class NightlyResult:
-    """What a run did: its exit code (see ``EXIT_CODES``), outcome and report."""
+    """What a run did: its exit code (see ``EXIT_CODES``), outcome and record (``report``: the record as written)."""
 
     exit_code: int
     status: str  # published | unchanged | failed
     release: str | None
-    report: dict[str, Any]
+    record: RunRecord
     report_path: Path
 
     @property
+    def report(self) -> dict[str, Any]:
+        return self.record.to_json()
+
+    @property
     def summary(self) -> str:
-        return format_summary(self.report)
+        return format_summary(self.record)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A step ends the run here: its status, exit code and message (see ``_Run.finish``)."""
+
+    status: str
+    code: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named unit of the run, timed under its name; ``when`` says whether tonight's run takes it."""
+
+    name: str
+    run: Callable[[_Run], Stop | None]
+    when: Callable[[_Run], bool] = lambda _night: True
 
 
 def reports_dir(settings: Settings) -> Path:
@@ -126,62 +154,38 @@ def _to_json(value: Any) -> Any:
 
 
 class _Run:
-    """One nightly run; its report grows as the steps go."""
+    """One nightly run: the steps of ``STEPS`` in order, each filling its section of ``self.record``.
 
-    def __init__(self, settings: Settings, log: Log):
+    ``self.settings`` are the deployment's settings for the whole run; the steps from
+    ``validate`` on build from the publish view's (``self.built_from``), passed explicitly.
+    """
+
+    def __init__(self, settings: Settings, log: Log, scraping: bool = True, full: bool = False, force: bool = False,
+                 progress: bool = False):
         self.settings = settings
         self.log = log
+        self.scraping, self.full, self.force, self.progress = scraping, full, force, progress
         self.releases = Releases(settings.paths.releases)
         self.reports = reports_dir(settings)
         self.reports.mkdir(parents=True, exist_ok=True)
         self.clock = time.monotonic()
         self.limit = RunLimit(settings.run_limit, self.clock)
         self.partial: Path | None = None
-        self.tree_root = settings.paths.content  # the tree itself; the build may read a view of it (self.view)
         self.view: PublishView | None = None
         self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
+        self.current: Release | None = None
+        self.repaired: str | None = None
+        self.new: Fingerprint | None = None
+        self.rebuild_from: Release | None = None  # the release whose index the new one starts from (None: from scratch)
+        self.release: Release | None = None
         self.name = self.releases.new_name(reserved={p.stem for p in self.reports.glob("*.json")})
-        self.report: dict[str, Any] = {
-            "run": self.name,
-            "started": _now(),
-            "finished": None,
-            "status": "running",
-            "exit_code": None,
-            "message": "",
-            "release": None,
-            "published": False,
-            "previous": None,
-            "current": None,
-            "fazhi_version": __version__,
-            "sources": [],
-            "problem_sources": [],
-            "scrape": None,
-            "articles": None,
-            "problems": [],
-            "excluded": [],
-            "held": [],
-            "held_tonight": [],
-            "snapshot": None,
-            "changes": None,
-            "build": None,
-            "index": None,
-            "timings": {},
-            "cleaned": [],
-            "interrupted": [],
-            "pruned": [],
-            "warnings": [],
-            "run_problems": [],  # problems of the run itself, not of an article (a failed snapshot): exit 3 (see ``problem``)
-            "rollback": None,  # the rollback in force (``Releases.rollback_in_force``), until something changes since
-            "error": None,
-        }
+        self.record = RunRecord(outcome=Outcome(run=self.name, started=_now(), fazhi_version=__version__))
 
-    @contextmanager
-    def timed(self, step: str) -> Iterator[None]:
-        start = time.monotonic()
-        try:
-            yield
-        finally:
-            self.report["timings"][step] = round(time.monotonic() - start, 3)
+    @property
+    def built_from(self) -> Settings:
+        """The settings the release is built from: content pointing at the publish view when there is one."""
+        assert self.view is not None, "the validate step comes first"
+        return self.view.settings
 
     def _checkpoint(self, stage: str) -> None:
         """Stop here for good when ``$FAZHI_NIGHTLY_PAUSE`` names this stage, so a test can kill -9 the run at a known point."""
@@ -192,81 +196,64 @@ class _Run:
         while True:
             time.sleep(3600)
 
-    def run(self, scrape: bool, force: bool, progress: bool, full: bool = False) -> NightlyResult:
-        report = self.report
-        repaired = self.releases.repair_current()  # a broken ``current`` link: before anything reads it
-        if repaired:
-            self.warn(repaired)
+    def run(self) -> NightlyResult:
+        record = self.record
+        self.repaired = self.releases.repair_current()  # a broken ``current`` link: before anything reads it
+        if self.repaired:
+            self.warn(self.repaired)
         leftovers = clean_after_killed_runs(self.settings, self.releases, self.reports, self.name)
-        report["cleaned"] = leftovers.removed + clean_leftovers(self.settings)
-        report["interrupted"] = leftovers.interrupted
-        if report["cleaned"]:
-            self.log(f"removed leftovers of an interrupted run: {', '.join(report['cleaned'])}")
-        if report["interrupted"]:
-            self.log(f"marked the report of interrupted run(s) {', '.join(report['interrupted'])}")
-        current = self.releases.current()
-        report["previous"] = report["current"] = current.name if current else None
-        report["rollback"] = self.releases.rollback_in_force()
+        record.cleanup = Cleanup(cleaned=leftovers.removed + clean_leftovers(self.settings), interrupted=leftovers.interrupted)
+        if record.cleanup.cleaned:
+            self.log(f"removed leftovers of an interrupted run: {', '.join(record.cleanup.cleaned)}")
+        if record.cleanup.interrupted:
+            self.log(f"marked the report of interrupted run(s) {', '.join(record.cleanup.interrupted)}")
+        self.current = self.releases.current()
+        name = self.current.name if self.current else None
+        record.releases = ReleaseSection(previous=name, current=name, rollback=self.releases.rollback_in_force())
         self.write_reports()  # a run killed from here on leaves a report the next run marks interrupted
         try:
-            if scrape:
-                self._checkpoint("scrape")
-                self.scrape(progress, full)
-            report["held"] = open_holds(self.settings)
-            if not self.validate():
-                return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
-            with self.timed("laws"):
-                self.laws = library_documents(self.settings.paths.law_library)
-            with self.timed("fingerprint"):
-                old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
-                new = fingerprint(self.settings, old)
-                new.values.update(status_inputs(report))
-                report["changes"] = self.describe_changes(new, old)
-            heal = False
-            if current is not None and old is not None and new.digest == old.digest and not force and not repaired:
-                heal = not self.published_index_sound(current)
-                if not heal:
-                    return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
-            held_back = report["rollback"]
-            if held_back and held_back["digest"] == build_digest(new) and not force and not repaired:
-                return self.finish("unchanged", self.exit_code(), f"nothing changed since release {held_back['from']}, which a rollback "
-                                   f"replaced by {held_back['to']}; nothing rebuilt")
-            release = self.build(new, None if heal else current)
-            self._checkpoint("publish")
-            self.limit.disarm()  # from the switch on, the run is not interrupted
-            with self.timed("publish"):
-                self.releases.publish(release)
-                baseline_published(self.settings, report["previous"], release.name)
+            for step in STEPS:
+                if not step.when(self):
+                    continue
+                start = time.monotonic()
+                try:
+                    stop = step.run(self)
+                finally:
+                    record.timings[step.name] = round(time.monotonic() - start, 3)
+                if stop is not None:
+                    return self.finish(stop.status, stop.code, stop.message)
         except RunLimitReached as exc:
             self.limit.disarm()
             self.discard_partial()
-            report["error"] = str(exc)
-            serving = f"release {current.name} still serves" if current else "nothing was published before"
+            record.outcome.error = str(exc)
+            serving = f"release {self.current.name} still serves" if self.current else "nothing was published before"
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{exc}; nothing published, {serving}")
-        except ArticleInvalid as exc:  # the build validates again: a file edited since step 3
+        except ArticleInvalid as exc:  # the build validates again: a file edited since the validate step
             self.discard_partial()
-            report["problems"] = [str(p) for p in exc.problems]
+            record.validate.problems = [str(p) for p in exc.problems]
             return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(exc.problems)} problem(s) found by the build; nothing published")
         except Exception as exc:
-            report["error"] = f"{type(exc).__name__}: {exc}"
-            report["traceback"] = traceback.format_exc().rstrip()  # in the report file; the log keeps to its summary
+            record.outcome.error = f"{type(exc).__name__}: {exc}"
+            record.outcome.traceback = traceback.format_exc().rstrip()
             self.discard_partial()
-            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{report['error']}; nothing published")
-        return self.published(release)
+            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{record.outcome.error}; nothing published")
+        assert self.release is not None
+        return self.published(self.release)
 
     def warn(self, warning: str) -> None:
-        self.report["warnings"].append(warning)
+        self.record.notes.warnings.append(warning)
         self.log(f"warning: {warning}")
 
     def problem(self, problem: str) -> None:
         """A problem of the run itself, not of an article (``fazhi: <path>: what``): the run exits 3 and names it."""
-        self.report["run_problems"].append(problem)
+        self.record.notes.run_problems.append(problem)
         self.log(f"problem: {problem}")
 
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
-        with self.timed("verify"):
-            problem = published_index_problem(self.settings.paths.content, current.index, laws=self.laws)
+        start = time.monotonic()
+        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws)
+        self.record.timings["verify"] = round(time.monotonic() - start, 3)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
         return problem is None
@@ -275,30 +262,58 @@ class _Run:
         if self.partial is not None:
             shutil.rmtree(self.partial, ignore_errors=True)
 
-    def scrape(self, progress: bool, full: bool = False) -> None:
-        self.log("scraping every enabled source" + (", walking every list page (--full)" if full else ""))
+    # The steps, in the order of ``STEPS``.
+
+    def step_scrape(self) -> None:
+        self._checkpoint("scrape")
+        self.log("scraping every enabled source" + (", walking every list page (--full)" if self.full else ""))
         for repair in before_scrape(self.settings):  # the baseline the guard judges the scrape against, healed
             self.warn(repair)
-        with self.timed("scrape"), progress_bars(progress) as bars:
-            result = scrape(self.settings, progress=bars, full=full, until=self.limit.scrape_until(self.reports))
-        with self.timed("guard"):
-            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log, self.warn)
-        self.report["scrape"] = _to_json(result)
-        self.report["sources"] = source_rows(self.report["scrape"])
-        self.report["problem_sources"] = sorted({*result.failed_sources, *result.blocked_sources, *result.unfinished_sources})
+        with progress_bars(self.progress) as bars:
+            result = scrape(self.settings, progress=bars, full=self.full, until=self.limit.scrape_until(self.reports))
+        data = _to_json(result)
+        self.record.scrape = ScrapeSection(
+            scrape=data, sources=[SourceRow.from_scrape(s) for s in data.get("sources", [])],
+            problem_sources=sorted({*result.failed_sources, *result.blocked_sources, *result.unfinished_sources}))
 
-    def validate(self) -> bool:
-        with self.timed("validate"):
-            view = self.view = publish_view(self.settings, self.name)
-        self.settings = view.settings
-        self.report["articles"] = len(view.tree.articles)
-        self.report["problems"] = [str(p) for p in [*view.problems, *view.tree.problems]]
-        self.report["excluded"] = view.excluded
-        for problem in self.report["problems"]:
-            self.log(str(problem))
-        for path in view.excluded:
+    def step_guard(self) -> None:
+        if self.scraping:
+            self.record.guard.held_tonight = guard_night(self.settings, self.name, self.log, self.warn)
+        self.record.guard.held = open_holds(self.settings)
+
+    def step_validate(self) -> Stop | None:
+        view = self.view = publish_view(self.settings, self.name)
+        section = self.record.validate = ValidateSection(
+            articles=len(view.tree.articles), problems=[str(p) for p in [*view.problems, *view.tree.problems]], excluded=view.excluded)
+        for problem in section.problems:
+            self.log(problem)
+        for path in section.excluded:
             self.log(f"left out of this release: {path}")
-        return view.tree.ok
+        if not view.tree.ok:
+            return Stop("failed", EXIT_NOT_PUBLISHED, f"{len(section.problems)} problem(s) in articles; nothing published")
+        return None
+
+    def step_laws(self) -> None:
+        self.laws = library_documents(self.built_from.paths.law_library)
+
+    def step_fingerprint(self) -> Stop | None:
+        """Compare the build inputs with the published release's; stop when nothing changed and its index verifies."""
+        current, record = self.current, self.record
+        old = Fingerprint.from_dict(current.manifest()["fingerprint"]) if current else None
+        new = self.new = fingerprint(self.built_from, old)
+        new.values.update(status_inputs(record))
+        record.fingerprint.changes = self.describe_changes(new, old)
+        self.rebuild_from = current
+        unforced = not self.force and not self.repaired
+        if current is not None and old is not None and new.digest == old.digest and unforced:
+            if self.published_index_sound(current):
+                return Stop("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
+            self.rebuild_from = None
+        held_back = record.releases.rollback
+        if held_back and held_back["digest"] == build_digest(new) and unforced:
+            return Stop("unchanged", self.exit_code(), f"nothing changed since release {held_back['from']}, which a rollback "
+                        f"replaced by {held_back['to']}; nothing rebuilt")
+        return None
 
     def describe_changes(self, new: Fingerprint, old: Fingerprint | None) -> dict[str, Any]:
         """The report's view of a fingerprint diff: article files apart, other inputs by group."""
@@ -317,104 +332,115 @@ class _Run:
                 files["content"] = other
         return {"articles": articles, "files": files, "values": new.changed_values(old), "first": old is None}
 
-    def build(self, new: Fingerprint, current: Release | None) -> Release:
-        """Build site and index into a partial release and seal it; nothing published yet."""
-        # Imported here: MkDocs and Whoosh are not needed by runs that stop at the fingerprint.
+    def step_build(self) -> None:
+        """Build the site into a partial release; its status page shows this record as it stands (see ``hooks.status``)."""
         partial = self.partial = self.releases.start(self.name)
-        self.report["release"] = self.name
-        self.report["status"] = "building"
+        self.record.releases.release = self.name
+        self.record.outcome.status = "building"
         self.write_reports()  # the status page in this build shows this run so far
         self.log(f"building release {self.name}")
-        with self.timed("build"):
-            built = build_site(self.settings, partial / "site")
-        self.report["build"] = _to_json(built)
-        keep_articles(self.settings.paths.content, partial)
+        self.record.build.build = _to_json(build_site(self.built_from, partial / "site"))
+        keep_articles(self.built_from.paths.content, partial)
         self._checkpoint("site")
-        with self.timed("index"):
-            previous = current.index if current else None
-            index = build_release_index(self.settings.paths.content, partial / "index", previous, self.log, laws=self.laws)
-        self.report["index"] = _to_json(index)
+
+    def step_index(self) -> None:
+        assert self.partial is not None
+        previous = self.rebuild_from.index if self.rebuild_from else None
+        index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws)
+        self.record.index.index = _to_json(index)
         if index.repair:
             self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")
         self._checkpoint("index")
-        finish_status_page(partial / "site", self.report)
-        write_json(partial / "report.json", self.report)
-        manifest = {
-            "name": self.name,
-            "created": _now(),
-            "fazhi_version": __version__,
-            "articles": self.report["articles"],
-            "fingerprint": new.to_dict(),
-        }
-        return self.releases.finish(partial, manifest)
+
+    def step_publish(self) -> None:
+        """Seal the release and switch ``current`` to it; from the switch on, the run is not interrupted."""
+        assert self.partial is not None and self.new is not None
+        self.record.write(self.partial / "report.json")
+        manifest = {"name": self.name, "created": _now(), "fazhi_version": __version__, "articles": self.record.validate.articles,
+                    "fingerprint": self.new.to_dict()}
+        release = self.release = self.releases.finish(self.partial, manifest)
+        self._checkpoint("publish")
+        self.limit.disarm()
+        self.releases.publish(release)
+        baseline_published(self.settings, self.record.releases.previous, release.name)
 
     def published(self, release: Release) -> NightlyResult:
         """Record the switch, then delete releases beyond ``keep_releases`` (a failure there is reported, not fatal)."""
-        self.report.update(published=True, current=release.name, rollback=None)
+        section = self.record.releases
+        section.published, section.current, section.rollback = True, release.name, None
         self.releases.end_rollback()
         message = f"published release {release.name}"
         try:
-            self.report["pruned"] = self.releases.prune(self.settings.keep_releases)
+            section.pruned = self.releases.prune(self.settings.keep_releases)
         except OSError as exc:
-            self.report["error"] = f"removing old releases failed: {exc}"
-            message += f"; {self.report['error']}"
-        if self.report["pruned"]:
-            message += f"; removed old release(s) {', '.join(self.report['pruned'])}"
-        if self.report["warnings"]:
-            message += f"; {len(self.report['warnings'])} warning(s)"
+            self.record.outcome.error = f"removing old releases failed: {exc}"
+            message += f"; {self.record.outcome.error}"
+        if section.pruned:
+            message += f"; removed old release(s) {', '.join(section.pruned)}"
+        if self.record.notes.warnings:
+            message += f"; {len(self.record.notes.warnings)} warning(s)"
         result = self.finish("published", self.exit_code(), message)
-        finish_status_page(release.site, self.report)  # problems found after the build (the snapshot) on its status page too
-        write_json(release.path / "report.json", self.report)
+        self.record.write(release.path / "report.json")
         return result
 
     def exit_code(self) -> int:
-        report = self.report
-        problems = report["problem_sources"] or report["excluded"] or report["held"] or report["run_problems"]
+        record = self.record
+        problems = record.scrape.problem_sources or record.validate.excluded or record.guard.held or record.notes.run_problems
         return EXIT_SOURCE_PROBLEM if problems else EXIT_OK
 
     def finish(self, status: str, code: int, message: str) -> NightlyResult:
+        """The ``report`` step: outcome, snapshot commit, total time, the report files."""
         self.limit.disarm()
-        report = self.report
-        if code == EXIT_SOURCE_PROBLEM and report["problem_sources"]:
-            message += f"; source(s) failed, blocked or unfinished: {', '.join(report['problem_sources'])}"
-        if report["excluded"]:
-            message += f"; {len(report['excluded'])} file(s) with problems left out"
-        if report["held"]:
-            message += f"; {len(report['held'])} change(s) held for review (fazhi review)"
+        record = self.record
+        if code == EXIT_SOURCE_PROBLEM and record.scrape.problem_sources:
+            message += f"; source(s) failed, blocked or unfinished: {', '.join(record.scrape.problem_sources)}"
+        if record.validate.excluded:
+            message += f"; {len(record.validate.excluded)} file(s) with problems left out"
+        if record.guard.held:
+            message += f"; {len(record.guard.held)} change(s) held for review (fazhi review)"
         if self.view is not None:
             self.view.remove()
         if status != "failed" and (unkept := keep_good_copy(self.settings.paths.state)):
             self.warn(unkept)
-        report.update(status=status, exit_code=code, message=message, finished=_now())
-        report["snapshot"] = commit_night(self.tree_root, report)
-        failed = snapshot_problem(self.tree_root, report["snapshot"])
+        outcome = record.outcome
+        outcome.status, outcome.exit_code, outcome.message, outcome.finished = status, code, message, _now()
+        record.snapshot.snapshot = commit_night(self.settings.paths.content, record)
+        failed = snapshot_problem(self.settings.paths.content, record.snapshot.snapshot)
         if failed:
             self.problem(failed)
-        if report["run_problems"]:
-            report.update(exit_code=code or EXIT_SOURCE_PROBLEM, message=f"{message}; {len(report['run_problems'])} run problem(s)")
-        report["timings"]["total"] = round(time.monotonic() - self.clock, 3)
+        if record.notes.run_problems:
+            outcome.exit_code = code or EXIT_SOURCE_PROBLEM
+            outcome.message = f"{message}; {len(record.notes.run_problems)} run problem(s)"
+        record.timings["total"] = round(time.monotonic() - self.clock, 3)
         path = self.write_reports()
         self.prune_reports()
-        return NightlyResult(report["exit_code"], status, report["release"] if report["published"] else None, report, path)
+        assert outcome.exit_code is not None
+        return NightlyResult(outcome.exit_code, status, record.releases.release if record.releases.published else None, record, path)
 
     def write_reports(self) -> Path:
         path = self.reports / f"{self.name}.json"
-        write_json(path, self.report)
-        write_json(self.reports / "latest.json", self.report)
+        self.record.write(path)
+        self.record.write(self.reports / LATEST)
         return path
 
     def prune_reports(self) -> None:
-        runs = sorted((p for p in self.reports.glob("*.json") if p.name != "latest.json"), key=lambda p: p.stem)
+        runs = sorted((p for p in self.reports.glob("*.json") if p.name != LATEST), key=lambda p: p.stem)
         for path in runs[: max(len(runs) - REPORTS_KEPT, 0)]:
             path.unlink()
 
 
-def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked, unfinished), counts and reasons."""
-    return [
-        {"name": s["name"], "status": s["status"], **{k: s.get(k, 0) for k in SOURCE_COUNTS}, "reasons": list(s.get("reasons", []))}
-        for s in (scrape or {}).get("sources", [])
-    ]
+# The run, step by step; each fills its section of the record (``fazhi_app.run_record``) and is timed under its name.
+# The last step, the report (outcome, snapshot, report files), is ``_Run.finish``, which every way out of the run ends in.
+STEPS: tuple[Step, ...] = (
+    Step("scrape", _Run.step_scrape, when=lambda night: night.scraping),
+    Step("guard", _Run.step_guard),
+    Step("validate", _Run.step_validate),
+    Step("laws", _Run.step_laws),
+    Step("fingerprint", _Run.step_fingerprint),
+    Step("build", _Run.step_build),
+    Step("index", _Run.step_index),
+    Step("publish", _Run.step_publish),
+)
 
 
 def run_nightly(
@@ -427,11 +453,11 @@ def run_nightly(
     check_settings(settings)
     require_library(settings.paths.law_library)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
-        night = _Run(settings, say)
+        night = _Run(settings, say, scraping=scrape, full=full, force=force, progress=progress)
         for repair in heal_store(settings, wait):  # a store locked by another process stops the run here (exit 5)
             night.warn(f"state store repaired: {repair}")
         with night.limit.armed():
-            return night.run(scrape, force, progress, full)
+            return night.run()
 
 
 def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn: Log | None = None) -> tuple[Release | None, Release]:
@@ -439,7 +465,7 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn:
 
     ``was`` is None when ``current`` was broken: ``to`` then repairs it (said through ``warn``).
     A complete release only; the rollback is recorded so the nightly job does not publish again
-    what it rolled back from, and the status page of the release published says so.
+    what it rolled back from; ``fazhi releases`` and the next nights' summaries say so.
     """
     releases = Releases(settings.paths.releases)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
@@ -459,8 +485,7 @@ def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn:
         else:
             releases.publish(target)
         origin = earlier["from"] if earlier else (was.name if was else None)
-        record = releases.record_rollback(origin, target, _build_digest_of(releases, origin))
-        finish_status_page(target.site, {**(target.report() or {}), "rollback": record})
+        releases.record_rollback(origin, target, _build_digest_of(releases, origin))
         return was, target
 
 
@@ -485,33 +510,33 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]).rstrip() for r in rows]
 
 
-def format_summary(report: dict[str, Any]) -> str:
-    """The run report as a few lines for the log: outcome, sources, changes, times."""
-    lines = [f"fazhi nightly {report['run']}: {report['status']} (exit {report['exit_code']}): {report['message']}"]
-    if report["sources"]:
+def format_summary(record: RunRecord) -> str:
+    """The run record as a few lines for the log: outcome, sources, changes, times."""
+    outcome = record.outcome
+    lines = [f"fazhi nightly {outcome.run}: {outcome.status} (exit {outcome.exit_code}): {outcome.message}"]
+    if record.scrape.sources:
         header = ["source", "status", *SOURCE_COUNTS]
-        lines += _table([header] + [[r["name"], r["status"], *(str(r[k]) for k in SOURCE_COUNTS)] for r in report["sources"]])
-        for row in report["sources"]:
-            lines += [f"  {row['name']}: {reason}" for reason in row["reasons"]]
-    lines += [f"  {p}" for p in report["problems"]]
-    lines += [f"left out of the release: {path}" for path in report.get("excluded") or []]
-    lines += [f"held for review: #{h['id']} {h['kind']} {h['path']}: {'; '.join(h['reasons'])}" for h in report.get("held") or []]
-    changes = report.get("changes")
-    if changes and report["status"] != "unchanged":
+        lines += _table([header] + [[r.name, r.status, *(str(getattr(r, k)) for k in SOURCE_COUNTS)] for r in record.scrape.sources])
+        for row in record.scrape.sources:
+            lines += [f"  {row.name}: {reason}" for reason in row.reasons]
+    lines += [f"  {p}" for p in record.validate.problems]
+    lines += [f"left out of the release: {path}" for path in record.validate.excluded]
+    lines += [f"held for review: #{h['id']} {h['kind']} {h['path']}: {'; '.join(h['reasons'])}" for h in record.guard.held]
+    changes = record.fingerprint.changes
+    if changes and outcome.status != "unchanged":
         arts = changes["articles"]
         counts = ", ".join(f"{len(arts[kind])} {kind}" for kind in ("added", "changed", "removed"))
-        lines.append(f"articles: {report['articles']} valid; {counts}")
+        lines.append(f"articles: {record.validate.articles} valid; {counts}")
         other = [f"{group} ({sum(len(v) for v in c.values())} files)" for group, c in changes["files"].items()] + changes["values"]
         if other and not changes["first"]:
             lines.append("other inputs changed: " + ", ".join(other))
-    timings = report["timings"]
-    lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
-    if report.get("interrupted"):
-        lines.append(f"interrupted run(s) found and cleaned up after: {', '.join(report['interrupted'])}")
-    lines += [f"warning: {warning}" for warning in report.get("warnings", [])]
-    lines += [f"problem: {problem}" for problem in report.get("run_problems") or []]
-    if report.get("rollback"):
-        lines.append(rollback_note(report["rollback"]))
-    if report.get("error"):
-        lines.append(f"error: {report['error']}")
+    lines.append("times: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in record.timings.items()))
+    if record.cleanup.interrupted:
+        lines.append(f"interrupted run(s) found and cleaned up after: {', '.join(record.cleanup.interrupted)}")
+    lines += [f"warning: {warning}" for warning in record.notes.warnings]
+    lines += [f"problem: {problem}" for problem in record.notes.run_problems]
+    if record.releases.rollback:
+        lines.append(rollback_note(record.releases.rollback))
+    if outcome.error:
+        lines.append(f"error: {outcome.error}")
     return "\n".join(lines)

@@ -19,12 +19,12 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fazhi.config import Settings
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import Problem
 from fazhi.files import link_or_copy
+from fazhi_app.run_record import RunRecord
 
 VIEW_PREFIX = "view-"
 ROUNDS = 5
@@ -54,12 +54,12 @@ def clean_leftovers(settings: Settings) -> list[str]:
     return [p.name for p in found]
 
 
-def status_inputs(report: dict[str, Any]) -> dict[str, str]:
+def status_inputs(record: RunRecord) -> dict[str, str]:
     """What the status page lists besides the run itself: a change in it is a reason to rebuild."""
-    return {"status:left_out": json.dumps(sorted(report.get("excluded") or []), ensure_ascii=False),
-            "status:held": json.dumps(sorted(h["id"] for h in report.get("held") or [])),
-            "status:warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False),
-            "status:problem_sources": json.dumps(sorted(report.get("problem_sources") or []), ensure_ascii=False)}
+    return {"status:left_out": json.dumps(sorted(record.validate.excluded), ensure_ascii=False),
+            "status:held": json.dumps(sorted(h["id"] for h in record.guard.held)),
+            "status:warnings": json.dumps(record.notes.warnings, ensure_ascii=False),
+            "status:problem_sources": json.dumps(sorted(record.scrape.problem_sources), ensure_ascii=False)}
 
 
 def _leave_out(faulty: set[str]) -> Callable[[str, list[str]], set[str]]:

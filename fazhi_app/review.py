@@ -18,8 +18,19 @@ from dataclasses import dataclass
 
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
-from fazhi_app.guard import HELD_DIR, REJECTED_DIR, folder, hash_of, held_row, move_folder, point_at_published, prune_empty, restore, sha
 from fazhi_app.guard_baseline import approve
+from fazhi_app.guard_holds import (
+    HELD_DIR,
+    REJECTED_DIR,
+    folder,
+    hash_of,
+    held_row,
+    move_folder,
+    point_at_published,
+    prune_empty,
+    restore,
+    sha,
+)
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
 from fazhi_app.snapshot import commit_tree

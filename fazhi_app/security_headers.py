@@ -4,7 +4,7 @@
 the same table as ``add_header`` lines, and a test compares the two. The values never
 depend on the release, so publishing never needs a server reload.
 
-What each one stops is said in README.md ("Deployment: headers and limits").
+What each one stops is said in manual/operating.md ("Headers and limits").
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from fazhi_app.run_record import RunRecord
+
 GIT_TIMEOUT = 120
 IDENTITY = {"GIT_AUTHOR_NAME": "fazhi nightly", "GIT_AUTHOR_EMAIL": "nightly@fazhi.invalid"}
 LISTED = 50
@@ -72,25 +74,24 @@ def commit_tree(content: Path, subject: str, lines: list[str]) -> str | None:
     return _git(content, "rev-parse", "HEAD").strip()
 
 
-def night_message(report: dict[str, Any]) -> tuple[str, list[str]]:
+def night_message(record: RunRecord) -> tuple[str, list[str]]:
     """Subject and body lines of a night's commit: counts from the scrape and the guard, then the run's outcome."""
-    sources = report.get("sources") or []
-    counts = {k: sum(int(s.get(k, 0)) for s in sources) for k in ("new", "changed", "removed")}
-    held = report.get("held_tonight") or []
-    subject = (f"nightly {report['run']}: {counts['new']} new, {counts['changed']} changed, {counts['removed']} removed upstream, "
-               f"{len(held)} held")
-    lines = [f"run: {report['run']}", f"status: {report.get('status')}: {report.get('message', '')}"]
+    counts = record.article_counts()
+    held = record.guard.held_tonight
+    run = record.outcome.run
+    subject = f"nightly {run}: {counts['new']} new, {counts['changed']} changed, {counts['removed']} removed upstream, {len(held)} held"
+    lines = [f"run: {run}", f"status: {record.outcome.status}: {record.outcome.message}"]
     lines += [f"held: {h['url']} ({h['kind']}): {'; '.join(h['reasons'])}" for h in held]
-    lines += [f"left out: {p}" for p in report.get("excluded") or []]
+    lines += [f"left out: {p}" for p in record.validate.excluded]
     return subject, lines
 
 
-def commit_night(content: Path, report: dict[str, Any]) -> dict[str, Any] | None:
+def commit_night(content: Path, record: RunRecord) -> dict[str, Any] | None:
     """The night's snapshot commit as the report records it (None when the tree is not a repository)."""
     if not is_repository(content):
         return None
     try:
-        commit = commit_tree(content, *night_message(report))
+        commit = commit_tree(content, *night_message(record))
     except (SnapshotFailed, OSError, subprocess.SubprocessError) as exc:
         return {"commit": None, "error": str(exc)}
     return {"commit": commit, "error": None}

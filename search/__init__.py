@@ -7,7 +7,7 @@
     query.py      the entry point: SearchRequest -> SearchResponse under one time budget
     request.py    the request/response contract and its validation
     normalize.py  query normalisation: NFKC, traditional -> simplified, numerals in 第N条
-    lawrefs.py    laws named in a query (name, 《》, short form) as canonical names
+    law_mentions.py  laws named in a query (name, 《》, short form) as canonical names
     colloquial.py everyday words -> legal terms (colloquial.txt), expanded at a lower weight
     syntax.py     our query syntax: words, "phrases", -exclusions, capped
     searchers.py  one searcher and IndexView per thread and index generation

@@ -21,7 +21,7 @@ both analyzers also offer the index-mode result in one pass
 the field formats in ``search.schema``; tests check they equal the token stream.
 
 The user dictionary ``legal_terms.txt`` (legal terms, one a line) plus every
-law name and short form of ``fazhi.laws.law_table()`` is loaded into our own
+law name and short form of ``fazhi.law.names.law_table()`` is loaded into our own
 rjieba instance. ``analysis_version()`` changes whenever the dictionary, the
 stop words or the tokenizers change, and the indexer rebuilds on a change.
 """
@@ -38,7 +38,7 @@ from pathlib import Path
 import rjieba
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Filter, Token, Tokenizer
 
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 
 DICTIONARY = Path(__file__).with_name("legal_terms.txt")
 # Bump when the tokenizers' behaviour changes; dictionary and stop-word edits are hashed in anyway.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fazhi.article import Article
 from search import schema
-from search.lawdocs import LawDocument, document_fields
+from search.law_documents import LawDocument, document_fields
 
 Indexed = Article | LawDocument
 

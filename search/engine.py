@@ -7,7 +7,7 @@
 - a law the query names (``ParsedQuery.laws``): the documents whose title is that
   law rank first, and the response carries its ``law`` block;
 - a law and article the query names (环境保护法第二十五条, found in the law library by
-  ``search.lawlibrary``): the law's own document (kind ``laws``) ranks first, its hit
+  ``search.law_library``): the law's own document (kind ``laws``) ranks first, its hit
   pointing at the article's anchor and showing its text, and the ``law`` block
   carries the article;
 - a query that is exactly a document's title (``search.syntax.title_key``: 《》,
@@ -40,13 +40,13 @@ from collections.abc import Iterable
 from whoosh import query as wq
 
 from fazhi.article import COLUMNS
-from fazhi.citations import NamedArticle
-from fazhi.laws import law_slug, law_table, law_url
-from fazhi.levels import LEVEL_NAMES
+from fazhi.law.citations import NamedArticle
+from fazhi.law.levels import LEVEL_NAMES
+from fazhi.law.names import law_slug, law_table, law_url
 from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
-from search.lawdocs import law_document_id
+from search.law_documents import law_document_id
 from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
 from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR

@@ -14,7 +14,7 @@ format here and merges small segments on commit, as it is made to.
 
 An update compares each article's fingerprint (``search.schema.fingerprint``:
 body hash plus metadata) with the one stored in the live generation and touches only added, changed and
-removed articles (with a law library, its laws too: ``search.lawdocs``, one document of kind ``laws``
+removed articles (with a law library, its laws too: ``search.law_documents``, one document of kind ``laws``
 each); Whoosh commits atomically, so readers see the old or the new state.
 When the schema version differs (a field or the analysis changed) or on
 ``rebuild``, the whole index is written into a new generation and CURRENT is
@@ -46,7 +46,7 @@ from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
 from search.documents import Indexed, document, fingerprint
 from search.index_writer import CheckedMpWriter
-from search.lawdocs import LawDocument, library_documents
+from search.law_documents import LawDocument, library_documents
 from search.schema import build_schema, schema_version
 
 POINTER = "CURRENT"

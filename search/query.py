@@ -6,16 +6,16 @@ runs the search (``search.engine``) under one time budget (``search.deadline``)
 that covers all of it. The request and response types (``search.request``) and
 ``parse_query`` are importable from here, the name callers have always used.
 
-    request.py    the contract: SearchRequest, SearchResponse, Hit, LawBlock, validation
-    normalize.py  NFKC, traditional -> simplified, 第25条 -> 第二十五条
-    lawrefs.py    laws named in a query, searched as their canonical names
-    colloquial.py everyday words -> legal terms (colloquial.txt)
-    syntax.py     words, "phrases", -exclusions: ParsedQuery
-    searchers.py  one searcher and IndexView per thread and index generation
-    engine.py     clauses, phrases, exclusions, filters, facets, the page, the law block
-    lawlibrary.py the law library a search names articles from (loaded once per process)
-    suggest.py    a query to try when nothing matched
-    deadline.py   the time budget, checked in every loop
+    request.py      the contract: SearchRequest, SearchResponse, Hit, LawBlock, validation
+    normalize.py    NFKC, traditional -> simplified, 第25条 -> 第二十五条
+    law_mentions.py laws named in a query, searched as their canonical names
+    colloquial.py   everyday words -> legal terms (colloquial.txt)
+    syntax.py       words, "phrases", -exclusions: ParsedQuery
+    searchers.py    one searcher and IndexView per thread and index generation
+    engine.py       clauses, phrases, exclusions, filters, facets, the page, the law block
+    law_library.py  the law library a search names articles from (loaded once per process)
+    suggest.py      a query to try when nothing matched
+    deadline.py     the time budget, checked in every loop
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from search.analysis import segmenter
 from search.deadline import Deadline, SearchTimeout
 from search.engine import Run
 from search.indexer import current_generation
-from search.lawlibrary import named_in_query, searched_library
+from search.law_library import named_in_query, searched_library
 from search.ranking import DEFAULT_RANKING, Ranking
 from search.request import (
     MAX_PAGE,

@@ -51,7 +51,7 @@ LENGTH_COLUMN = {"title": "title_len", "body": "body_len", "title_bigram": "titl
 # Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
-# Weight of a law document by its level (fazhi.levels), highest level first; a level not listed weighs as "other".
+# Weight of a law document by its level (fazhi.law.levels), highest level first; a level not listed weighs as "other".
 LEVEL_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("law", 1.0), ("administrative", 0.7), ("judicial", 0.6), ("rules", 0.4), ("local", 0.3), ("case", 0.3), ("other", 0.3),
 )

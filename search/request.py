@@ -77,7 +77,7 @@ class Hit:
     """One result. ``snippet`` and ``title_html`` are HTML: <mark> around matches, everything else escaped.
 
     ``kind`` is ``articles`` (the archive's own) or ``laws`` (a law library text: no column or source,
-    its ``level`` in the hierarchy of norms, ``fazhi.levels``, and the date of the version in force).
+    its ``level`` in the hierarchy of norms, ``fazhi.law.levels``, and the date of the version in force).
     """
 
     title: str

@@ -30,7 +30,7 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 
 # Bump with any change to the fields below, to ``document()`` or to how postings are written.
 # 4: Whoosh's stock W3 codec again (3 inlined short posting lists, which Whoosh's segment merge cannot read).
-# 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.levels).
+# 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.law.levels).
 SCHEMA_VERSION = 5
 # The kinds of document: the archive's own articles, and the texts of the law library.
 KINDS = ("articles", "laws")

@@ -8,7 +8,7 @@ character is ignored. Each part is analysed by ``search.analysis``:
 - free words: one group of alternatives per word position (stop and question
   words dropped), plus the character bigrams of the whole text (question words
   included: on the STARD tuning half leaving their pairs out cost 0.007 nDCG@10,
-  as words like 应当 carry signal on a law corpus). A law named in the text (``search.lawrefs``) is searched as
+  as words like 应当 carry signal on a law corpus). A law named in the text (``search.law_mentions``) is searched as
   its canonical name (one word, no bigrams), and everyday words add the legal terms they stand for
   (``search.colloquial``) as ``related`` words, scored lower than the user's own;
 - "quoted phrase": required; -exclusion: dropped. Both are de-duplicated and
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from search.analysis import normalize, query_bigrams, query_words
 from search.colloquial import legal_terms
-from search.lawrefs import resolve_laws
+from search.law_mentions import resolve_laws
 from search.normalize import normalize_query
 
 MAX_WORDS = 48

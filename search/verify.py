@@ -7,7 +7,7 @@ printed as ``path:line: message`` like the content checks:
   last commit is there at the size and hash recorded when it was written
   (``fazhi-index.json``); a deleted, truncated or altered segment file is named;
 - its documents: every article of the content tree, and with a law library every
-  law of it (``search.lawdocs``), is there exactly once at its current fingerprint
+  law of it (``search.law_documents``), is there exactly once at its current fingerprint
   (``search.documents.fingerprint``), and no document stands for an article or a
   law that no longer exists (a ghost).
 
@@ -32,8 +32,8 @@ from fazhi.errors import Problem
 from search.columns import column_values
 from search.documents import Indexed, fingerprint
 from search.indexer import current_generation, file_damage
-from search.lawdocs import KIND as LAW_KIND
-from search.lawdocs import LawDocument, library_documents
+from search.law_documents import KIND as LAW_KIND
+from search.law_documents import LawDocument, library_documents
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ operating system shares the cached files):
   there with whatever CPU the fast lane leaves, within the rest of their budget.
   A search that went slow once goes straight to the slow lane next time.
 
-A worker with a law library (``search.lawlibrary``) reads it at start-up, and while
+A worker with a law library (``search.law_library``) reads it at start-up, and while
 idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
 changed its laws, so a library indexed anew by the nightly job is read again
 between searches rather than inside one.
@@ -46,7 +46,7 @@ from typing import Any
 from fazhi.errors import SearchQueryError
 from search.analysis import segmenter
 from search.deadline import SearchTimeout, SlowSearch
-from search.lawlibrary import searched_library
+from search.law_library import searched_library
 from search.query import TIME_BUDGET, search
 from search.request import SearchRequest
 

@@ -13,7 +13,7 @@ import click
 
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
-from fazhi.statutes import Library, load_library
+from fazhi.law.library import Library, load_library
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 

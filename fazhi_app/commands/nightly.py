@@ -49,8 +49,8 @@ def nightly(settings: Settings, wait: float, no_scrape: bool, full: bool, force:
         sys.exit(EXIT_LOCKED)
     click.echo(result.summary)
     click.echo(f"report: {result.report_path}")
-    if result.report.get("traceback") and debugging(sys.argv):
-        click.echo(result.report["traceback"], err=True)
+    if result.record.outcome.traceback and debugging(sys.argv):
+        click.echo(result.record.outcome.traceback, err=True)
     sys.exit(result.exit_code)
 
 

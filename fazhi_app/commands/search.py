@@ -16,7 +16,7 @@ from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 from fazhi_app.serving import resolve_served
 from search.indexer import current_generation, file_damage, optimize_index, rebuild_index, update_index
-from search.lawdocs import require_library
+from search.law_documents import require_library
 from search.query import SearchRequest, SearchResponse, search
 from search.verify import verify_index
 

@@ -9,8 +9,9 @@ of generated page lives in its own module and is tested without MkDocs:
     registry.py      GENERATORS: one function per kind of generated page
     home.py          home page data (newest articles per column)
     listings.py      one paginated listing per column
-    archives.py      per-year archive pages per column
-    lawindex.py      the cited-law index and one page per law
+    year_archives.py per-year archive pages per column
+    law_pages.py     the cited-law index and one page per law
+    law_text.py      a law page's text from the library, and the article blocks citation popovers load
     article_page.py  the template context of an article page
     feeds.py         RSS and Atom feeds, all articles and per column
     sitemap.py       the 网站地图 page (columns, years, law index, other pages, feeds)

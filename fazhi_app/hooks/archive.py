@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from fazhi.article import COLUMNS, Article
 from fazhi.config import Settings
-from fazhi.laws import law_table, law_url
-from fazhi.statutes import Library
+from fazhi.law.library import Library
+from fazhi.law.names import law_table, law_url
 
 # Columns in the order the site shows them (COLUMNS is ordered for title classification).
 COLUMN_ORDER = tuple(dict.fromkeys(("summaries", "interpretations", "cases", *COLUMNS)))

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from mkdocs.utils import get_relative_url
 
-from fazhi.citations import ArticleRef, CitationScanner
-from fazhi.statutes import LawText, Library, Version
-from fazhi_app.hooks.statutes import CHUNK_ARTICLES, day_text, json_url, version_url
+from fazhi.law.citations import ArticleRef, CitationScanner
+from fazhi.law.library import LawText, Library, Version
+from fazhi_app.hooks.law_text import CHUNK_ARTICLES, day_text, json_url, version_url
 
 TAG_RE = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", re.S)
 BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div",

@@ -36,15 +36,15 @@ from fazhi.content import ContentTree, load_tree
 from fazhi.content_files import refused_files
 from fazhi.errors import FazhiError
 from fazhi.files import write_atomic
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 from fazhi_app.authoring import file_verdicts
 from fazhi_app.hooks import article_page, footer, refused, sharing, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
 from fazhi_app.hooks.citelinks import CitationLinker
 from fazhi_app.hooks.feeds import write_feeds
+from fazhi_app.hooks.law_text import statute_json
 from fazhi_app.hooks.pages import PageSpec
 from fazhi_app.hooks.registry import GENERATORS
-from fazhi_app.hooks.statutes import statute_json
 from fazhi_app.hooks.tables import wrap_tables
 
 log = logging.getLogger("mkdocs.plugins.fazhi")

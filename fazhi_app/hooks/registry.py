@@ -7,14 +7,14 @@ A generator is a function ``pages(archive) -> Iterable[PageSpec]`` (see
 
 from __future__ import annotations
 
-from fazhi_app.hooks import archives, home, lawindex, listings, sitemap, status
+from fazhi_app.hooks import home, law_pages, listings, sitemap, status, year_archives
 from fazhi_app.hooks.pages import Generator
 
 GENERATORS: tuple[Generator, ...] = (
     home.pages,
     listings.pages,
-    archives.pages,
-    lawindex.pages,
+    year_archives.pages,
+    law_pages.pages,
     status.pages,  # the 运行状态 page from the latest nightly run report (fazhi_app/hooks/status.py)
     sitemap.pages,  # the 网站地图 page, linked from every footer
 )

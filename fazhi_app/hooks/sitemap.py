@@ -11,7 +11,7 @@ from __future__ import annotations
 from fazhi.article import COLUMNS
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive
 from fazhi_app.hooks.feeds import feed_urls
-from fazhi_app.hooks.lawindex import INDEX_URL
+from fazhi_app.hooks.law_pages import INDEX_URL
 from fazhi_app.hooks.listings import year_links
 from fazhi_app.hooks.pages import PageSpec, src_uri
 from fazhi_app.hooks.status import SRC_URI as STATUS_SRC_URI

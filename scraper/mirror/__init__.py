@@ -38,7 +38,7 @@ Python API (tests, ``fazhi_app.demo``, the nightly job)::
 changes one without a server (another process serving it sees the change at once).
 ``serve(data_dir, host, port, on_ready)`` runs a mirror until interrupted (``fazhi mirror``).
 
-What the data reproduces (see ``data._site_articles`` and ``_special_cases``): ``<base href>``
+What the data reproduces (each site module's ``dress`` and ``special_cases``): ``<base href>``
 and relative links, duplicate list entries, truncated list titles with the full title in
 ``title=``, meta PubDate unlike the shown date (and lower-case ``pubdate``), dates as
 ``2020-12-22 16:11`` / ``2020年12月22日`` / ``[2017-04-24]`` / ``(2023-06-05)``, full-width,
@@ -67,11 +67,11 @@ import yaml
 from fazhi.config import Settings, Source, load_settings
 from fazhi.errors import ConfigError
 from scraper.mirror import hostile
-from scraper.mirror.data import FAULT_KINDS, GONE_ANSWERS, HOSTS, SITES, MirrorData, Site, generate
+from scraper.mirror.data import FAULT_KINDS, GONE_ANSWERS, HOSTS, SITES, MirrorData, generate
 from scraper.mirror.server import LoggedRequest, MirrorServer
+from scraper.mirror.site import Site
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "fazhi.yml"
-SCHEMES = {"ucap": "https", "hanweb": "http", "trs": "https", "generic": "http"}
 
 
 def default_sources() -> tuple[Source, ...]:
@@ -158,7 +158,7 @@ class Mirror:
 
     def url(self, site: str, record: dict[str, Any]) -> str:
         """The real URL of an article record (what the scraper stores as origin_url)."""
-        return f"{SCHEMES[site]}://{SITES[site].host}{record['path']}"
+        return f"{SITES[site].scheme}://{SITES[site].host}{record['path']}"
 
     # -- data and faults -----------------------------------------------------------------------
     def articles(self, site: str) -> list[dict[str, Any]]:

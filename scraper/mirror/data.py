@@ -15,12 +15,13 @@ import hashlib
 import json
 import random
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fazhi.files import write_json
 from scraper.mirror import generator as g
+from scraper.mirror.site import Site
+from scraper.mirror.sites import SITES, known_site
 
 # "short": a list answer (queryList JSON, dataproxy XML) loses its last record but still announces the full total.
 # "trickle": the answer comes one byte at a time, a pause between bytes (a slow source no read timeout catches).
@@ -31,29 +32,7 @@ FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge"
 GONE_ANSWERS = ("404", "410", "redirect")
 
 
-@dataclass(frozen=True)
-class Site:
-    """One emulated upstream site: its key, platform, real host and the source name fazhi.yml gives it."""
-
-    key: str
-    platform: str
-    host: str
-    source: str
-
-
-SITES: dict[str, Site] = {
-    s.key: s
-    for s in (
-        Site("ucap", "ucap", "sthjt.jiangxi.gov.cn", "sthjt-ucap"),
-        Site("hanweb", "hanweb", "sthjt.jiangxi.gov.cn", "sthjt-hanweb"),
-        Site("trs", "trs", "www.mee.gov.cn", "mee-zcjd"),
-        Site("generic", "generic", "pufa.example.org", "example-generic"),
-    )
-}
 HOSTS = tuple(dict.fromkeys(s.host for s in SITES.values()))
-# The column/unit ids the mirror answers for: the same as the real sites (and fazhi.yml).
-UCAP_SITE_CODE, UCAP_COLUMN, UCAP_UNIT = "jxssthjt", "col42150", "380055"
-HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID = "42150", "380055", "2"
 
 
 def now_stamp() -> str:
@@ -62,154 +41,44 @@ def now_stamp() -> str:
 
 def article_url_path(site: str, article_id: str, date: str) -> str:
     """The URL path of an article page, in its platform's scheme."""
-    when = dt.datetime.strptime(date[:10], "%Y-%m-%d")
-    if site == "ucap":
-        return f"/jxssthjt/col/{UCAP_COLUMN}/content/content_{article_id}.html"
-    if site == "hanweb":
-        return f"/art/{when.year}/{when.month}/{when.day}/art_{HANWEB_COLUMN}_{article_id}.html"
-    if site == "trs":
-        return f"/zcwj/zcjd/{when:%Y%m}/t{when:%Y%m%d}_{article_id}.shtml"
-    return f"/pfxc/art/{when.year}/{article_id}.html"
+    return known_site(site).article_path(article_id, dt.datetime.strptime(date[:10], "%Y-%m-%d"))
 
 
-def _digits(r: random.Random, n: int) -> str:
-    return "".join(r.choice("0123456789") for _ in range(n))
-
-
-def _token(r: random.Random, n: int = 8) -> str:
-    return "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") for _ in range(n))
-
-
-def _new_id(site: str, r: random.Random, date: str, taken: set[str]) -> str:
+def _new_id(s: Site, r: random.Random, date: str, taken: set[str]) -> str:
     while True:
-        if site == "ucap":
-            candidate = str(r.randrange(1_772_000_000_000_000_000, 1_960_000_000_000_000_000))
-        elif site == "hanweb":
-            candidate = str(r.randrange(2_700_000, 5_100_000))
-        elif site == "trs":
-            candidate = str(r.randrange(1_000_000, 1_099_999))
-        else:
-            candidate = f"{date[5:7]}{date[8:10]}-{r.randrange(10, 99)}"
+        candidate = s.new_id(r, date)
         if candidate not in taken:
             return candidate
 
 
-def _site_articles(site: str, seed: int) -> list[dict[str, Any]]:
-    """Articles of one site with its platform's quirks."""
-    spec = {
-        "ucap": (36, dt.datetime(2022, 12, 1), dt.datetime(2025, 7, 30)),
-        "hanweb": (40, dt.datetime(2016, 1, 4), dt.datetime(2024, 11, 28)),
-        "trs": (28, dt.datetime(2019, 1, 7), dt.datetime(2025, 6, 27)),
-        "generic": (14, dt.datetime(2018, 1, 8), dt.datetime(2024, 6, 28)),
-    }[site]
-    r = random.Random(f"quirks-{site}-{seed}")
-    plain = g.make_articles(site, spec[0], seed, spec[1], spec[2])
+def _site_articles(s: Site, seed: int) -> list[dict[str, Any]]:
+    """Articles of one site with its platform's quirks (the site's ``dress`` and ``special_cases``)."""
+    count, start, end = s.sample
+    r = random.Random(f"quirks-{s.key}-{seed}")
+    plain = g.make_articles(s.key, count, seed, start, end)
     taken: set[str] = set()
     out = []
     for a in plain:
         i = a["seq"]
-        art_id = _new_id(site, r, a["date"], taken)
+        art_id = _new_id(s, r, a["date"], taken)
         taken.add(art_id)
-        day = a["date"][:10].replace("-", "")
-        style, files, images, flags, extra = "plain", [], [], [], ""
-        if site == "ucap":
-            style = "word" if i % 2 == 0 else "plain"
-            if i % 5 == 0:
-                files.append({"name": f"关于印发{a['title'][:12]}的通知{_digits(r, 13)}.pdf",
-                              "path": f"/doc/ucap/1749973237782081536/document/{day}/{_token(r)}.pdf"})
-            if i % 7 == 3:
-                files.append({"name": f"附件1 统计表{_digits(r, 13)}.xls",
-                              "path": f"/doc/ucap/1749973237782081536/document/{day}/{_token(r)}.xls"})
-                files.append({"name": "附件2 申请表.doc", "path": f"/jxssthjt/col42150/{art_id}/{_token(r)}.doc"})
-        elif site == "hanweb":
-            style = "word" if i % 3 == 0 else "nbsp"
-            if i % 5 == 0:
-                href = f"/module/download/downfile.jsp?classid=0&amp;filename={_token(r, 12)}.doc"
-                extra += f'<p>附件：<a href="{href}">{html_text(a["title"][:10])}登记表.doc</a></p>'
-            if i % 6 == 1:
-                extra += f'<p><a href="http://sthjt.jiangxi.gov.cn/picture/0/{_digits(r, 14)}.xls">附件：统计表.xls</a></p>'
-            if i % 9 == 4:
-                extra += f'<p class="insertfileTag"><a href="/picture/-1/{_token(r, 16)}.pdf">附件：相关文件.pdf</a></p>'
-            if i % 4 == 3:
-                extra = f'<p style="text-align:center"><img src="/picture/0/{_digits(r, 14)}.png" alt="现场图片"></p>' + extra
-        elif site == "trs":
-            style = "fullwidth"
-            if i % 4 == 1:
-                extra += f'<p style="text-align:center"><img src="./W0{day}{_digits(r, 12)}.png" /></p>'
-            if i % 5 == 3:
-                extra += f'<p>附件：<a href="./P0{day}{_digits(r, 12)}.pdf">{html_text(a["title"][:12])}.pdf</a></p>'
-        else:
-            style = "ensp"
-            if i % 3 == 0:
-                extra += f'<p>附件：<a href="files/{art_id}.xls">统计报表.xls</a></p>'
-            if i % 4 == 1:
-                extra += f'<p><a href="http://pufa.example.org/uploads/{a["date"][:4]}/{_token(r, 10)}.pdf">附件：政策原文.pdf</a></p>'
-        body = g.body_html(r, [(h, list(ps)) for h, ps in a["sections"]], style, table=(i % 4 == 2), extra=extra)
+        dressed = s.dress(i, a, art_id, r)
+        body = g.body_html(r, [(h, list(ps)) for h, ps in a["sections"]], dressed.style, table=(i % 4 == 2), extra=dressed.extra)
         out.append({
             "id": art_id, "title": a["title"], "date": a["date"], "office": a["office"], "body": body,
-            "path": article_url_path(site, art_id, a["date"]), "files": files, "images": images, "flags": flags,
+            "path": article_url_path(s.key, art_id, a["date"]), "files": dressed.files, "images": [], "flags": [],
             "updated": "2025-08-01T08:00:00+00:00",
         })
-    _special_cases(site, out, r)
+    s.special_cases(out, r)
     return out
-
-
-def html_text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _special_cases(site: str, articles: list[dict[str, Any]], r: random.Random) -> None:
-    """The one-off quirks: image-only items, duplicates, XSS, encodings, layouts, robots."""
-    a = articles
-    if site == "ucap":
-        a[1]["title"] = "一图读懂《" + a[1]["title"].split("《")[-1].split("》")[0] + "》"
-        a[1]["body"] = ""
-        a[1]["images"] = [f"/jxssthjt/col42150/{a[1]['id']}/{_token(r)}.png"]
-        a[3]["title"] = a[4]["title"] = "一图读懂《云溪市入河排污口监督管理办法》"
-        a[4]["date"] = a[3]["date"]
-        a[3]["body"] = a[4]["body"] = f'<p><img src="/jxssthjt/col42150/{a[3]["id"]}/{_token(r)}.png" alt="一图读懂"></p>'
-        a[2]["flags"].append("repeated")
-        a[5]["body"] += g.XSS_PAYLOAD
-        a[5]["flags"].append("xss")
-        a[6]["flags"].append("no_json_content")
-        a[6]["body"] += f'<p><img src="col42150/{a[6]["id"]}/rel{_token(r, 4)}.png" alt="示意图"></p>'
-        a[7]["title"] = " " + a[7]["title"] + "\u3000"
-        a[7]["flags"].append("show_title_p")
-        a[10]["flags"].append("pinned_only")
-    elif site == "hanweb":
-        a[3]["flags"].append("repeated")
-        a[7]["body"] += g.XSS_PAYLOAD
-        a[7]["flags"].append("xss")
-        a[11]["body"] += '<p><img src="/picture/0/missing-photo.png" alt="已失效的图片"></p>'
-        for i in range(1, len(a), 4):
-            a[i]["flags"].append("lowercase_pubdate")
-        a[13]["flags"].append("marked_body")
-    elif site == "trs":
-        a[1]["flags"].append("repeated")
-        a[2]["title"] = "一图读懂《" + a[2]["title"].split("《")[-1].split("》")[0] + "》"
-        day = a[2]["date"][:10].replace("-", "")
-        a[2]["body"] = f'<p style="text-align:center"><img src="./W0{day}{_digits(r, 12)}.png" alt="一图读懂" /></p>'
-        a[4]["flags"].append("malformed")
-        a[6]["body"] += g.XSS_PAYLOAD
-        a[6]["flags"].append("xss")
-    else:
-        a[1]["flags"].append("gbk")
-        a[1]["body"] = a[1]["body"].replace("</p>", "镕溪镇、堃山村的群众代表参加了座谈。</p>", 1)
-        a[3]["flags"].append("gbk_undeclared")
-        a[2]["flags"].append("repeated")
-        a[5]["flags"].append("fallback_layout")
-        a[9]["body"] += g.XSS_PAYLOAD
-        a[9]["flags"].append("xss")
-        a[11]["flags"].append("disallowed")
-        a[11]["path"] = f"/pfxc/private/{a[11]['date'][:4]}/{a[11]['id']}.html"
 
 
 def generate(data_dir: Path, seed: int = 2020) -> MirrorData:
     """Write a fresh data directory (deterministic for ``seed``) and return it."""
     data = MirrorData(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    for key in SITES:
-        data.save(key, _site_articles(key, seed))
+    for key, s in SITES.items():
+        data.save(key, _site_articles(s, seed))
     data.save_faults([])
     return data
 
@@ -243,8 +112,7 @@ class MirrorData:
     # -- articles ----------------------------------------------------------------------------
     def articles(self, site: str) -> list[dict[str, Any]]:
         """A site's articles, newest first."""
-        if site not in SITES:
-            raise KeyError(f"unknown mirror site {site!r} (sites: {', '.join(SITES)})")
+        known_site(site)
         return self._read(f"{site}.json", {"articles": []})["articles"]
 
     def gone(self, site: str) -> dict[str, str]:
@@ -269,7 +137,7 @@ class MirrorData:
             articles = list(self.articles(site))
             date = date or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
             r = random.Random(hashlib.sha1(f"{site}{title}{date}".encode()).hexdigest())
-            art_id = _new_id(site, r, date, {a["id"] for a in articles})
+            art_id = _new_id(known_site(site), r, date, {a["id"] for a in articles})
             record = {"id": art_id, "title": title, "date": date, "office": office, "body": body,
                       "path": article_url_path(site, art_id, date), "files": files or [], "images": images or [],
                       "flags": flags or [], "updated": now_stamp()}
@@ -314,8 +182,7 @@ class MirrorData:
     def inject_fault(self, site: str, kind: str, *, times: int | None = None, match: str | None = None) -> None:
         """Make a site misbehave: ``kind`` in FAULT_KINDS, for the next ``times`` matching requests
         (None: until cleared), only for paths containing ``match`` when given."""
-        if site not in SITES:
-            raise KeyError(f"unknown mirror site {site!r}")
+        known_site(site)
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r} (kinds: {', '.join(FAULT_KINDS)})")
         with self._lock:

@@ -5,7 +5,7 @@ rules do not exist, and every body ends with a note saying so. Laws cited are re
 national laws, so the law index has something to show. Generation is deterministic
 for a seed, so tests and the demo see the same mirror every time.
 
-Each site gets its platform's quirks in its data (see ``QUIRKS`` in ``generate``):
+Each site gets its platform's quirks in its data (its module in ``sites/``: ``dress``, ``special_cases``):
 Word markup, full-width or ``&nbsp;`` indentation, tables, images, attachments under
 several URL schemes, image-only items, duplicates, GBK pages, malformed markup and an
 XSS payload set.

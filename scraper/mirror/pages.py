@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,18 @@ def with_repeats(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append(a)
     return out
 
+
+
+def digits(r: random.Random, n: int) -> str:
+    return "".join(r.choice("0123456789") for _ in range(n))
+
+
+def token(r: random.Random, n: int = 8) -> str:
+    return "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") for _ in range(n))
+
+
+def html_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def first(values: Form, key: str, default: str = "") -> str:

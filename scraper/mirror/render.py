@@ -8,30 +8,24 @@ structures described in the project's source-site notes.
 from __future__ import annotations
 
 import html
-from types import ModuleType
 from typing import Any
 
-from scraper.mirror.data import SITES, MirrorData
+from scraper.mirror.data import HOSTS, SITES, MirrorData
 from scraper.mirror.pages import FIXED_MODIFIED, NOT_FOUND_PAGE, Form, Response, asset, first, not_found, not_found_page
-from scraper.mirror.sites import generic, hanweb, trs, ucap
 
-SITE_PAGES: dict[str, ModuleType] = {"ucap": ucap, "hanweb": hanweb, "trs": trs, "generic": generic}
-ROBOTS = {
-    "sthjt.jiangxi.gov.cn": "User-agent: *\nDisallow: /module/visitcount/\nDisallow: /jxssthjt/search/\n",
-    "www.mee.gov.cn": "User-agent: *\nAllow: /\n",
-    "pufa.example.org": "User-agent: *\nDisallow: /pfxc/private/\n",
-}
+
+def _robots(host: str) -> str:
+    """A host's robots.txt: the ``disallow`` lines of every site on it, or everything allowed."""
+    lines = [f"Disallow: {path}" for s in SITES.values() if s.host == host for path in s.disallow]
+    return "\n".join(["User-agent: *", *(lines or ["Allow: /"])]) + "\n"
+
+
+ROBOTS = {host: _robots(host) for host in HOSTS}
 
 
 def site_of(host: str, path: str) -> str | None:
-    """Which emulated site a request belongs to (faults are per site)."""
-    for key, site in SITES.items():
-        if site.host != host:
-            continue
-        if key == "ucap" and not path.startswith(("/jxssthjt/", "/queryList", "/doc/ucap/")):
-            continue
-        return key
-    return None
+    """Which emulated site a request belongs to (faults are per site): the first that serves the host and path."""
+    return next((key for key, s in SITES.items() if s.serves(host, path)), None)
 
 
 class _Unlisted:
@@ -56,7 +50,7 @@ def route(data: MirrorData, host: str, method: str, path: str, query: Form, form
     site = site_of(host, path)
     if site is None:
         return not_found(path)
-    pages = SITE_PAGES[site]
+    pages = SITES[site]
     answer = pages.respond(data if listed else _Unlisted(data), method, path, query, form)  # type: ignore[arg-type]
     if answer is not None:
         return answer

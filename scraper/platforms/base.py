@@ -23,7 +23,7 @@ from fazhi.config import Source
 from fazhi.errors import ExtractError
 from scraper import clean
 from scraper.http import Fetch, Page
-from scraper.platforms.params import Param
+from scraper.platforms.params import Params
 
 DateFound = tuple[dt.datetime, bool] | None
 
@@ -66,15 +66,14 @@ class Draft:
 class Platform(Protocol):
     """The two methods a platform offers, plus whether an entry needs its article page fetched.
 
-    ``params`` declares what ``sources[i].params`` may hold; ``one_of`` lists groups of
+    ``params`` is the schema of what ``sources[i].params`` may hold, with its ``ONE_OF`` groups of
     which at least one must be set (checked at config load, ``scraper.platforms.check_settings``).
     A platform whose list announces its length sets ``announced`` while walking; a walk that
     ends with fewer records counts as incomplete.
     """
 
     name: str
-    params: tuple[Param, ...]
-    one_of: tuple[tuple[str, ...], ...]
+    params: type[Params]
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]: ...
 

@@ -20,10 +20,11 @@ from urllib.parse import urljoin, urlsplit
 
 from fazhi.config import Source
 from fazhi.errors import ExtractError
+from fazhi.schema import schema, setting
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
-from scraper.platforms.params import Param
+from scraper.platforms.params import Params, Regex, Selector, Text
 
 ARTICLE_PARAMS = ("article_title", "article_date", "article_source", "article_body")
 DEFAULT_ITEM = "li"
@@ -33,21 +34,25 @@ DATE_LABEL = r"(?:发布时间|发布日期|日期|时间)"
 SOURCE_RE = re.compile(r"(?:信息来源|来源)\s*[:：]\s*(\S+)")
 
 
+@schema
+class GenericParams(Params):
+    """What ``sources[i].params`` may hold for a generic source."""
+
+    list_url: Text = setting(None, "the list page, relative to base_url (default base_url)")
+    list_item: Selector = setting(None, "one list item (default li)")
+    list_link: Selector = setting(None, "the link inside an item (default a[href])")
+    list_date: Selector = setting(None, "the date inside an item (default: the item's text beside the link)")
+    next_page: Selector = setting(None, "the link to the next list page")
+    link_pattern: Regex = setting(None, "a regex article URLs must match")
+    article_title: Selector = setting(None, "the title on an article page")
+    article_date: Selector = setting(None, "the date on an article page")
+    article_source: Selector = setting(None, "the 来源 line on an article page")
+    article_body: Selector = setting(None, "the body on an article page")
+
+
 class GenericPlatform:
     name = "generic"
-    params = (
-        Param("list_url", "text", "the list page, relative to base_url (default base_url)"),
-        Param("list_item", "selector", "one list item (default li)"),
-        Param("list_link", "selector", "the link inside an item (default a[href])"),
-        Param("list_date", "selector", "the date inside an item (default: the item's text beside the link)"),
-        Param("next_page", "selector", "the link to the next list page"),
-        Param("link_pattern", "regex", "a regex article URLs must match"),
-        Param("article_title", "selector", "the title on an article page"),
-        Param("article_date", "selector", "the date on an article page"),
-        Param("article_source", "selector", "the 来源 line on an article page"),
-        Param("article_body", "selector", "the body on an article page"),
-    )
-    one_of = ()
+    params = GenericParams
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         params = source.params

@@ -29,10 +29,11 @@ from bs4 import Tag
 
 from fazhi.config import Source
 from fazhi.errors import ExtractError
+from fazhi.schema import schema, setting
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title, param
-from scraper.platforms.params import Param
+from scraper.platforms.params import Count, Id, Params, Text
 
 NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=[\"']([^\"']+)[\"']", re.S | re.I)
 RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -46,20 +47,26 @@ DATE_LABEL = r"(?:发布时间|发布日期|日期)"
 SOURCE_LABEL_RE = re.compile(r"信息来源\s*[:：]\s*(.+)")
 
 
+@schema
+class HanwebParams(Params):
+    """What ``sources[i].params`` may hold for a hanweb source."""
+
+    ONE_OF = (("column_id", "list_path"),)
+
+    column_id: Id = setting(None, "the column id, e.g. 42150 (default: from the column page's nextgroup link)")
+    list_path: Text = setting(None, "the column page, relative to base_url, instead of col/col<column_id>/index.html")
+    unitid: Id = setting(None, "the list module's unit id (default: from the nextgroup link)")
+    webid: Id = setting(None, "the site id (default: from the nextgroup link)")
+    webname: Text = setting(None, "the site name (default: from the nextgroup link)")
+    path: Text = setting(None, "the site path (default: from the nextgroup link, else /)")
+    per_page: Count = setting(None, "records per page (default 15)")
+    group_pages: Count = setting(None, "pages per dataproxy call (default 3)")
+    dataproxy: Text = setting(None, "the dataproxy endpoint (default /module/web/jpage/dataproxy.jsp)")
+
+
 class HanwebPlatform:
     name = "hanweb"
-    params = (
-        Param("column_id", "id", "the column id, e.g. 42150 (default: from the column page's nextgroup link)"),
-        Param("list_path", "text", "the column page, relative to base_url, instead of col/col<column_id>/index.html"),
-        Param("unitid", "id", "the list module's unit id (default: from the nextgroup link)"),
-        Param("webid", "id", "the site id (default: from the nextgroup link)"),
-        Param("webname", "text", "the site name (default: from the nextgroup link)"),
-        Param("path", "text", "the site path (default: from the nextgroup link, else /)"),
-        Param("per_page", "count", "records per page (default 15)"),
-        Param("group_pages", "count", "pages per dataproxy call (default 3)"),
-        Param("dataproxy", "text", "the dataproxy endpoint (default /module/web/jpage/dataproxy.jsp)"),
-    )
-    one_of = (("column_id", "list_path"),)
+    params = HanwebParams
 
     def __init__(self) -> None:
         self.announced: int | None = None  # <totalrecord> (or the page script's totalRecord)

@@ -1,32 +1,21 @@
-"""What a platform's ``params`` may hold, declared once and checked when the settings are loaded.
+"""What a platform's ``params`` may hold: each platform declares a schema (``fazhi.schema``) of them.
 
-Each platform lists its params (``Param``: name, kind, whether required, what it is)
-and, where one of several will do, ``one_of`` groups. ``problems`` returns one line per
-missing, unknown or mistyped param, so a bad config stops before any request with
-``sources[i].params.<name>: …``.
+A platform's ``Params`` is a ``@schema`` class whose fields are typed with the kinds below (text, id,
+count, mapping, regex, selector) and carry one-line help; ``ONE_OF`` lists groups of which at least
+one must be set. ``scraper.platforms.check_settings`` validates every source's params against it when
+the settings are loaded, so a bad config stops before any request with
+``file:line:column: sources[i].params.<name>: …``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Annotated, Any, ClassVar
 
 import soupsieve
-
-KINDS = ("text", "id", "count", "mapping", "regex", "selector")
-
-
-@dataclass(frozen=True)
-class Param:
-    """One setting of ``sources[i].params``. Kinds: text, id (text or number), count (a whole number ≥ 1),
-    mapping, regex, selector (CSS)."""
-
-    name: str
-    kind: str
-    description: str
-    required: bool = False
+from pydantic import BeforeValidator, Field
 
 
 def _problem(kind: str, value: Any) -> str | None:
@@ -64,21 +53,35 @@ def _problem(kind: str, value: Any) -> str | None:
     raise ValueError(f"unknown param kind {kind!r}")
 
 
-def problems(declared: tuple[Param, ...], one_of: tuple[tuple[str, ...], ...], params: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(param name, what is wrong)`` for every problem with a source's params, in a stable order."""
-    known = {p.name: p for p in declared}
-    found: list[tuple[str, str]] = []
-    for name in params:
-        if name not in known:
-            found.append((str(name), f"unknown param (known: {', '.join(sorted(known)) or 'none'})"))
-    for param in declared:
-        if param.name in params:
-            problem = _problem(param.kind, params[param.name])
-            if problem:
-                found.append((param.name, problem))
-        elif param.required:
-            found.append((param.name, f"missing: {param.description}"))
-    for group in one_of:
-        if not any(name in params for name in group):
-            found.append((group[0], f"missing: set {' or '.join(group)}"))
-    return found
+def _checked(kind: str, value: Any) -> Any:
+    problem = _problem(kind, value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _kind(kind: str, expects: str) -> Any:
+    return Annotated[Any, BeforeValidator(partial(_checked, kind)), Field(json_schema_extra={"expects": expects})]
+
+
+Text = _kind("text", "non-empty text")
+Id = _kind("id", "an id (text or a number)")
+Count = _kind("count", "a whole number ≥ 1")
+Table = _kind("mapping", "a mapping")
+Regex = _kind("regex", "a regular expression")
+Selector = _kind("selector", "a CSS selector")
+
+
+class Params:
+    """Base of every platform's params schema: unknown keys are params, and which groups need one set."""
+
+    UNKNOWN: ClassVar[str] = "param"
+    ONE_OF: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+
+def missing(declared: type[Params], params: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(param name, what is missing)`` for the first ``ONE_OF`` group with none set, or None."""
+    for group in declared.ONE_OF:
+        if not any(params.get(name) is not None for name in group):
+            return group[0], f"missing: set {' or '.join(group)}"
+    return None

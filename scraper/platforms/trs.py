@@ -21,10 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 from fazhi.config import Source
 from fazhi.errors import ExtractError, NotFound
+from fazhi.schema import schema, setting
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
-from scraper.platforms.params import Param
+from scraper.platforms.params import Params, Regex, Text
 
 PAGER_RES = (
     re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"),
@@ -38,14 +39,18 @@ INFO_SELECTORS = ("p.ydLyZzBox", ".ydLyZzBox", ".neiright_JPZ_GK", ".pages-date"
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*(\S+)")
 
 
+@schema
+class TrsParams(Params):
+    """What ``sources[i].params`` may hold for a trs source."""
+
+    index: Text = setting(None, "the list file name without suffix (default index)")
+    suffix: Text = setting(None, "the list file suffix (default shtml)")
+    article_pattern: Regex = setting(None, "a regex an article link's path must match")
+
+
 class TrsPlatform:
     name = "trs"
-    params = (
-        Param("index", "text", "the list file name without suffix (default index)"),
-        Param("suffix", "text", "the list file suffix (default shtml)"),
-        Param("article_pattern", "regex", "a regex an article link's path must match"),
-    )
-    one_of = ()
+    params = TrsParams
 
     def list_entries(self, source: Source, fetch: Fetch) -> Iterator[ListEntry]:
         index = source.params.get("index", "index")

@@ -25,10 +25,11 @@ from urllib.parse import urljoin
 
 from fazhi.config import Source
 from fazhi.errors import ExtractError
+from fazhi.schema import schema, setting
 from scraper import clean
 from scraper.http import Fetch, Page
 from scraper.platforms.base import Draft, ListEntry, article_dates, html_page, page_numbers, page_title
-from scraper.platforms.params import Param
+from scraper.platforms.params import Count, Id, Params, Table, Text
 
 LIST_DATA_RE = re.compile(r"var\s+listData\s*=\s*\{\s*articleList\s*:\s*(?=\[)")
 PAGE_PARAMS_RE = re.compile(r"var\s+params\s*=\s*\{(.*?)\}\s*;", re.S)
@@ -40,19 +41,25 @@ DATE_LABEL = r"(?:发布时间|发布日期|日期)"
 SOURCE_RE = re.compile(r"(?:信息来源|来源)\s*[:：]\s*(\S+)")
 
 
+@schema
+class UcapParams(Params):
+    """What ``sources[i].params`` may hold for a ucap source."""
+
+    ONE_OF = (("column", "list_path"),)
+
+    column: Id = setting(None, "the channel code, e.g. col42150 (the column page is col/<column>/index.html)")
+    list_path: Text = setting(None, "the column page, relative to base_url, instead of col/<column>/index.html")
+    website_code: Id = setting(None, "webSiteCode (default: from the column page's script)")
+    unitid: Id = setting(None, "the list block's unit id (default: from the column page's script)")
+    per_page: Count = setting(None, "items per queryList page (default: from the column page's script)")
+    query_path: Text = setting(None, "the list query endpoint at the site root (default /queryList)")
+    channel_field: Text = setting(None, "channelCode, or channelId on some sites")
+    form: Table = setting(None, "extra queryList form fields, such as sort and order")
+
+
 class UcapPlatform:
     name = "ucap"
-    params = (
-        Param("column", "id", "the channel code, e.g. col42150 (the column page is col/<column>/index.html)"),
-        Param("list_path", "text", "the column page, relative to base_url, instead of col/<column>/index.html"),
-        Param("website_code", "id", "webSiteCode (default: from the column page's script)"),
-        Param("unitid", "id", "the list block's unit id (default: from the column page's script)"),
-        Param("per_page", "count", "items per queryList page (default: from the column page's script)"),
-        Param("query_path", "text", "the list query endpoint at the site root (default /queryList)"),
-        Param("channel_field", "text", "channelCode, or channelId on some sites"),
-        Param("form", "mapping", "extra queryList form fields, such as sort and order"),
-    )
-    one_of = (("column", "list_path"),)
+    params = UcapParams
 
     def __init__(self) -> None:
         self.announced: int | None = None  # data.total of the last queryList answer

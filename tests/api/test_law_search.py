@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.laws import law_slug
+from fazhi.law.names import law_slug
 from search.indexer import update_index
 from tests.api.conftest import make_settings, write_tiny_site
 from tests.fixtures.served import Server, serve_process

@@ -18,8 +18,8 @@ import pytest
 
 from fazhi.article import COLUMNS, Article
 from fazhi.content import ContentTree
-from fazhi.laws import law_table
-from fazhi_app.hooks.statutes import law_slug
+from fazhi.law.names import law_table
+from fazhi_app.hooks.law_text import law_slug
 from tests.browser import axe
 from tests.browser.conftest import Tab
 from tests.fixtures.site import SiteBuild

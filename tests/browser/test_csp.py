@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fazhi.content import ContentTree, load_tree
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from fazhi_app.security_headers import CONTENT_SECURITY_POLICY
 from tests.fixtures.site import SiteBuild
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fazhi.laws import law_slug
+from fazhi.law.names import law_slug
 from tests.browser import axe
 from tests.browser.test_site import BOTH, check_page
 

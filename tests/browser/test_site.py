@@ -18,7 +18,7 @@ from lxml import etree
 
 from fazhi.article import COLUMNS, Article
 from fazhi.content import ContentTree
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from tests.browser.conftest import Tab
 from tests.fixtures.site import SiteBuild
 

@@ -1,28 +1,38 @@
-"""The README is the contract for operators: every command, option group and setting is in it."""
+"""The README and the manual are the contract for operators: every command, option group and setting is in them.
+
+The README stays short and leads to every file of the manual; every link between them leads somewhere.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from fazhi.article import FIELDS
-from fazhi.config import FetchSettings, Footer, Paths, Settings, Source
+from fazhi.config import FetchSettings, Footer, GuardSettings, Paths, Settings, Source
+from fazhi.schema import fields_of
 from fazhi_app.cli import main
 from search.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_WORDS, TIME_BUDGET
 from search.workers import FAST_LANE, QUEUE
 
 REPO = Path(__file__).resolve().parents[2]
+MANUAL = REPO / "manual"
+# Written by python -m fazhi_app.config_reference (kept fresh by test_config_reference), read on their own.
+GENERATED = ("configuration.md", "front-matter.md")
+README_LINES = 200
 
 
 def operator_docs() -> str:
-    """The operators' documentation, read from the one file that holds it."""
-    return (REPO / "README.md").read_text("utf-8")
+    """The operators' documentation: the README, then the manual's hand-written files in name order."""
+    files = [REPO / "README.md", *sorted(p for p in MANUAL.glob("*.md") if p.name not in GENERATED)]
+    return "\n\n".join(p.read_text("utf-8") for p in files)
 
 
-README = operator_docs()
+DOCS = operator_docs()
+REFERENCE = (MANUAL / "configuration.md").read_text("utf-8")
+FRONT_MATTER = (MANUAL / "front-matter.md").read_text("utf-8")
 COMMANDS = ("new", "check", "preview", "build", "index", "serve", "search", "scrape", "mirror", "nightly", "rollback")
 
 
@@ -37,29 +47,30 @@ def test_every_contract_command_exists_with_help() -> None:
 
 def test_every_command_is_documented() -> None:
     for name in main.commands:
-        assert re.search(rf"`fazhi {name}\b", README), f"README does not document `fazhi {name}`"
+        assert re.search(rf"`fazhi {name}\b", DOCS), f"the README and manual do not document `fazhi {name}`"
 
 
 def test_every_location_and_setting_is_documented() -> None:
-    for cls in (Paths, FetchSettings, Source, Footer):
-        for field in dataclasses.fields(cls):
-            assert f"`{field.name}`" in README, f"README does not document {cls.__name__}.{field.name}"
-    for field in dataclasses.fields(Settings):
-        if field.name not in ("paths", "config_file", "fetch", "sources"):
-            assert f"`{field.name}`" in README, f"README does not document setting {field.name}"
+    """Settings are documented in the generated reference (kept fresh by test_config_reference), which the docs point to."""
+    for cls in (Paths, FetchSettings, Source, Footer, GuardSettings, Settings):
+        for name in fields_of(cls):
+            assert f"| `{name}` |" in REFERENCE, f"{cls.__name__}.{name} is not in manual/configuration.md"
+    assert "manual/configuration.md" in DOCS
     for name in ("--content", "--mkdocs-config", "--state", "--site", "--index", "--releases", "--config"):
-        assert f"`{name}" in README, f"README does not document option {name}"
+        assert f"`{name}" in DOCS, f"the README and manual do not document option {name}"
 
 
 def test_every_front_matter_field_is_documented() -> None:
+    """Front matter is documented in the generated reference (kept fresh by test_config_reference), which the docs point to."""
     for field in FIELDS:
-        assert f"`{field}`" in README, f"README does not document front matter field {field}"
+        assert f"| `{field}` |" in FRONT_MATTER, f"manual/front-matter.md does not document front matter field {field}"
+    assert "manual/front-matter.md" in DOCS
 
 
 def test_nightly_full_is_documented_with_what_it_does_not_promise() -> None:
     shown = " ".join(CliRunner().invoke(main, ["nightly", "--help"], terminal_width=200).output.split())
     assert "--full" in shown and "fetch.revisit_budget" in shown and "guard.max_removed_share" in shown
-    assert "`fazhi nightly --full`" in README
+    assert "`fazhi nightly --full`" in DOCS
 
 
 def _nginx(pattern: str) -> float:
@@ -70,7 +81,7 @@ def _nginx(pattern: str) -> float:
 
 
 def limits() -> dict[str, tuple[float, str]]:
-    """Each limit of the search API: its value in the code (or deploy/nginx.conf) and how the README states it."""
+    """Each limit of the search API: its value in the code (or deploy/nginx.conf) and how the manual states it."""
     return {
         "TIME_BUDGET": (TIME_BUDGET, r"time budget (?:of |\()(\d+(?:\.\d+)?) s\b"),
         "FAST_LANE": (FAST_LANE, r"still running after (\d+(?:\.\d+)?) s of CPU"),
@@ -88,11 +99,44 @@ def limits() -> dict[str, tuple[float, str]]:
 
 
 def test_every_number_the_readme_gives_for_the_limits_is_the_code_s() -> None:
-    """The limits are what an operator sizes a server by: a number changed in the code must be changed in the README."""
+    """The limits are what an operator sizes a server by: a number changed in the code must be changed in the manual."""
     text = " ".join(operator_docs().split())
-    section = re.search(r"#### Headers and limits.*?(?= #{1,4} )", text)
-    assert section, "README has no section on headers and limits"
+    section = re.search(r"#{2,4} Headers and limits.*?(?= #{1,4} )", text)
+    assert section, "the manual has no section on headers and limits"
     for name, (value, pattern) in limits().items():
-        assert re.search(pattern, section.group()), f"README's limits do not state {name} ({value:g})"
+        assert re.search(pattern, section.group()), f"the manual's limits do not state {name} ({value:g})"
         stated = {float(number) for number in re.findall(pattern, text)}
-        assert stated == {value}, f"README states {name} as {', '.join(f'{n:g}' for n in sorted(stated))}; it is {value:g}"
+        assert stated == {value}, f"the docs state {name} as {', '.join(f'{n:g}' for n in sorted(stated))}; it is {value:g}"
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    text = re.sub(r"^```.*?^```", "", path.read_text("utf-8"), flags=re.MULTILINE | re.DOTALL)
+    return {_slug(h) for h in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
+
+
+def test_the_readme_is_short_and_leads_to_every_file_of_the_manual() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert len(readme.splitlines()) <= README_LINES, f"README.md has {len(readme.splitlines())} lines; at most {README_LINES}"
+    linked = set(re.findall(r"\]\((manual/[^)#]+)", readme))
+    unlinked = sorted(f"manual/{p.name}" for p in MANUAL.glob("*.md") if f"manual/{p.name}" not in linked)
+    assert not unlinked, f"README.md does not link {', '.join(unlinked)}"
+
+
+def test_every_link_between_the_readme_and_the_manual_leads_somewhere() -> None:
+    broken = []
+    for doc in [REPO / "README.md", *sorted(MANUAL.glob("*.md")), REPO / "deploy" / "README.md"]:
+        for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text("utf-8")):
+            if re.match(r"[a-z]+:", target):
+                continue
+            file, _, anchor = target.partition("#")
+            path = (doc.parent / file).resolve() if file else doc
+            if not path.exists():
+                broken.append(f"{doc.relative_to(REPO)}: {target}: no such file")
+            elif anchor and anchor not in _anchors(path):
+                broken.append(f"{doc.relative_to(REPO)}: {target}: no heading #{anchor}")
+    assert not broken, "broken links:\n" + "\n".join(broken)

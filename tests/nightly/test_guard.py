@@ -74,6 +74,24 @@ def test_defaced_and_sensitive_changes_are_held_reviewed_and_decided(deployment:
     assert "baiyun2208" in page(d, shrunk_file)
 
 
+def test_sensitive_words_are_matched_in_the_title_and_body_not_the_front_matter(deployment: Deployment) -> None:
+    d = deployment
+    d.settings = dataclasses.replace(d.settings, guard=GuardSettings(sensitive_words=(WORD,)))
+    assert d.run().exit_code == EXIT_OK
+    sourced, titled = d.mirror.articles("hanweb")[:2]
+    d.mirror.edit_article("hanweb", sourced["id"], office=f"{WORD}办公室", body=sourced["body"] + "<p>补充：songlin6021。</p>")
+    d.mirror.edit_article("hanweb", titled["id"], title=f"{titled['title']}{WORD}")
+    sourced_file = d.article_file(d.mirror.url("hanweb", sourced))
+
+    result = d.run()
+    held = {h["url"]: h["reasons"] for h in result.report["held"]}
+    assert set(held) == {d.mirror.url("hanweb", titled)}, held
+    assert WORD in " ".join(held[d.mirror.url("hanweb", titled)])
+    text = sourced_file.read_text("utf-8")
+    assert f"source: {WORD}办公室" in text and WORD not in text.split("\n---\n", 1)[1], "the word is in the front matter only"
+    assert hits(d, "songlin6021") == 1, "a word in the front matter alone does not hold the article"
+
+
 def test_a_source_changing_most_of_its_articles_in_one_night_is_held(deployment: Deployment) -> None:
     d = deployment
     for n in range(3):

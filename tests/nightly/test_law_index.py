@@ -12,11 +12,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 from fazhi_app.cli import main
 from fazhi_app.nightly import EXIT_OK
 from search.indexer import content_articles, sync_articles
-from search.lawdocs import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents
 from search.query import SearchRequest, search
 from search.verify import verify_index
 from tests.fixtures.deployment import Deployment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,20 @@ def test_bad_platform_or_params_name_the_setting(tmp_path: Path, source: str, me
     settings = load_settings(config)  # the model knows no platform
     with pytest.raises(ConfigError) as info:
         check_settings(settings)
-    assert str(info.value).startswith(f"{config}: ") and message in str(info.value), str(info.value)
+    assert str(info.value).startswith(f"{config}:2:") and message in str(info.value), str(info.value)
+
+
+def test_a_bad_param_is_named_at_its_line_and_column(tmp_path: Path) -> None:
+    config = tmp_path / "fazhi.yml"
+    config.write_text("sources:\n- name: s\n  platform: hanweb\n  base_url: 'http://x/'\n  params:\n    column_id: 1\n"
+                      "    per_page: many\n    sufix: x\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        check_settings(load_settings(config))
+    assert str(info.value).startswith(f"{config}:7:15: sources[0].params.per_page: must be a whole number"), str(info.value)
+    config.write_text(config.read_text("utf-8").replace("per_page: many", "per_page: 2"), "utf-8")
+    with pytest.raises(ConfigError) as info:
+        check_settings(load_settings(config))
+    assert str(info.value).startswith(f"{config}:8:5: sources[0].params.sufix: unknown param (known: column_id, dataproxy"), str(info.value)
 
 
 def test_the_default_config_passes_and_hanweb_needs_no_webid() -> None:
@@ -55,5 +69,5 @@ def test_commands_exit_2_before_any_request(fresh_mirror, tmp_path: Path) -> Non
     for command in (["scrape"], ["nightly", "--no-progress"]):
         result = CliRunner().invoke(cli.main, [*command, "--config", str(config)])
         assert result.exit_code == 2, result.output
-        assert f"fazhi: {config}: sources[1].params.column_id: must be an id" in result.output
+        assert re.search(rf"fazhi: {re.escape(str(config))}:\d+:\d+: sources\[1\]\.params\.column_id: must be an id", result.output)
     assert fresh_mirror.requests() == [] and not (tmp_path / "state").exists()

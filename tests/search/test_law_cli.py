@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fazhi.laws import law_slug
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
+from fazhi.law.names import law_slug
 from fazhi_app.cli import main
 from search.indexer import sync_articles
-from search.lawdocs import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents
 from tests.fixtures.search import sample_articles, write_tree
 from tests.fixtures.site import SAMPLE_LAWS
 

@@ -16,9 +16,9 @@ from whoosh.fields import Schema
 
 from fazhi.article import Article
 from fazhi.errors import ConfigError, SearchQueryError
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 from search.indexer import current_generation, rebuild_index, sync_articles, update_index
-from search.lawdocs import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents
 from search.query import SearchRequest, search
 from search.schema import build_schema, document
 from search.verify import verify_index

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.numerals import ArticleNo
-from fazhi.statutes import Library, load_library
+from fazhi.law.library import Library, load_library
+from fazhi.law.numerals import ArticleNo
 from search.indexer import sync_articles
-from search.lawdocs import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents
 from search.query import SearchRequest, search
 from search.verify import verify_articles
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.search_corpus import law_documents, write_law_index
-from fazhi.laws import law_table
-from fazhi.levels import law_level
+from fazhi.law.levels import law_level
+from fazhi.law.names import law_table
 from search.query import SearchRequest, search
 from search.syntax import title_key
 
@@ -49,7 +49,7 @@ Corpus = tuple[Path, dict[str, str], set[str], list[str]]
 def test_every_national_law_of_the_corpus_is_in_the_table(corpus: Corpus) -> None:
     _, _, national, _ = corpus
     missing = sorted(national - set(law_table().laws))
-    assert not missing, f"laws.yaml lacks {len(missing)} national laws: {missing[:10]}"
+    assert not missing, f"names.yaml lacks {len(missing)} national laws: {missing[:10]}"
 
 
 def test_every_short_form_puts_its_law_in_the_top_3(corpus: Corpus) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bench.search_corpus import law_document
 from fazhi.article import Article
-from fazhi.levels import LEVELS, law_level
+from fazhi.law.levels import LEVELS, law_level
 from search.indexer import write_documents
 from search.query import SearchRequest, SearchResponse, search
 from search.ranking import DEFAULT_RANKING, Ranking

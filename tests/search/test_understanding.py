@@ -10,7 +10,7 @@ import pytest
 
 from fazhi.article import Article
 from fazhi.errors import SearchQueryError
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from search.analysis import segment
 from search.deadline import SearchTimeout
 from search.indexer import sync_articles
@@ -148,7 +148,7 @@ def test_a_spent_scoring_budget_is_partial_not_an_error(law_index: Path) -> None
 
 
 def test_bad_law_table_entries_are_refused() -> None:
-    from fazhi.laws import Law, LawTable
+    from fazhi.law.names import Law, LawTable
 
     with pytest.raises(ValueError, match="mark it ambiguous"):
         LawTable([Law("甲法", "a", ("简法",)), Law("乙法", "b", ("简法",))])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fazhi.article import COLUMNS, FIELDS, REQUIRED, parse_article
+from fazhi.article import COLUMNS, FIELDS, REQUIRED, Attachment, parse_article
+from fazhi.schema import fields_of
 from tests.fixtures.site import REPO
 
 GUIDE = (REPO / "docs" / "guide" / "index.md").read_text("utf-8")
@@ -21,6 +22,8 @@ def test_every_front_matter_field_is_documented() -> None:
     assert not missing, f"投稿指南 does not document: {', '.join(missing)}"
     for field in REQUIRED:
         assert "必填" in rows[field], field
+    for key in fields_of(Attachment):
+        assert f"`{key}`" in rows["attachments"], f"投稿指南 does not document the attachment key {key}"
 
 
 def test_every_column_key_is_documented() -> None:

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fazhi.article import COLUMNS, Article
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from fazhi_app.hooks.archive import excerpt
 from fazhi_app.hooks.pages import paginate
 from fazhi_app.hooks.sharing import first_image, listing, script_json

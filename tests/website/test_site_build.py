@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 
 from fazhi.article import COLUMNS
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from tests.fixtures.site import SiteBuild
 from tests.website.util import articles, links, page, resolve
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 from tests.fixtures.site import SiteBuild
 from tests.website.conftest import COLUMN_INTRO, TRICKY_LAW, TRICKY_TITLE
 from tests.website.util import articles, links, page

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import random
 import re
 from typing import Any
 
-from scraper.mirror.data import MirrorData
-from scraper.mirror.pages import Form, Response, html_response, latest, not_found, shortened, with_repeats
+from scraper.mirror import generator as g
+from scraper.mirror.pages import Form, Response, html_response, latest, not_found, shortened, token, with_repeats
+from scraper.mirror.site import Article, Dressed, Site, SiteData
 
 GENERIC_PER_PAGE = 8
 
 
-def generic_list(data: MirrorData, number: int) -> Response:
+def generic_list(data: SiteData, number: int) -> Response:
     articles = data.articles("generic")
     listed = with_repeats(articles)
     pages = max(1, -(-len(listed) // GENERIC_PER_PAGE))
@@ -63,10 +65,46 @@ def generic_article(a: dict[str, Any]) -> Response:
     return html_response(page, a["updated"], encoding="gb18030" if gbk else "utf-8", declare=not gbk)
 
 
-def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -> Response | None:
+def respond(data: SiteData, method: str, path: str, query: Form, form: Form) -> Response | None:
     """A list page; None for any other path (articles, assets)."""
     match = re.fullmatch(r"/pfxc/(?:index(?:_(\d+))?\.html)?", path)
     return generic_list(data, int(match.group(1) or 1)) if match and method == "GET" else None
 
 
-article_page = generic_article
+def article_path(article_id: str, when: dt.datetime) -> str:
+    return f"/pfxc/art/{when.year}/{article_id}.html"
+
+
+def new_id(r: random.Random, date: str) -> str:
+    return f"{date[5:7]}{date[8:10]}-{r.randrange(10, 99)}"
+
+
+def dress(i: int, a: Article, art_id: str, r: random.Random) -> Dressed:
+    """``&ensp;`` indentation; attachments linked relative to the list's ``<base>`` and absolute under /uploads/."""
+    extra = ""
+    if i % 3 == 0:
+        extra += f'<p>附件：<a href="files/{art_id}.xls">统计报表.xls</a></p>'
+    if i % 4 == 1:
+        extra += f'<p><a href="http://pufa.example.org/uploads/{a["date"][:4]}/{token(r, 10)}.pdf">附件：政策原文.pdf</a></p>'
+    return Dressed("ensp", [], extra)
+
+
+def special_cases(a: list[Article], r: random.Random) -> None:
+    """GB2312-declared and undeclared GBK pages, a repeat, a table layout, XSS, a page behind robots.txt."""
+    a[1]["flags"].append("gbk")
+    a[1]["body"] = a[1]["body"].replace("</p>", "镕溪镇、堃山村的群众代表参加了座谈。</p>", 1)
+    a[3]["flags"].append("gbk_undeclared")
+    a[2]["flags"].append("repeated")
+    a[5]["flags"].append("fallback_layout")
+    a[9]["body"] += g.XSS_PAYLOAD
+    a[9]["flags"].append("xss")
+    a[11]["flags"].append("disallowed")
+    a[11]["path"] = f"/pfxc/private/{a[11]['date'][:4]}/{a[11]['id']}.html"
+
+
+SITE = Site(
+    key="generic", platform="generic", host="pufa.example.org", source="example-generic", scheme="http",
+    sample=(14, dt.datetime(2018, 1, 8), dt.datetime(2024, 6, 28)),
+    article_path=article_path, new_id=new_id, dress=dress, special_cases=special_cases,
+    respond=respond, article_page=generic_article, disallow=("/pfxc/private/",),
+)

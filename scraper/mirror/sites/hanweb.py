@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import random
 from typing import Any
 from urllib.parse import quote
 
-from scraper.mirror.data import HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID, MirrorData
-from scraper.mirror.pages import Form, Response, first, html_response, latest, shortened, with_repeats
+from scraper.mirror import generator as g
+from scraper.mirror.pages import Form, Response, digits, first, html_response, html_text, latest, shortened, token, with_repeats
+from scraper.mirror.site import Article, Dressed, Site, SiteData
+
+# The column/unit ids the mirror answers for: the same as the real site (and fazhi.yml).
+HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID = "42150", "380055", "2"
 
 HANWEB_EMBEDDED = 15
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
@@ -25,7 +30,7 @@ def _hanweb_nextgroup() -> str:
             f'&columnid={HANWEB_COLUMN}&unitid={HANWEB_UNIT}&webname={quote("江西省生态环境厅")}&permissiontype=0"></a>]]></nextgroup>')
 
 
-def hanweb_column(data: MirrorData) -> Response:
+def hanweb_column(data: SiteData) -> Response:
     articles = data.articles("hanweb")
     listed = with_repeats(articles)
     records = "\n".join(_hanweb_record(a) for a in listed[:HANWEB_EMBEDDED])
@@ -51,7 +56,7 @@ def hanweb_column(data: MirrorData) -> Response:
     return html_response(page, latest(articles))
 
 
-def hanweb_dataproxy(data: MirrorData, query: dict[str, list[str]], form: dict[str, list[str]]) -> Response:
+def hanweb_dataproxy(data: SiteData, query: dict[str, list[str]], form: dict[str, list[str]]) -> Response:
     listed = with_repeats(data.articles("hanweb"))
     if (first(form, "columnid"), first(form, "unitid"), first(form, "webid")) != (HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID):
         listed = []
@@ -99,7 +104,7 @@ def hanweb_article(a: dict[str, Any]) -> Response:
     return html_response(page, a["updated"])
 
 
-def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -> Response | None:
+def respond(data: SiteData, method: str, path: str, query: Form, form: Form) -> Response | None:
     """The column page or a dataproxy answer; None for any other path (articles, assets)."""
     if method == "POST":
         return hanweb_dataproxy(data, query, form) if path == DATAPROXY else None
@@ -108,4 +113,43 @@ def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -
     return None
 
 
-article_page = hanweb_article
+def article_path(article_id: str, when: dt.datetime) -> str:
+    return f"/art/{when.year}/{when.month}/{when.day}/art_{HANWEB_COLUMN}_{article_id}.html"
+
+
+def new_id(r: random.Random, date: str) -> str:
+    return str(r.randrange(2_700_000, 5_100_000))
+
+
+def dress(i: int, a: Article, art_id: str, r: random.Random) -> Dressed:
+    """Word or ``&nbsp;`` markup; attachments in the body through ``downfile.jsp``, absolute and ``insertfileTag`` links; images."""
+    extra = ""
+    if i % 5 == 0:
+        href = f"/module/download/downfile.jsp?classid=0&amp;filename={token(r, 12)}.doc"
+        extra += f'<p>附件：<a href="{href}">{html_text(a["title"][:10])}登记表.doc</a></p>'
+    if i % 6 == 1:
+        extra += f'<p><a href="http://sthjt.jiangxi.gov.cn/picture/0/{digits(r, 14)}.xls">附件：统计表.xls</a></p>'
+    if i % 9 == 4:
+        extra += f'<p class="insertfileTag"><a href="/picture/-1/{token(r, 16)}.pdf">附件：相关文件.pdf</a></p>'
+    if i % 4 == 3:
+        extra = f'<p style="text-align:center"><img src="/picture/0/{digits(r, 14)}.png" alt="现场图片"></p>' + extra
+    return Dressed("word" if i % 3 == 0 else "nbsp", [], extra)
+
+
+def special_cases(a: list[Article], r: random.Random) -> None:
+    """A repeat, XSS, an image that is gone, ``pubdate`` in lower case on every fourth page, a marked body."""
+    a[3]["flags"].append("repeated")
+    a[7]["body"] += g.XSS_PAYLOAD
+    a[7]["flags"].append("xss")
+    a[11]["body"] += '<p><img src="/picture/0/missing-photo.png" alt="已失效的图片"></p>'
+    for i in range(1, len(a), 4):
+        a[i]["flags"].append("lowercase_pubdate")
+    a[13]["flags"].append("marked_body")
+
+
+SITE = Site(
+    key="hanweb", platform="hanweb", host="sthjt.jiangxi.gov.cn", source="sthjt-hanweb", scheme="http",
+    sample=(40, dt.datetime(2016, 1, 4), dt.datetime(2024, 11, 28)),
+    article_path=article_path, new_id=new_id, dress=dress, special_cases=special_cases,
+    respond=respond, article_page=hanweb_article, disallow=("/module/visitcount/",),
+)

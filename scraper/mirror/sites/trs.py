@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import random
 import re
 from typing import Any
 
-from scraper.mirror.data import MirrorData
-from scraper.mirror.pages import Form, Response, html_response, latest, not_found, shortened, with_repeats
+from scraper.mirror import generator as g
+from scraper.mirror.pages import Form, Response, digits, html_response, html_text, latest, not_found, shortened, with_repeats
+from scraper.mirror.site import Article, Dressed, Site, SiteData
 
 TRS_PER_PAGE = 10
 
 
-def trs_list(data: MirrorData, number: int) -> Response:
+def trs_list(data: SiteData, number: int) -> Response:
     articles = data.articles("trs")
     listed = with_repeats(articles)
     pages = max(1, -(-len(listed) // TRS_PER_PAGE))
@@ -67,10 +69,45 @@ def trs_article(a: dict[str, Any]) -> Response:
     return html_response(page, a["updated"])
 
 
-def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -> Response | None:
+def respond(data: SiteData, method: str, path: str, query: Form, form: Form) -> Response | None:
     """A list page; None for any other path (articles, assets)."""
     match = re.fullmatch(r"/zcwj/zcjd/(?:index(?:_(\d+))?\.shtml)?", path)
     return trs_list(data, int(match.group(1) or 0)) if match and method == "GET" else None
 
 
-article_page = trs_article
+def article_path(article_id: str, when: dt.datetime) -> str:
+    return f"/zcwj/zcjd/{when:%Y%m}/t{when:%Y%m%d}_{article_id}.shtml"
+
+
+def new_id(r: random.Random, date: str) -> str:
+    return str(r.randrange(1_000_000, 1_099_999))
+
+
+def dress(i: int, a: Article, art_id: str, r: random.Random) -> Dressed:
+    """Full-width indentation; images and attachments linked relative to the article (``./W0…``, ``./P0…``)."""
+    day = a["date"][:10].replace("-", "")
+    extra = ""
+    if i % 4 == 1:
+        extra += f'<p style="text-align:center"><img src="./W0{day}{digits(r, 12)}.png" /></p>'
+    if i % 5 == 3:
+        extra += f'<p>附件：<a href="./P0{day}{digits(r, 12)}.pdf">{html_text(a["title"][:12])}.pdf</a></p>'
+    return Dressed("fullwidth", [], extra)
+
+
+def special_cases(a: list[Article], r: random.Random) -> None:
+    """A repeat, an image-only item, malformed markup, XSS."""
+    a[1]["flags"].append("repeated")
+    a[2]["title"] = "一图读懂《" + a[2]["title"].split("《")[-1].split("》")[0] + "》"
+    day = a[2]["date"][:10].replace("-", "")
+    a[2]["body"] = f'<p style="text-align:center"><img src="./W0{day}{digits(r, 12)}.png" alt="一图读懂" /></p>'
+    a[4]["flags"].append("malformed")
+    a[6]["body"] += g.XSS_PAYLOAD
+    a[6]["flags"].append("xss")
+
+
+SITE = Site(
+    key="trs", platform="trs", host="www.mee.gov.cn", source="mee-zcjd", scheme="https",
+    sample=(28, dt.datetime(2019, 1, 7), dt.datetime(2025, 6, 27)),
+    article_path=article_path, new_id=new_id, dress=dress, special_cases=special_cases,
+    respond=respond, article_page=trs_article,
+)

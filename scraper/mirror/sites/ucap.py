@@ -6,10 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import random
 from typing import Any
 
-from scraper.mirror.data import UCAP_COLUMN, UCAP_SITE_CODE, UCAP_UNIT, MirrorData
-from scraper.mirror.pages import Form, Response, first, html_response, latest, with_repeats
+from scraper.mirror import generator as g
+from scraper.mirror.pages import Form, Response, digits, first, html_response, latest, token, with_repeats
+from scraper.mirror.site import Article, Dressed, Site, SiteData
+
+# The column/unit ids the mirror answers for: the same as the real site (and fazhi.yml).
+UCAP_SITE_CODE, UCAP_COLUMN, UCAP_UNIT = "jxssthjt", "col42150", "380055"
 
 UCAP_CHANNEL_ID = "1765025142823501824"
 UCAP_PER_PAGE = 15
@@ -36,7 +41,7 @@ def ucap_item(a: dict[str, Any], with_content: bool) -> dict[str, Any]:
     return item
 
 
-def ucap_column(data: MirrorData) -> Response:
+def ucap_column(data: SiteData) -> Response:
     articles = data.articles("ucap")
     listed = with_repeats(articles)[:UCAP_EMBEDDED]
     items = ",".join(json.dumps(ucap_item(a, False), ensure_ascii=False, separators=(",", ":")) for a in listed)
@@ -103,7 +108,7 @@ def ucap_column(data: MirrorData) -> Response:
     return html_response(page, latest(articles))
 
 
-def ucap_query(data: MirrorData, form: dict[str, list[str]]) -> Response:
+def ucap_query(data: SiteData, form: dict[str, list[str]]) -> Response:
     """``POST /queryList``: JSON pages of the column; empty for a wrong site or channel code."""
     right_site = first(form, "webSiteCode[]", first(form, "webSiteCode")) == UCAP_SITE_CODE
     right_channel = (UCAP_COLUMN in (first(form, "channelCode[]"), first(form, "channelCode"))
@@ -153,7 +158,7 @@ def ucap_article(a: dict[str, Any]) -> Response:
     return html_response(page, a["updated"])
 
 
-def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -> Response | None:
+def respond(data: SiteData, method: str, path: str, query: Form, form: Form) -> Response | None:
     """The column page or a queryList answer; None for any other path (articles, assets)."""
     if method == "POST":
         return ucap_query(data, form) if path == "/queryList" else None
@@ -162,4 +167,50 @@ def respond(data: MirrorData, method: str, path: str, query: Form, form: Form) -
     return None
 
 
-article_page = ucap_article
+def article_path(article_id: str, when: dt.datetime) -> str:
+    return f"/jxssthjt/col/{UCAP_COLUMN}/content/content_{article_id}.html"
+
+
+def new_id(r: random.Random, date: str) -> str:
+    return str(r.randrange(1_772_000_000_000_000_000, 1_960_000_000_000_000_000))
+
+
+def dress(i: int, a: Article, art_id: str, r: random.Random) -> Dressed:
+    """Word markup every other article; PDF attachments, and now and then spreadsheets and a .doc under the column."""
+    day = a["date"][:10].replace("-", "")
+    files = []
+    if i % 5 == 0:
+        files.append({"name": f"关于印发{a['title'][:12]}的通知{digits(r, 13)}.pdf",
+                      "path": f"/doc/ucap/1749973237782081536/document/{day}/{token(r)}.pdf"})
+    if i % 7 == 3:
+        files.append({"name": f"附件1 统计表{digits(r, 13)}.xls",
+                      "path": f"/doc/ucap/1749973237782081536/document/{day}/{token(r)}.xls"})
+        files.append({"name": "附件2 申请表.doc", "path": f"/jxssthjt/col42150/{art_id}/{token(r)}.doc"})
+    return Dressed("word" if i % 2 == 0 else "plain", files, "")
+
+
+def special_cases(a: list[Article], r: random.Random) -> None:
+    """Image-only items (two sharing title and day), a repeat, XSS, no body in the JSON, a padded title, a pinned item."""
+    a[1]["title"] = "一图读懂《" + a[1]["title"].split("《")[-1].split("》")[0] + "》"
+    a[1]["body"] = ""
+    a[1]["images"] = [f"/jxssthjt/col42150/{a[1]['id']}/{token(r)}.png"]
+    a[3]["title"] = a[4]["title"] = "一图读懂《云溪市入河排污口监督管理办法》"
+    a[4]["date"] = a[3]["date"]
+    a[3]["body"] = a[4]["body"] = f'<p><img src="/jxssthjt/col42150/{a[3]["id"]}/{token(r)}.png" alt="一图读懂"></p>'
+    a[2]["flags"].append("repeated")
+    a[5]["body"] += g.XSS_PAYLOAD
+    a[5]["flags"].append("xss")
+    a[6]["flags"].append("no_json_content")
+    a[6]["body"] += f'<p><img src="col42150/{a[6]["id"]}/rel{token(r, 4)}.png" alt="示意图"></p>'
+    a[7]["title"] = " " + a[7]["title"] + "\u3000"
+    a[7]["flags"].append("show_title_p")
+    a[10]["flags"].append("pinned_only")
+
+
+SITE = Site(
+    key="ucap", platform="ucap", host="sthjt.jiangxi.gov.cn", source="sthjt-ucap", scheme="https",
+    sample=(36, dt.datetime(2022, 12, 1), dt.datetime(2025, 7, 30)),
+    article_path=article_path, new_id=new_id, dress=dress, special_cases=special_cases,
+    respond=respond, article_page=ucap_article,
+    paths=("/jxssthjt/", "/queryList", "/doc/ucap/"), disallow=("/jxssthjt/search/",),
+)

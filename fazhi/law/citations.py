@@ -17,9 +17,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from fazhi.laws import LAW_SUFFIXES
-from fazhi.numerals import NUMBER, ArticleNo, to_int
-from fazhi.statutes import LawText, Library, Repeal, Version, written_names
+from fazhi.law.library import LawText, Library, Repeal, Version, written_names
+from fazhi.law.names import LAW_SUFFIXES
+from fazhi.law.numerals import NUMBER, ArticleNo, to_int
 
 # A reference: 第N条[之M][第K款][第J项], or a range 第N[条]至[第]M条.
 REFERENCE_RE = re.compile(

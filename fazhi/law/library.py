@@ -34,9 +34,9 @@ from functools import cached_property
 from pathlib import Path
 
 from fazhi.errors import Problem
-from fazhi.laws import PRC_PREFIX, QUALIFIER_RE, law_table
-from fazhi.levels import law_level
-from fazhi.numerals import NUMBER, ArticleNo, to_int
+from fazhi.law.levels import law_level
+from fazhi.law.names import PRC_PREFIX, QUALIFIER_RE, law_table
+from fazhi.law.numerals import NUMBER, ArticleNo, to_int
 
 INFO_END = "<!-- INFO END -->"
 FILE_DATE_RE = re.compile(r"^(?P<name>.+?)\((?P<date>\d{4}-\d{2}-\d{2})\)$")
@@ -141,7 +141,7 @@ class LawText:
 
     @property
     def level(self) -> str:
-        """Its place in the hierarchy of norms (``fazhi.levels``), from the folder of its first file."""
+        """Its place in the hierarchy of norms (``fazhi.law.levels``), from the folder of its first file."""
         files = self.versions[0].files if self.versions else ()
         return law_level(files[0]) if files else "other"
 

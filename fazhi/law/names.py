@@ -1,6 +1,6 @@
 """Cited laws: find 《…》 citations in text and resolve them to canonical names.
 
-The table in ``fazhi/data/laws.yaml`` maps short forms (《固废法》) to canonical
+The table in ``fazhi/law/names.yaml`` maps short forms (《固废法》) to canonical
 names (固体废物污染环境防治法) and gives each law its ASCII page slug. The site's
 law index and the search query expansion share it, so a law has one name
 everywhere. A short form naming two laws (国安法) is marked ambiguous: a search
@@ -48,13 +48,13 @@ class LawTable:
             self._alias[law.name] = law.name
             for short in law.short:
                 if self._alias.get(short, law.name) != law.name:
-                    raise ValueError(f"laws.yaml: short form {short} names both {self._alias[short]} and {law.name}; mark it ambiguous")
+                    raise ValueError(f"names.yaml: short form {short} names both {self._alias[short]} and {law.name}; mark it ambiguous")
                 self._alias[short] = law.name
             for short in law.ambiguous:
                 self._ambiguous[short] = (*self._ambiguous.get(short, ()), law.name)
         for short, names in self._ambiguous.items():
             if len(names) < 2 or short in self._alias:
-                raise ValueError(f"laws.yaml: ambiguous short form {short} must be listed under two or more laws and nowhere else")
+                raise ValueError(f"names.yaml: ambiguous short form {short} must be listed under two or more laws and nowhere else")
 
     def canonical(self, cited: str) -> str:
         """The canonical name for a citation's text (prefix and qualifiers dropped); an ambiguous short form stays as written."""
@@ -123,8 +123,8 @@ def _bare(cited: str) -> str:
 
 @lru_cache(maxsize=1)
 def law_table() -> LawTable:
-    """The table shipped in ``fazhi/data/laws.yaml``."""
-    raw = yaml.safe_load(resources.files("fazhi").joinpath("data/laws.yaml").read_text("utf-8"))
+    """The table shipped in ``fazhi/law/names.yaml``."""
+    raw = yaml.safe_load(resources.files("fazhi.law").joinpath("names.yaml").read_text("utf-8"))
     return LawTable([
         Law(item["name"], item["slug"], tuple(item.get("short") or ()), tuple(item.get("ambiguous") or ())) for item in raw
     ])

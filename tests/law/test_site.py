@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
 from fazhi_app.build import build_site
 from fazhi_app.cli import main
-from fazhi_app.hooks.statutes import law_slug
+from fazhi_app.hooks.law_text import law_slug
 from tests.fixtures.site import REPO, SAMPLE_LAWS, SiteBuild, sample_settings
 
 RIVERS = "示例市河湖保洁条例"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from fazhi.laws import PRC_PREFIX, law_table
+from fazhi.law.names import PRC_PREFIX, law_table
 from search.analysis import segment
 
 _CITED = re.compile(r"《([^《》]{1,60})》")

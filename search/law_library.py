@@ -1,11 +1,11 @@
 """The law library as searches read it: loaded once per process, read again when the index's laws change.
 
 A query naming a law and one of its articles (环境保护法第二十五条) is answered with
-that article's text (``fazhi.citations.named_article``), which needs the library
+that article's text (``fazhi.law.citations.named_article``), which needs the library
 itself, not only the index. Reading a library of 3,000 laws takes seconds, so each
 process keeps the one it read and reads the folder again only when the law
 documents of the index it searches no longer match it (by fingerprint,
-``search.lawdocs``): after the nightly job indexed a changed library, or when
+``search.law_documents``): after the nightly job indexed a changed library, or when
 another version came into force. That check runs once per index generation and
 commit, not per search, and before a search's time budget starts.
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from whoosh import query as wq
 
-from fazhi.citations import QUERY_ARTICLE_RE, NamedArticle, named_article
-from fazhi.statutes import Library, load_library
+from fazhi.law.citations import QUERY_ARTICLE_RE, NamedArticle, named_article
+from fazhi.law.library import Library, load_library
 from search.indexer import current_generation
-from search.lawdocs import KIND, law_documents
+from search.law_documents import KIND, law_documents
 from search.normalize import normalize_query
 from search.searchers import open_view
 

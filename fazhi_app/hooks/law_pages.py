@@ -1,9 +1,9 @@
 """The cited-law index (``/laws/``) and one paginated page per law (``/laws/<slug>/``).
 
 A law gets a page as soon as one article cites it, by its canonical name
-(short forms such as 《固废法》 are resolved by ``fazhi.laws``). With a law library
+(short forms such as 《固废法》 are resolved by ``fazhi.law.names``). With a law library
 (``law_library`` setting) every law in it gets a page too, with its text
-(``fazhi_app.hooks.statutes``): the page of the version in force today at
+(``fazhi_app.hooks.law_text``): the page of the version in force today at
 ``/laws/<slug>/`` and one per older version; a repealed law's page says so.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fazhi.laws import law_slug, law_url
-from fazhi.statutes import LawText, Library
+from fazhi.law.library import LawText, Library
+from fazhi.law.names import law_slug, law_url
 from fazhi_app.hooks.archive import Archive, Entry
+from fazhi_app.hooks.law_text import law_context, repeal_context, version_url
 from fazhi_app.hooks.pages import PageSpec, paginate, src_uri
 from fazhi_app.hooks.sharing import listing
-from fazhi_app.hooks.statutes import law_context, repeal_context, version_url
 
 INDEX_URL = "laws/"
 LIBRARY_URL = "laws/library/"

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from fazhi.config import load_settings
-from fazhi.numerals import ArticleNo, to_chinese, to_int
-from fazhi.statutes import load_library
+from fazhi.law.library import load_library
+from fazhi.law.numerals import ArticleNo, to_chinese, to_int
 from fazhi_app.cli import main
 from fazhi_app.demo import SAMPLE_LAW_LIBRARY, write_config
 from scraper.mirror import Mirror

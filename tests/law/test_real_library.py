@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.citations import ArticleRef, CitationScanner, Unresolved, named_article
-from fazhi.numerals import ArticleNo
-from fazhi.statutes import Library, load_library
+from fazhi.law.citations import ArticleRef, CitationScanner, Unresolved, named_article
+from fazhi.law.library import Library, load_library
+from fazhi.law.numerals import ArticleNo
 from fazhi_app.hooks.citelinks import CitationLinker
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from fazhi.citations import CitationScanner, named_article
-from fazhi.numerals import ArticleNo
-from fazhi.statutes import Library, load_library
+from fazhi.law.citations import CitationScanner, named_article
+from fazhi.law.library import Library, load_library
+from fazhi.law.numerals import ArticleNo
 from fazhi_app.hooks.citelinks import CitationLinker
 from tests.fixtures.site import SAMPLE_LAWS
 

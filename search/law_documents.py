@@ -2,7 +2,7 @@
 
 A law split over several files (民法典 by 编) is one document; its text is its
 headings and its articles (``第二十五条 …`` and their 款) as plain lines. The
-document's id is its page's URL, ``laws/<slug>/`` (``fazhi.laws.law_url``):
+document's id is its page's URL, ``laws/<slug>/`` (``fazhi.law.names.law_url``):
 article slugs are plain ASCII words and never hold a ``/``, so the two kinds
 never collide. A repealed law stays indexed, as its page stays, and its text
 opens by saying it was repealed, when and by which law.
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi.errors import ConfigError
-from fazhi.laws import law_slug, law_url
-from fazhi.statutes import LawText, Library, Version, day_text, load_library
+from fazhi.law.library import LawText, Library, Version, day_text, load_library
+from fazhi.law.names import law_slug, law_url
 
 KIND = "laws"
 

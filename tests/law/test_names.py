@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fazhi.laws import law_table
+from fazhi.law.names import law_table
 
 
 def test_extract_resolves_prefix_qualifier_and_short_forms() -> None:

@@ -1,4 +1,4 @@
-"""Law pages with text, from the law library (``fazhi.statutes``).
+"""Law pages with text, from the law library (``fazhi.law.library``).
 
 ``/laws/<slug>/`` shows the version in force today: its dates, every known version
 (older ones at ``/laws/<slug>/<YYYY-MM-DD>/``), a table of contents by chapter, and
@@ -23,8 +23,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from fazhi.laws import law_slug, law_url
-from fazhi.statutes import LawText, Library, Repeal, Version, day_text
+from fazhi.law.library import LawText, Library, Repeal, Version, day_text
+from fazhi.law.names import law_slug, law_url
 
 CHUNK_ARTICLES = 100
 

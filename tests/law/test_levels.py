@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fazhi.levels import LEVEL_NAMES, LEVELS, law_level
-from fazhi.statutes import load_library
+from fazhi.law.levels import LEVEL_NAMES, LEVELS, law_level
+from fazhi.law.library import load_library
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fazhi_app" / "sample_laws"
 
