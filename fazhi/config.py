@@ -238,9 +238,12 @@ class GuardSettings:
 class ExtractSettings:
     """Caps on reading the text inside one attachment or image (``extract``): files come from sites we do not
     control, so each is read in a child process that is killed past ``file_seconds`` or ``memory_mb``, and a
-    file past a size cap is skipped before it is read. ``ocr`` needs Tesseract with its simplified-Chinese model."""
+    file past a size cap is skipped before it is read. ``ocr`` needs Tesseract with its simplified-Chinese model.
+    ``night_seconds`` keeps the nightly job's reading off its critical path: an archive's backlog is read over nights."""
 
     ocr: Flag = setting(True, "read the text in images with Tesseract (chi_sim); false: images are skipped")
+    night_seconds: float = setting(1800.0, "seconds one fazhi nightly spends reading new or changed files; the rest wait for the next "
+                                   "night (a file begun is finished)", ge=0, le=604800)
     file_seconds: float = setting(60.0, "wall-clock seconds one file may take; past it its reader is killed", ge=1, le=3600)
     memory_mb: int = setting(1024, "address space in MB of the process reading one file; past it the file fails", ge=256, le=65536)
     max_pages: int = setting(2000, "a PDF or OFD with more pages is skipped", ge=1, le=1000000)
