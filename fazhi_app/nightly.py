@@ -49,8 +49,9 @@ from fazhi import __version__
 from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
+from fazhi.file_text import FileText
 from fazhi_app.build import build_site
-from fazhi_app.extraction import extract_tree
+from fazhi_app.extraction import extract_tree, file_texts
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
 from fazhi_app.guard import before_scrape, guard_night
 from fazhi_app.guard_baseline import keep_articles
@@ -176,6 +177,7 @@ class _Run:
         self.partial: Path | None = None
         self.view: PublishView | None = None
         self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
+        self.files: dict[str, list[FileText]] = {}  # the texts kept for the articles' files (``file_texts``), indexed with them
         self.current: Release | None = None
         self.repaired: str | None = None
         self.new: Fingerprint | None = None
@@ -255,7 +257,7 @@ class _Run:
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
         start = time.monotonic()
-        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws)
+        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws, files=self.files)
         self.record.timings["verify"] = round(time.monotonic() - start, 3)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
@@ -304,6 +306,8 @@ class _Run:
         section = self.record.extract = extract_tree(self.built_from, self.limit.scrape_until(self.reports), self.warn)
         if section.extract_read or section.extract_waiting:
             self.log(f"read the text of {section.extract_read} file(s); {section.extract_waiting} wait for a later night")
+        assert self.view is not None
+        self.files = file_texts(self.built_from, self.view.tree)
 
     def step_fingerprint(self) -> Stop | None:
         """Compare the build inputs with the published release's; stop when nothing changed and its index verifies."""
@@ -355,7 +359,8 @@ class _Run:
     def step_index(self) -> None:
         assert self.partial is not None
         previous = self.rebuild_from.index if self.rebuild_from else None
-        index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws)
+        index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws,
+                                    files=self.files)
         self.record.index.index = _to_json(index)
         if index.repair:
             self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")
