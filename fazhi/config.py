@@ -235,6 +235,26 @@ class GuardSettings:
 
 
 @schema
+class ExtractSettings:
+    """Caps on reading the text inside one attachment or image (``extract``): files come from sites we do not
+    control, so each is read in a child process that is killed past ``file_seconds`` or ``memory_mb``, and a
+    file past a size cap is skipped before it is read. ``ocr`` needs Tesseract with its simplified-Chinese model.
+    ``night_seconds`` keeps the nightly job's reading off its critical path: an archive's backlog is read over nights."""
+
+    ocr: Flag = setting(True, "read the text in images with Tesseract (chi_sim); false: images are skipped")
+    night_seconds: float = setting(1800.0, "seconds one fazhi nightly spends reading new or changed files; the rest wait for the next "
+                                   "night (a file begun is finished)", ge=0, le=604800)
+    file_seconds: float = setting(60.0, "wall-clock seconds one file may take; past it its reader is killed", ge=1, le=3600)
+    memory_mb: int = setting(1024, "address space in MB of the process reading one file; past it the file fails", ge=256, le=65536)
+    max_pages: int = setting(2000, "a PDF or OFD with more pages is skipped", ge=1, le=1000000)
+    max_pixels: int = setting(40_000_000, "an image with more pixels (width × height, read from its header) is skipped", ge=1)
+    max_unpacked_mb: int = setting(200, "a DOCX, XLSX, PPTX, ODF or OFD whose parts read would unpack to more MB is skipped", ge=1,
+                                   le=65536)
+    max_ratio: float = setting(200.0, "a part of such a package unpacking to more than this many times its packed size is skipped",
+                               ge=1, le=100000)
+
+
+@schema
 class Settings:
     """Everything a run needs to know; ``config_file`` is None when only defaults apply."""
 
@@ -255,6 +275,7 @@ class Settings:
                                "a run still short of publishing at the limit publishes nothing and ends", ge=1, le=604800)
     footer: Footer = setting(help="the government-site footer (below)", factory=Footer)
     guard: GuardSettings = setting(help="when a scraped change is held for review (below)", factory=GuardSettings)
+    extract: ExtractSettings = setting(help="caps on reading the text inside attachments and images (below)", factory=ExtractSettings)
 
     def with_paths(self, **overrides: Path | str | None) -> Settings:
         """A copy with some locations replaced (command-line options); None leaves one as is."""
@@ -378,7 +399,7 @@ def load_settings(config: str | Path | None = None) -> Settings:
     for name in Settings.INTERNAL:
         if name in raw:
             raise schema_error(marks, Found((name,), f"unknown setting {name!r}", at_key=True))
-    raw = {k: v for k, v in raw.items() if not (v is None and k in ("paths", "fetch", "sources", "footer", "guard"))}
+    raw = {k: v for k, v in raw.items() if not (v is None and k in ("paths", "fetch", "sources", "footer", "guard", "extract"))}
     raw_paths = raw.get("paths", {})
     if not isinstance(raw_paths, dict):
         raise marks.error(("paths",), "must be a mapping of location: path")

@@ -10,6 +10,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+# A damaged SQLite database and its journal files, set aside: ``<name>.damaged``, ``<name>.damaged-wal``, ...
+DAMAGED_SUFFIX = ".damaged"
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 # ``.<name>.<pid>.<thread>.tmp``: the temporary file of ``write_atomic``, named after its writer.
 TEMP_RE = re.compile(r"^\..+\.(\d+)\.(\d+)\.tmp$")
 
@@ -49,6 +52,18 @@ def link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def set_aside_database(path: Path) -> Path:
+    """Move a damaged SQLite database (with its journal files) out of the way, replacing one set aside before."""
+    damaged = path.with_name(path.name + DAMAGED_SUFFIX)
+    for suffix in ("", *SQLITE_SIDE_FILES):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            os.replace(part, damaged.with_name(damaged.name + suffix))
+        else:
+            damaged.with_name(damaged.name + suffix).unlink(missing_ok=True)
+    return damaged
 
 
 def remove_stale_temp_files(root: Path) -> list[Path]:

@@ -3,8 +3,9 @@
 Inputs, in groups: the content tree (articles, their files and site pages),
 the law library when one is set, the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
 own code (the ``fazhi``, ``fazhi_app`` and ``search`` packages), and as values the versions of
-the packages that render or index, the settings the site is rendered with, and with a law library the
-versions in force on the day (a revision taking effect changes the site though no file changed). Each file is recorded
+the packages that render or index, the settings the site is rendered with, a digest of the text kept for
+the tree's files (``fazhi_app.extraction``), and with a law library the versions in force on the day (a
+revision taking effect changes the site though no file changed). Each file is recorded
 as relative path, size, mtime_ns and SHA-256. A new scan hashes only files
 whose size or mtime differ from the previous fingerprint, so an unchanged tree
 costs one ``stat`` per file; a file touched but not changed (same bytes, new
@@ -28,6 +29,7 @@ import fazhi_app
 import search
 from fazhi.config import Settings
 from fazhi.law.library import load_library
+from fazhi_app.extraction import extraction_digest
 
 # name -> [size, mtime_ns, sha256]
 FileTable = dict[str, list[Any]]
@@ -36,13 +38,16 @@ CUSTOM_DIR_RE = re.compile(r"^\s*custom_dir:\s*['\"]?([^'\"#\s]+)", re.MULTILINE
 SKIP_DIRS = {"__pycache__", "node_modules"}
 # Settings that do not shape the site or the index (fetching, serving, where things are): the
 # rest (site_name, site_url, publisher, listing_per_page, and any added later) are build inputs.
-# The config file is not hashed as a whole, so a changed host_map or fetch delay rebuilds nothing.
+# The config file is not hashed as a whole, so a changed host_map or fetch delay rebuilds nothing; the extract caps
+# shape only what is read, and what is read is an input of its own (``EXTRACTED``).
 # The law library's state on the day of the build: a digest of the versions in force, and the day it next changes.
 IN_FORCE = "law_library:in_force"
 IN_FORCE_UNTIL = "law_library:in_force_until"
 # Values that only the status page shows (files left out, changes held): a reason to rebuild, not new content.
 STATUS_VALUES = "status:"
-NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard"}
+# The text kept for the content tree's files (``fazhi_app.extraction``): new text is new index content.
+EXTRACTED = "extract:texts"
+NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard", "extract"}
 
 
 @dataclass(frozen=True)
@@ -226,4 +231,5 @@ def fingerprint(settings: Settings, previous: Fingerprint | None = None, today: 
     old = previous.groups if previous else {}
     groups = {group: scan_files(roots, old.get(group)) for group, roots in input_roots(settings).items()}
     values = site_values(settings) | law_values(settings, groups.get("law_library", {}), previous, today or dt.date.today())
+    values[EXTRACTED] = extraction_digest(settings)
     return Fingerprint(groups=groups, values=values)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from fazhi.article import Article
 from fazhi.errors import FazhiError
+from search.documents import NO_FILES, FileTexts
 from search.indexer import IndexStats, content_articles, sync_articles
 from search.law_documents import LawDocument
 from search.verify import Verification, verify_articles
@@ -57,13 +58,14 @@ def describe(verification: Verification) -> str:
 
 def build_release_index(
     content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None], articles: list[Article] | None = None,
-    laws: Sequence[LawDocument] = (),
+    laws: Sequence[LawDocument] = (), files: FileTexts = NO_FILES,
 ) -> ReleaseIndex:
     """Write the index of ``content_dir`` into ``target`` (absent), starting from ``previous`` when there is one.
 
     ``articles``: exactly what to index (for a release that leaves some files out);
     by default every article of the content tree, which then must all be valid
-    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.law_documents``).
+    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.law_documents``); ``files``: the
+    texts read from the articles' files (``fazhi_app.extraction.file_texts``), indexed and verified with them.
     Raises IndexUnsound when a rebuild does not verify.
     """
     articles = content_articles(content_dir) if articles is None else articles
@@ -71,8 +73,8 @@ def build_release_index(
     if previous is not None and previous.is_dir():
         try:
             shutil.copytree(previous, target)
-            stats = sync_articles(articles, target, laws=laws)
-            verification = verify_articles(articles, target, laws)
+            stats = sync_articles(articles, target, laws=laws, files=files)
+            verification = verify_articles(articles, target, laws, files)
             if verification.ok:
                 return ReleaseIndex(stats, verification, None)
             repair = f"the updated index did not match the content tree ({describe(verification)})"
@@ -80,8 +82,8 @@ def build_release_index(
             repair = f"updating the index failed ({type(exc).__name__}: {exc})"
         log(f"warning: {repair}; rebuilding the index from the content tree")
         shutil.rmtree(target, ignore_errors=True)
-    stats = sync_articles(articles, target, rebuild=True, laws=laws)
-    verification = verify_articles(articles, target, laws)
+    stats = sync_articles(articles, target, rebuild=True, laws=laws, files=files)
+    verification = verify_articles(articles, target, laws, files)
     if not verification.ok:
         raise IndexUnsound(f"the index rebuilt from the content tree does not match it: {describe(verification)}")
     return ReleaseIndex(stats, verification, repair)
@@ -89,7 +91,9 @@ def build_release_index(
 
 def published_index_problem(
     content_dir: Path, index_dir: Path, articles: list[Article] | None = None, laws: Sequence[LawDocument] = (),
+    files: FileTexts = NO_FILES,
 ) -> str | None:
-    """Why the index being served does not match the content tree (or ``articles``) and ``laws``, or None when it does."""
-    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir, laws)
+    """Why the index being served does not match the content tree (or ``articles``), their ``files``' texts and ``laws``,
+    or None when it does."""
+    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir, laws, files)
     return None if verification.ok else describe(verification)

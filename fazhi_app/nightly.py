@@ -8,7 +8,9 @@ The steps, under a lock on ``<state>/nightly.lock``:
    then hold the scraped changes over the change guard's limits (``fazhi_app.guard``);
 3. validate every article; a file with a problem is left out of the build, which reads
    a view of the tree without it (``fazhi_app.publish_view``), and named in the report;
-4. fingerprint the build inputs (see ``fazhi_app.fingerprint``) and stop when they
+4. read the text inside new or changed attachments and images within the night's
+   budget (``fazhi_app.extraction``); fingerprint the build inputs, that text among them
+   (see ``fazhi_app.fingerprint``), and stop when they
    match the published release's and its search index verifies against the
    content tree: nothing is rebuilt (an unsound index means a new release, step 5);
 5. build the site and the search index into ``releases/.partial-<name>/`` (the
@@ -47,7 +49,9 @@ from fazhi import __version__
 from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
+from fazhi.file_text import FileText
 from fazhi_app.build import build_site
+from fazhi_app.extraction import extract_tree, file_texts
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
 from fazhi_app.guard import before_scrape, guard_night
 from fazhi_app.guard_baseline import keep_articles
@@ -173,6 +177,7 @@ class _Run:
         self.partial: Path | None = None
         self.view: PublishView | None = None
         self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
+        self.files: dict[str, list[FileText]] = {}  # the texts kept for the articles' files (``file_texts``), indexed with them
         self.current: Release | None = None
         self.repaired: str | None = None
         self.new: Fingerprint | None = None
@@ -252,7 +257,7 @@ class _Run:
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
         start = time.monotonic()
-        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws)
+        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws, files=self.files)
         self.record.timings["verify"] = round(time.monotonic() - start, 3)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
@@ -295,6 +300,14 @@ class _Run:
 
     def step_laws(self) -> None:
         self.laws = library_documents(self.built_from.paths.law_library)
+
+    def step_extract(self) -> None:
+        """Read the text of new and changed files within the night's budget, ending in time for the build (``run_limit``)."""
+        section = self.record.extract = extract_tree(self.built_from, self.limit.scrape_until(self.reports), self.warn)
+        if section.extract_read or section.extract_waiting:
+            self.log(f"read the text of {section.extract_read} file(s); {section.extract_waiting} wait for a later night")
+        assert self.view is not None
+        self.files = file_texts(self.built_from, self.view.tree)
 
     def step_fingerprint(self) -> Stop | None:
         """Compare the build inputs with the published release's; stop when nothing changed and its index verifies."""
@@ -346,7 +359,8 @@ class _Run:
     def step_index(self) -> None:
         assert self.partial is not None
         previous = self.rebuild_from.index if self.rebuild_from else None
-        index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws)
+        index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws,
+                                    files=self.files)
         self.record.index.index = _to_json(index)
         if index.repair:
             self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")
@@ -436,6 +450,7 @@ STEPS: tuple[Step, ...] = (
     Step("guard", _Run.step_guard),
     Step("validate", _Run.step_validate),
     Step("laws", _Run.step_laws),
+    Step("extract", _Run.step_extract),
     Step("fingerprint", _Run.step_fingerprint),
     Step("build", _Run.step_build),
     Step("index", _Run.step_index),
@@ -510,6 +525,19 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]).rstrip() for r in rows]
 
 
+def _extract_lines(record: RunRecord) -> list[str]:
+    """The extract step's counts, with each file read without text and why."""
+    ex = record.extract
+    if not ex.extract_seen:
+        return []
+    lines = [f"file texts: {ex.extract_seen} file(s), {ex.extract_from_cache} kept, {ex.extract_read} read tonight, "
+             f"{ex.extract_waiting} waiting for a later night ({ex.extract_seconds:.1f} s)"]
+    lines += [f"  no text from {row['file']}: {row['status']}: {row['reason']}" for row in ex.extract_unread]
+    if ex.extract_unavailable:
+        lines.append(f"  {ex.extract_unavailable} file(s) not read: {ex.extract_unavailable_reason}")
+    return lines
+
+
 def format_summary(record: RunRecord) -> str:
     """The run record as a few lines for the log: outcome, sources, changes, times."""
     outcome = record.outcome
@@ -522,6 +550,7 @@ def format_summary(record: RunRecord) -> str:
     lines += [f"  {p}" for p in record.validate.problems]
     lines += [f"left out of the release: {path}" for path in record.validate.excluded]
     lines += [f"held for review: #{h['id']} {h['kind']} {h['path']}: {'; '.join(h['reasons'])}" for h in record.guard.held]
+    lines += _extract_lines(record)
     changes = record.fingerprint.changes
     if changes and outcome.status != "unchanged":
         arts = changes["articles"]

@@ -116,6 +116,24 @@ class ValidateSection:
 
 
 @dataclass
+class ExtractSection:
+    """The ``extract`` step, over the files beside articles that have a reader: how many there are, whose text was kept
+    already or read tonight, which were read tonight without text by a cap or a fault (file, status, reason), how many
+    the budget left for a later night (the first named), how many no reader could take tonight (OCR off or not
+    installed, and why), and the step's seconds. On disk each key starts ``extract_``, as the sections share one level."""
+
+    extract_seen: int = 0
+    extract_from_cache: int = 0
+    extract_read: int = 0
+    extract_unread: list[dict[str, str]] = field(default_factory=list)
+    extract_waiting: int = 0
+    extract_waiting_files: list[str] = field(default_factory=list)
+    extract_unavailable: int = 0
+    extract_unavailable_reason: str = ""
+    extract_seconds: float = 0.0
+
+
+@dataclass
 class FingerprintSection:
     """The ``fingerprint`` step: what changed since the published release (articles apart, other inputs by group)."""
 
@@ -160,6 +178,7 @@ class RunRecord:
     scrape: ScrapeSection = field(default_factory=ScrapeSection)
     guard: GuardSection = field(default_factory=GuardSection)
     validate: ValidateSection = field(default_factory=ValidateSection)
+    extract: ExtractSection = field(default_factory=ExtractSection)
     fingerprint: FingerprintSection = field(default_factory=FingerprintSection)
     build: BuildSection = field(default_factory=BuildSection)
     index: IndexSection = field(default_factory=IndexSection)

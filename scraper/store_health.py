@@ -33,12 +33,11 @@ from fazhi.article import parse_article
 from fazhi.config import Settings, Source
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
+from fazhi.files import set_aside_database
 from scraper.compose import match_key
 from scraper.store import STORE_FILE, Store, StoreLocked, store_error
 
 GOOD_COPY = "scrape.good.sqlite"
-DAMAGED_SUFFIX = ".damaged"
-SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def store_problem(path: Path) -> str | None:
@@ -105,18 +104,6 @@ def keep_good_copy(state: Path) -> str | None:
     return f"{store}: no good copy of the state store kept tonight ({problem}); the one kept before stays"
 
 
-def _set_aside(store: Path) -> Path:
-    """Move a damaged store (with its journal files) out of the way, replacing one set aside before."""
-    damaged = store.with_name(store.name + DAMAGED_SUFFIX)
-    for suffix in ("", *SIDE_FILES):
-        part = store.with_name(store.name + suffix)
-        if part.exists():
-            os.replace(part, damaged.with_name(damaged.name + suffix))
-        else:
-            damaged.with_name(damaged.name + suffix).unlink(missing_ok=True)
-    return damaged
-
-
 def _source_of(url: str, sources: tuple[Source, ...]) -> str:
     """The configured source an archived URL came from: the longest base URL it starts with, else one on its host."""
     by_prefix = sorted((s for s in sources if url.startswith(s.base_url)), key=lambda s: len(s.base_url), reverse=True)
@@ -163,7 +150,7 @@ def heal_store(settings: Settings, wait: float = 0.0) -> list[str]:
         if problem is None:
             _require_unlocked(store, wait)
             return []
-        what = f"{store}: the state store was damaged ({problem}); set aside as {_set_aside(store).name}"
+        what = f"{store}: the state store was damaged ({problem}); set aside as {set_aside_database(store).name}"
     elif good.is_file():
         what = f"{store}: the state store was missing"
     else:

@@ -66,7 +66,7 @@ __all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app"]
 log = logging.getLogger("uvicorn.error")
 
 # The parameters /api/search reads; any other is a 400, so a misspelt filter does not pass silently.
-PARAMS = ("q", "kind", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
+PARAMS = ("q", "kind", "in", "column", "from", "to", "year", "law", "source", "sort", "page", "per_page")
 # Outer bound on one search run in a thread; the query side stops itself at its own, shorter budget.
 SEARCH_TIMEOUT = 5.0
 # Answers kept per server, across index generations (old generations' entries age out).

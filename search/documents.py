@@ -1,23 +1,38 @@
 """Whatever the index holds, as index fields and a fingerprint: the archive's articles and the law library's texts.
 
 The indexer and ``search.verify`` treat both kinds alike: a document's id is its
-``slug``, it is written from ``document`` and compared by ``fingerprint``.
+``slug``, it is written from ``document`` and compared by ``fingerprint``. An
+article's document also holds the text read from its files (``FileTexts``, handed
+in as plain data: this layer reads no file and extracts nothing).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from fazhi.article import Article
+from fazhi.file_text import FileText
 from search import schema
 from search.law_documents import LawDocument, document_fields
 
 Indexed = Article | LawDocument
+# The texts of the articles' files by article path relative to the content root (``cases/2024/slug/index.md``).
+FileTexts = Mapping[str, Sequence[FileText]]
+NO_FILES: FileTexts = {}
 
 
-def fingerprint(item: Indexed) -> str:
-    """Changes when anything the index holds of ``item`` changes."""
-    return item.fingerprint if isinstance(item, LawDocument) else schema.fingerprint(item)
+def texts_of(item: Indexed, files: FileTexts) -> Sequence[FileText]:
+    """The file texts of ``item`` (none for a law, or for an article with no path)."""
+    if isinstance(item, LawDocument) or item.path is None:
+        return ()
+    return files.get(item.path.as_posix(), ())
 
 
-def document(item: Indexed, stamp: str | None = None) -> dict[str, object]:
+def fingerprint(item: Indexed, files: FileTexts = NO_FILES) -> str:
+    """Changes when anything the index holds of ``item`` changes, its file texts included."""
+    return item.fingerprint if isinstance(item, LawDocument) else schema.fingerprint(item, texts_of(item, files))
+
+
+def document(item: Indexed, stamp: str | None = None, files: FileTexts = NO_FILES) -> dict[str, object]:
     """The index fields of ``item`` (``stamp``: its fingerprint, when already computed)."""
-    return document_fields(item) if isinstance(item, LawDocument) else schema.document(item, stamp)
+    return document_fields(item) if isinstance(item, LawDocument) else schema.document(item, stamp, texts_of(item, files))

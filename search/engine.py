@@ -22,7 +22,10 @@
   one-character phrase uses the words only;
 - -exclusion: documents holding the word or phrase (same rule) are dropped;
 - filters (kind, column, date range, year, source office, cited law, short forms
-  accepted) restrict the set without changing scores.
+  accepted) restrict the set without changing scores; ``in=files`` keeps the
+  documents found in the text read from their files (attachments, images): those
+  holding a word or bigram of the query there (without query words, those with any
+  such text). Such a hit says where (``Hit.found_in``: file, page, snippet).
 
 ``total`` and the facet counts are computed on document-number sets. The facet
 of a field counts the matching documents that pass every filter except that
@@ -47,8 +50,8 @@ from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
 from search.law_documents import law_document_id
-from search.ranking import BIGRAM_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
-from search.request import Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
+from search.ranking import BIGRAM_FIELDS, FILE_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
+from search.request import FoundIn, Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
 from search.syntax import ParsedQuery, Part, dedupe, title_key
@@ -59,6 +62,8 @@ CHECK_EVERY = 32
 # Characters of a named article's text shown in its law's hit (the law block carries all of it).
 ARTICLE_SNIPPET_CHARS = 240
 FACETS = ("kind", "column", "year")
+# The facet and filter of the documents found in their files' text, and its one value.
+IN_FACET, IN_FILES = "in", "files"
 # What Whoosh's sortable date and year columns hold for a document without a date (a law's only, undated text):
 # such a document sorts as the oldest and counts in no year.
 NO_DATE = 2**64 - 1
@@ -113,6 +118,7 @@ class Run:
         for bigram in sorted(part.bigrams, key=lambda b: view.doc_frequency("body_bigram", b)):
             holding = set(view.postings("body_bigram", bigram)[0])
             holding.update(view.postings("title_bigram", bigram)[0])
+            holding.update(view.postings("files_bigram", bigram)[0])
             candidates = holding if candidates is None else candidates & holding
             self.deadline.check()
             if not candidates:
@@ -124,9 +130,38 @@ class Run:
             if n % CHECK_EVERY == 0:
                 self.deadline.check()
             stored = view.searcher.stored_fields(docnum)
-            if any(part.needle in normalize(stored.get(name) or "").lower() for name in ("title", "body")):
+            texts = [stored.get("title") or "", stored.get("body") or "", *(text for _, _, text in stored.get("file_parts") or ())]
+            if any(part.needle in normalize(text).lower() for text in texts):
                 found.add(docnum)
         return found & view.live
+
+    def file_docs(self) -> set[int]:
+        """Documents found in their files' text: holding a word or bigram of the query there, or any such text without one."""
+        view, parsed = self.view, self.parsed
+        clauses = self.clauses()
+        terms = [(field, term) for clause in clauses for term in clause.alternatives for field in clause.fields if field in FILE_FIELDS]
+        if not terms:
+            lengths = view.lengths["files_len"]
+            return {docnum for docnum in view.live if lengths[docnum] > 0}
+        found: set[int] = set()
+        for field, term in terms:
+            self.deadline.check()
+            found.update(view.postings(field, term)[0])
+        if parsed.phrases and not parsed.words:  # only phrases: each must be in a file's text, not merely its words
+            for part in parsed.phrases:
+                found &= self._phrase_file_docs(part, found)
+        return found & view.live
+
+    def _phrase_file_docs(self, part: Part, candidates: set[int]) -> set[int]:
+        """Of ``candidates``, those whose files' text holds the phrase's exact characters."""
+        found = set()
+        for n, docnum in enumerate(sorted(candidates)):
+            if n % CHECK_EVERY == 0:
+                self.deadline.check()
+            parts = self.view.searcher.stored_fields(docnum).get("file_parts") or ()
+            if any(part.needle in normalize(text).lower() for _, _, text in parts):
+                found.add(docnum)
+        return found
 
     def filter_sets(self) -> dict[str, DocSet]:
         """One document set per active filter, keyed by facet name (column, year) or the filter's name."""
@@ -134,6 +169,8 @@ class Run:
         out: dict[str, DocSet] = {}
         if rq.kind is not None:
             out["kind"] = view.groups["kind"].get(rq.kind, set())
+        if rq.within == IN_FILES:
+            out[IN_FACET] = self.file_docs()
         if rq.column is not None:
             out["column"] = view.groups["column"].get(rq.column, set())
         if rq.year is not None:
@@ -259,6 +296,8 @@ class Run:
         filters = self.filter_sets()
         allowed = _intersect(matched, filters.values())
         facets = {name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name])) for name in FACETS}
+        in_files = len(_intersect(matched, [s for k, s in filters.items() if k != IN_FACET]) & (filters.get(IN_FACET) or self.file_docs()))
+        facets[IN_FACET] = {IN_FILES: in_files} if in_files else {}
         deadline.check()
         total = len(allowed)
         pages = max(1, math.ceil(total / rq.per_page))
@@ -315,7 +354,21 @@ class Run:
             kind=stored.get("kind") or "articles",
             level=level,
             level_name=LEVEL_NAMES.get(level) if level else None,
+            found_in=_found_in(stored.get("file_parts") or (), highlighter),
         )
+
+
+def _found_in(parts: Iterable[tuple[str, int | None, str]], highlighter: Highlighter) -> FoundIn | None:
+    """The file (and page) whose text holds the most of the query's terms, with its snippet; None when none holds one."""
+    best, most = None, 0
+    for name, page, text in parts:
+        count = highlighter.count(text)
+        if count > most:
+            best, most = (name, page, text), count
+    if best is None:
+        return None
+    name, page, text = best
+    return FoundIn(file=name, page=page, snippet=highlighter.snippet(text))
 
 
 def _pin(scores: dict[int, float], matched: DocSet, pinned: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:

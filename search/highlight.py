@@ -36,6 +36,12 @@ class Highlighter:
         out.append(html.escape(text[last:]))
         return "".join(out).replace("</mark><mark>", "")
 
+    def count(self, text: str) -> int:
+        """How many distinct terms occur in ``text`` (0 without terms)."""
+        if self.pattern is None:
+            return 0
+        return len({m.group().lower() for m in self.pattern.finditer(normalize(text))})
+
     def snippet(self, body: str, width: int = SNIPPET_CHARS) -> str:
         """The best window of ``body`` (whitespace collapsed), marked, with … where it was cut."""
         text = " ".join(body.split())

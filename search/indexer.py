@@ -13,7 +13,7 @@ compares the documents with the content tree too). Whoosh writes its stock W3
 format here and merges small segments on commit, as it is made to.
 
 An update compares each article's fingerprint (``search.schema.fingerprint``:
-body hash plus metadata) with the one stored in the live generation and touches only added, changed and
+body hash plus metadata plus the text read from its files) with the one stored in the live generation and touches only added, changed and
 removed articles (with a law library, its laws too: ``search.law_documents``, one document of kind ``laws``
 each); Whoosh commits atomically, so readers see the old or the new state.
 When the schema version differs (a field or the analysis changed) or on
@@ -41,10 +41,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
 from fazhi.article import Article
-from fazhi.content import load_tree
+from fazhi.content import ContentTree, load_tree
 from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
-from search.documents import Indexed, document, fingerprint
+from search.documents import NO_FILES, FileTexts, Indexed, document, fingerprint
 from search.index_writer import CheckedMpWriter
 from search.law_documents import LawDocument, library_documents
 from search.schema import build_schema, schema_version
@@ -96,34 +96,42 @@ def read_meta(generation: Path) -> dict[str, object]:
     return json.loads((generation / META).read_text("utf-8"))
 
 
-def update_index(content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None) -> IndexStats:
-    """Bring the index in line with the content tree (and the law library, when given); creates it when missing,
-    rebuilds on a schema change."""
-    return sync_articles(content_articles(content_dir), index_dir, procs=procs, laws=library_documents(law_library))
+def update_index(
+    content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None, files: FileTexts = NO_FILES,
+) -> IndexStats:
+    """Bring the index in line with the content tree (and the law library, when given, and the texts read from the
+    articles' files); creates it when missing, rebuilds on a schema change."""
+    return sync_articles(content_articles(content_dir), index_dir, procs=procs, laws=library_documents(law_library), files=files)
 
 
-def rebuild_index(content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None) -> IndexStats:
-    """Write the whole index (articles, and the law library's texts when given) into a new generation and switch to it."""
-    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs, laws=library_documents(law_library))
+def rebuild_index(
+    content_dir: Path, index_dir: Path, procs: int | None = None, law_library: Path | None = None, files: FileTexts = NO_FILES,
+) -> IndexStats:
+    """Write the whole index (articles with their file texts, and the law library's texts when given) into a new generation
+    and switch to it."""
+    return sync_articles(content_articles(content_dir), index_dir, rebuild=True, procs=procs, laws=library_documents(law_library),
+                         files=files)
 
 
 def sync_articles(
     articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None, laws: Iterable[LawDocument] = (),
+    files: FileTexts = NO_FILES,
 ) -> IndexStats:
-    """Index exactly ``articles`` and ``laws`` (by slug) into ``index_dir``; the content-tree commands and the benchmarks share it."""
+    """Index exactly ``articles`` (with their ``files``' texts, by article path) and ``laws`` (by slug) into ``index_dir``;
+    the content-tree commands and the benchmarks share it."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_dir):
         by_slug: dict[str, Indexed] = {article.slug: article for article in articles}
         by_slug.update((law.slug, law) for law in laws)
-        stamps = {slug: fingerprint(article) for slug, article in by_slug.items()}
+        stamps = {slug: fingerprint(article, files) for slug, article in by_slug.items()}
         live = current_generation(index_dir)
         remove_leftovers(index_dir)
         if rebuild or live is None or read_meta(live).get("schema") != schema_version():
-            counts = _write_generation(index_dir, live, by_slug, stamps, procs)
+            counts = _write_generation(index_dir, live, by_slug, stamps, procs, files)
         else:
-            counts = _update_generation(live, by_slug, stamps, procs)
+            counts = _update_generation(live, by_slug, stamps, procs, files)
     generation = current_generation(index_dir)
     assert generation is not None
     return IndexStats(**counts, documents=len(by_slug), seconds=round(time.perf_counter() - started, 3), directory=str(generation))
@@ -217,12 +225,17 @@ def _index_lock(index_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def content_articles(content_dir: Path) -> list[Article]:
-    """The content tree's articles; a tree the site build would refuse is refused here too."""
+def valid_tree(content_dir: Path) -> ContentTree:
+    """The content tree; a tree the site build would refuse is refused here too (ArticleInvalid)."""
     tree = load_tree(Path(content_dir))
     if tree.problems:
         raise ArticleInvalid(tree.problems)
-    return tree.articles
+    return tree
+
+
+def content_articles(content_dir: Path) -> list[Article]:
+    """The content tree's articles, of a tree the site build would accept."""
+    return valid_tree(content_dir).articles
 
 
 def _writer(ix: whoosh_index.Index, count: int, procs: int | None) -> object:
@@ -244,10 +257,10 @@ def write_documents(index_dir: Path, documents: Iterable[dict[str, object]], cou
 
 
 def _write_generation(
-    index_dir: Path, live: Path | None, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None,
+    index_dir: Path, live: Path | None, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None, files: FileTexts,
 ) -> dict[str, object]:
     """A complete new generation of ``articles``, then the atomic switch, then cleanup of old generations."""
-    documents = (document(article, stamps[slug]) for slug, article in articles.items())
+    documents = (document(article, stamps[slug], files) for slug, article in articles.items())
     _new_generation(index_dir, live, documents, len(articles), procs)
     return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
 
@@ -278,7 +291,9 @@ def _new_generation(index_dir: Path, live: Path | None, documents: Iterable[dict
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _update_generation(live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None) -> dict[str, object]:
+def _update_generation(
+    live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None, files: FileTexts,
+) -> dict[str, object]:
     """Only the changed documents: compares fingerprints read from the index's columns."""
     ix = whoosh_index.open_dir(str(live))
     try:
@@ -297,7 +312,7 @@ def _update_generation(live: Path, articles: dict[str, Indexed], stamps: dict[st
                 for slug in removed + updated:
                     writer.delete_document(indexed[slug][0])
                 for slug in updated + added:
-                    writer.add_document(**document(articles[slug], stamps[slug]))
+                    writer.add_document(**document(articles[slug], stamps[slug], files))
             except BaseException:
                 writer.cancel()  # nothing reaches the index: readers keep the last commit
                 raise

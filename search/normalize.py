@@ -1,6 +1,7 @@
 """What the user typed, in the form the index holds: one spelling for the same query.
 
-- NFKC: full-width letters, digits and punctuation (Ａ１，) become their ordinary forms;
+- NFKC (``fazhi.normalize.fold_forms``, shared with text read from files): full-width letters, digits and
+  punctuation (Ａ１，) become their ordinary forms;
 - traditional characters become simplified (zhconv's ``zh-hans`` table, character by
   character, no regional vocabulary), as the archive is written in simplified Chinese;
 - a number in 第N条 (and 款, 项, 章, 节, 编) is written in Chinese numerals, as laws
@@ -13,9 +14,10 @@ Only queries are normalised here; stored text is folded for matching by
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import zhconv
+
+from fazhi.normalize import fold_forms
 
 _PROVISION = re.compile(r"第\s*(\d{1,5})\s*([条款项章节编])")
 _DIGITS = "零一二三四五六七八九"
@@ -24,7 +26,7 @@ _UNITS = ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"))
 
 def normalize_query(text: str) -> str:
     """NFKC, simplified characters, Chinese numerals in 第N条."""
-    text = zhconv.convert(unicodedata.normalize("NFKC", text), "zh-hans")
+    text = zhconv.convert(fold_forms(text), "zh-hans")
     return _PROVISION.sub(lambda m: f"第{chinese_number(int(m.group(1)))}{m.group(2)}", text)
 
 

@@ -5,7 +5,7 @@ objects per clause; a question of twenty words plus their bigrams took
 hundreds of milliseconds that way. Here each clause's postings are read once
 (rarest first) and turned into per-document BM25 contributions, which are
 added up in an array. A clause is one word position (its alternatives, in
-title and body) or one character bigram (in the bigram fields); per field
+title, body and the text of the article's files) or one character bigram (in the bigram fields); per field
 
     bm25 = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen))
 
@@ -45,9 +45,14 @@ from search.columns import column_values
 from search.deadline import Deadline
 
 # Index fields scored for a word clause and for a bigram clause, with the length column of each.
-WORD_FIELDS = ("title", "body")
-BIGRAM_FIELDS = ("title_bigram", "body_bigram")
-LENGTH_COLUMN = {"title": "title_len", "body": "body_len", "title_bigram": "title_len", "body_bigram": "body_len"}
+WORD_FIELDS = ("title", "body", "files")
+BIGRAM_FIELDS = ("title_bigram", "body_bigram", "files_bigram")
+# The fields of the text read from an article's files (attachments, images): scored below title and body.
+FILE_FIELDS = ("files", "files_bigram")
+LENGTH_COLUMN = {
+    "title": "title_len", "body": "body_len", "files": "files_len", "title_bigram": "title_len", "body_bigram": "body_len",
+    "files_bigram": "files_len",
+}
 # Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
@@ -84,6 +89,9 @@ class Ranking:
     # Legal terms an everyday word of the query stands for (search.colloquial), relative to the user's own words.
     related_weight: float = 0.5
     coordination: float = 0.5
+    # The text read from an article's files counts below its title and body: the page is what the authority
+    # published as the article, a file's words (often a table or a scan read by OCR) only support it.
+    files_weight: float = 0.3
     # A clause found in more than this share of documents is skipped when the query has rarer ones:
     # it barely moves the ranking and its postings are the most expensive to read.
     common: float = 0.6
@@ -183,7 +191,10 @@ class IndexView:
     def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
         """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
         r = ranking
-        k1, field_b, field_weight = (r.title_k1, r.title_b, r.title_weight) if field.startswith("title") else (r.k1, r.b, 1.0)
+        if field.startswith("title"):
+            k1, field_b, field_weight = r.title_k1, r.title_b, r.title_weight
+        else:
+            k1, field_b, field_weight = r.k1, r.b, r.files_weight if field in FILE_FIELDS else 1.0
         key = ("bm25", field, text, k1, field_b, field_weight * weight)
         hit = self._recall(key)
         if hit is not None:

@@ -21,6 +21,8 @@ MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
 SORTS = ("relevance", "date")
+# Where a match may be asked to be (``in``): ``files``, the text read from an article's attachments and images.
+WITHIN = ("files",)
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -39,10 +41,11 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     kind: str | None = None
+    within: str | None = None  # the ``in`` parameter: ``files`` keeps the documents found in their files' text
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> SearchRequest:
-        """From string parameters ``q, kind, column, from, to, year, source, law, sort, page, per_page``."""
+        """From string parameters ``q, kind, in, column, from, to, year, source, law, sort, page, per_page``."""
 
         def text(name: str) -> str | None:
             value = params.get(name)
@@ -62,14 +65,26 @@ class SearchRequest:
             page=1 if page is None else page,
             per_page=10 if per_page is None else per_page,
             kind=text("kind"),
+            within=text("in"),
         )
 
     @property
     def has_filters(self) -> bool:
-        return any(v is not None for v in (self.kind, self.column, self.date_from, self.date_to, self.year, self.source, self.law))
+        filters = (self.kind, self.within, self.column, self.date_from, self.date_to, self.year, self.source, self.law)
+        return any(v is not None for v in filters)
 
     def without_filters(self) -> SearchRequest:
-        return replace(self, kind=None, column=None, date_from=None, date_to=None, year=None, source=None, law=None, page=1)
+        return replace(self, kind=None, within=None, column=None, date_from=None, date_to=None, year=None, source=None, law=None, page=1)
+
+
+@dataclass(frozen=True)
+class FoundIn:
+    """Where in an article's files a hit was found: the file's name in the article folder, its page (PDF, OFD; else
+    None) and a snippet of that text (HTML, <mark> around matches)."""
+
+    file: str
+    page: int | None
+    snippet: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ class Hit:
 
     ``kind`` is ``articles`` (the archive's own) or ``laws`` (a law library text: no column or source,
     its ``level`` in the hierarchy of norms, ``fazhi.law.levels``, and the date of the version in force).
+    ``found_in`` is set when the query's words occur in the text read from one of the article's files.
     """
 
     title: str
@@ -93,6 +109,7 @@ class Hit:
     kind: str = "articles"
     level: str | None = None
     level_name: str | None = None
+    found_in: FoundIn | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +185,8 @@ def validate(request: SearchRequest) -> None:
     """Refuse values out of range, naming the parameter (SearchQueryError, 400)."""
     if request.kind is not None and request.kind not in KINDS:
         raise SearchQueryError(f"unknown kind {request.kind!r} (known: {', '.join(KINDS)})")
+    if request.within is not None and request.within not in WITHIN:
+        raise SearchQueryError(f"unknown 'in' {request.within!r} (known: {', '.join(WITHIN)})")
     if request.column is not None and request.column not in COLUMNS:
         raise SearchQueryError(f"unknown column {request.column!r} (known: {', '.join(COLUMNS)})")
     if request.sort not in SORTS:

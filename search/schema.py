@@ -20,18 +20,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from fazhi.article import Article, body_hash
+from fazhi.file_text import FileText
+from fazhi.law.names import law_table
 from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 
 # Bump with any change to the fields below, to ``document()`` or to how postings are written.
 # 4: Whoosh's stock W3 codec again (3 inlined short posting lists, which Whoosh's segment merge cannot read).
 # 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.law.levels).
-SCHEMA_VERSION = 5
+# 6: the text inside an article's files (``files``, ``files_bigram``, ``files_len``, ``file_parts``).
+SCHEMA_VERSION = 6
 # The kinds of document: the archive's own articles, and the texts of the law library.
 KINDS = ("articles", "laws")
 LAW_SEPARATOR = ","
@@ -114,6 +118,10 @@ def build_schema() -> Schema:
         year=NUMERIC(int, stored=True, sortable=True),
         title_len=NUMERIC(int, sortable=True),
         body_len=NUMERIC(int, sortable=True),
+        files=_text(words),
+        files_bigram=_text(bigrams, positions=False),
+        files_len=NUMERIC(int, sortable=True),
+        file_parts=STORED,
         source=ID(stored=True, sortable=True),
         laws=KEYWORD(stored=True, commas=True, scorable=False),
         url=STORED,
@@ -130,22 +138,43 @@ def plain_text(markdown: str) -> str:
     return text.strip()
 
 
-def fingerprint(article: Article) -> str:
-    """Changes when anything the index holds of the article changes (cited laws follow from laws, title and body)."""
+def searchable(files: Sequence[FileText]) -> list[FileText]:
+    """The file texts worth indexing: read without trouble and not empty."""
+    return [part for part in files if part.status == "ok" and part.text.strip()]
+
+
+def fingerprint(article: Article, files: Sequence[FileText] = ()) -> str:
+    """Changes when anything the index holds of the article changes (cited laws follow from laws, title, body and file texts).
+
+    ``files``: the texts read from the article's files; an article without any keeps the fingerprint it always had.
+    """
     meta = {
         "title": article.title, "date": article.date_text, "column": article.column, "slug": article.slug,
         "source": article.source, "laws": article.laws, "url": article.url, "body": body_hash(article.body),
     }
+    parts = searchable(files)
+    if parts:
+        meta["files"] = [[part.name, part.page, part.text] for part in parts]
     return hashlib.sha256(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def document(article: Article, stamp: str | None = None) -> dict[str, object]:
-    """The index document of one article (``stamp``: its fingerprint, when already computed)."""
+def document(article: Article, stamp: str | None = None, files: Sequence[FileText] = ()) -> dict[str, object]:
+    """The index document of one article (``stamp``: its fingerprint, when already computed; ``files``: its file texts).
+
+    File texts go to fields of their own, scored below title and body (``search.ranking``); each part is also
+    stored with its file name and page, so a hit found inside a file can say where. Laws they cite (《…》第N条)
+    count as the body's do.
+    """
     body = plain_text(article.body)
+    parts = searchable(files)
+    text = "\n".join(part.text for part in parts)
+    cited = dict.fromkeys(article.cited_laws)
+    if text:
+        cited.update(dict.fromkeys(law_table().extract(text)))
     doc: dict[str, object] = {
         "slug": article.slug,
         "kind": "articles",
-        "fingerprint": stamp or fingerprint(article),
+        "fingerprint": stamp or fingerprint(article, files),
         "title": article.title,
         "title_bigram": article.title,
         "body": body,
@@ -155,10 +184,12 @@ def document(article: Article, stamp: str | None = None) -> dict[str, object]:
         "year": article.year,
         "title_len": len(article.title),
         "body_len": len(body),
-        "laws": LAW_SEPARATOR.join(law.replace(LAW_SEPARATOR, " ") for law in article.cited_laws),
+        "laws": LAW_SEPARATOR.join(law.replace(LAW_SEPARATOR, " ") for law in cited),
         "url": article.url,
         "date_text": article.date_text,
     }
+    if text:
+        doc.update(files=text, files_bigram=text, files_len=len(text), file_parts=[(part.name, part.page, part.text) for part in parts])
     if article.source:
         doc["source"] = article.source
     return doc

@@ -8,7 +8,8 @@ printed as ``path:line: message`` like the content checks:
   (``fazhi-index.json``); a deleted, truncated or altered segment file is named;
 - its documents: every article of the content tree, and with a law library every
   law of it (``search.law_documents``), is there exactly once at its current fingerprint
-  (``search.documents.fingerprint``), and no document stands for an article or a
+  (``search.documents.fingerprint``: a changed text read from one of its files
+  counts), and no document stands for an article or a
   law that no longer exists (a ghost).
 
 Article differences name the article file relative to the content root, as
@@ -30,7 +31,7 @@ from fazhi.article import Article, article_path
 from fazhi.content import load_tree
 from fazhi.errors import Problem
 from search.columns import column_values
-from search.documents import Indexed, fingerprint
+from search.documents import NO_FILES, FileTexts, Indexed, fingerprint
 from search.indexer import current_generation, file_damage
 from search.law_documents import KIND as LAW_KIND
 from search.law_documents import LawDocument, library_documents
@@ -61,16 +62,18 @@ class Verification:
                 f" ({self.articles} articles{laws}, {self.documents} documents){left_out}")
 
 
-def verify_index(content_dir: Path, index_dir: Path, law_library: Path | None = None) -> Verification:
-    """Compare the index in ``index_dir`` with the valid articles of the content tree in ``content_dir``
-    (and the laws of ``law_library``, when given)."""
+def verify_index(content_dir: Path, index_dir: Path, law_library: Path | None = None, files: FileTexts = NO_FILES) -> Verification:
+    """Compare the index in ``index_dir`` with the valid articles of the content tree in ``content_dir`` and the texts
+    read from their ``files`` (and the laws of ``law_library``, when given)."""
     tree = load_tree(Path(content_dir))
-    found = verify_articles(tree.articles, index_dir, library_documents(law_library))
+    found = verify_articles(tree.articles, index_dir, library_documents(law_library), files)
     return Verification(found.differences, found.articles, found.documents, len({p.path for p in tree.problems}), found.laws)
 
 
-def verify_articles(articles: Iterable[Article], index_dir: Path, laws: Iterable[LawDocument] = ()) -> Verification:
-    """Compare the index with exactly ``articles`` and ``laws`` (what was meant to be indexed)."""
+def verify_articles(
+    articles: Iterable[Article], index_dir: Path, laws: Iterable[LawDocument] = (), files: FileTexts = NO_FILES,
+) -> Verification:
+    """Compare the index with exactly ``articles`` (with their ``files``' texts) and ``laws`` (what was meant to be indexed)."""
     expected: dict[str, Indexed] = {a.slug: a for a in articles}
     articles_count = len(expected)
     expected.update((law.slug, law) for law in laws)
@@ -87,7 +90,7 @@ def verify_articles(articles: Iterable[Article], index_dir: Path, laws: Iterable
     except Exception as exc:  # any failure to read the index is what is being checked for
         problem = Problem(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")
         return Verification([problem], articles_count, 0, 0, laws_count)
-    return Verification(_compare(expected, indexed), articles_count, len(indexed), 0, laws_count)
+    return Verification(_compare(expected, indexed, files), articles_count, len(indexed), 0, laws_count)
 
 
 def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
@@ -106,7 +109,7 @@ def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
         ix.close()
 
 
-def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[str, object]]]) -> list[Problem]:
+def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[str, object]]], files: FileTexts) -> list[Problem]:
     differences: list[Problem] = []
     counts = Counter(slug for slug, _, _ in indexed)
     by_slug = {slug: (stamp, stored) for slug, stamp, stored in indexed}
@@ -121,7 +124,7 @@ def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[st
         if counts[slug] > 1:
             differences.append(Problem(where, 1, f"{what} is in the index {counts[slug]} times"))
         stamp = by_slug[slug][0]
-        current = fingerprint(item)
+        current = fingerprint(item, files)
         if stamp != current:
             noun = "law" if isinstance(item, LawDocument) else "article"
             differences.append(Problem(where, 1, f"indexed at fingerprint {stamp[:12]}, the {noun} is now at {current[:12]}"))

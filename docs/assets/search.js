@@ -187,6 +187,13 @@
       snippet.appendChild(snippetNodes(hit.snippet));
       children.push(snippet);
     }
+    if (hit.found_in) {
+      /* Found in the text read from one of the article's files: name the file (and page), then its snippet. */
+      var where = "见于附件 " + hit.found_in.file + (hit.found_in.page ? " 第" + hit.found_in.page + "页" : "") + "：";
+      var inFile = el("p", { class: "fz-hit__snippet fz-hit__file" }, [el("strong", {}, [where])]);
+      inFile.appendChild(snippetNodes(hit.found_in.snippet));
+      children.push(inFile);
+    }
     if (hit.laws && hit.laws.length) {
       children.push(el("p", { class: "fz-hit__laws" }, ["引用：" + hit.laws.slice(0, 4).map(function (law) {
         return "《" + law + "》";

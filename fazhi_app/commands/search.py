@@ -10,13 +10,15 @@ from pathlib import Path
 import click
 
 from fazhi.config import Settings
+from fazhi.content import load_tree
 from fazhi.errors import ConfigError, SearchQueryError
 from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
+from fazhi_app.extraction import file_texts
 from fazhi_app.options import settings_options
 from fazhi_app.serving import resolve_served
-from search.indexer import current_generation, file_damage, optimize_index, rebuild_index, update_index
-from search.law_documents import require_library
+from search.indexer import current_generation, file_damage, optimize_index, sync_articles, valid_tree
+from search.law_documents import library_documents, require_library
 from search.query import SearchRequest, SearchResponse, search
 from search.verify import verify_index
 
@@ -31,14 +33,17 @@ from search.verify import verify_index
 @click.option("--optimize", is_flag=True, help="After updating, merge the index into one segment (Whoosh's optimize).")
 @settings_options
 def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: bool) -> None:
-    """Index the content tree (and the law library's texts, when one is set) for search, incrementally by content hash."""
+    """Index the content tree (with the text read from its files, and the law library's texts when one is set) for search,
+    incrementally by content hash."""
     if verify:
         if rebuild or optimize:
             raise click.UsageError("--verify changes nothing; it cannot be combined with --rebuild or --optimize")
         _verify(settings)
         return
-    run = rebuild_index if rebuild else update_index
-    stats = run(content_root(settings), settings.paths.index, law_library=settings.paths.law_library)
+    tree = valid_tree(content_root(settings))
+    # the text the nightly job read from the articles' files, as kept: indexing reads no file itself
+    stats = sync_articles(tree.articles, settings.paths.index, rebuild=rebuild, laws=library_documents(settings.paths.law_library),
+                          files=file_texts(settings, tree))
     how = "rebuilt" if stats.rebuilt else "updated"
     click.echo(
         f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"
@@ -51,7 +56,8 @@ def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: boo
 
 def _verify(settings: Settings) -> None:
     """Differences on stdout, one a line; the summary on stderr; exit 1 when there is any."""
-    verification = verify_index(content_root(settings), settings.paths.index, settings.paths.law_library)
+    root = content_root(settings)
+    verification = verify_index(root, settings.paths.index, settings.paths.law_library, file_texts(settings, load_tree(root)))
     for difference in verification.differences:
         click.echo(str(difference))
     hint = "; run `fazhi index --rebuild` to rebuild it" if not verification.ok else ""
@@ -63,6 +69,8 @@ def _verify(settings: Settings) -> None:
 @click.command("search", epilog=epilog("search"))
 @click.argument("query", required=False, default="")
 @click.option("--kind", help="Only this kind of document: articles (the archive's) or laws (the law library's texts).")
+@click.option("--in", "within", type=click.Choice(["files"]), help="Only documents found in the text read from their files"
+              " (attachments, images).")
 @click.option("--column", help="Only this column: summaries, interpretations or cases.")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only articles dated on or after this day.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only articles dated on or before this day.")
@@ -81,7 +89,7 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     serve` answers from), else --index. A query naming a law's article
     (环境保护法第二十五条) prints that article's text, with a law library.
     """
-    params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
+    params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), "in": options.pop("within"), **options}
     require_library(settings.paths.law_library)
     served = resolve_served(settings)  # the published release's index, as `fazhi serve` answers from
     index = served.index
@@ -104,8 +112,8 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
 
 
 # Search parameters as the command line spells them, for naming the culprit of a bad query.
-OPTION_OF = {"kind": "--kind", "column": "--column", "from": "--from", "to": "--to", "year": "--year", "source": "--source", "law": "--law",
-             "sort": "--sort", "page": "--page", "per_page": "--per-page"}
+OPTION_OF = {"kind": "--kind", "in": "--in", "column": "--column", "from": "--from", "to": "--to", "year": "--year", "source": "--source",
+             "law": "--law", "sort": "--sort", "page": "--page", "per_page": "--per-page"}
 
 
 def _query_problem(exc: SearchQueryError, index: Path) -> str:
@@ -156,6 +164,9 @@ def _print_results(response: object) -> None:
         where = " · ".join(part for part in (hit.date, hit.column_name or hit.level_name, hit.source, f"/{hit.url}") if part)
         console.print(Text(f"   {where}", style="dim"))
         console.print(Text("   ") + marked(hit.snippet))
+        if hit.found_in is not None:
+            page = f", page {hit.found_in.page}" if hit.found_in.page else ""
+            console.print(Text(f"   in {hit.found_in.file}{page}: ", style="dim") + marked(hit.found_in.snippet))
     facets = "; ".join(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) for name, counts in response.facets.items() if counts)
     if facets:
         console.print()

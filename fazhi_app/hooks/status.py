@@ -40,8 +40,8 @@ HELD_KIND = {"new": "新增", "changed": "更新", "removed": "上游删除"}
 SOURCE_STATUS = {"ok": "正常", "partial": "部分失败", "failed": "失败", "blocked": "被拦截", "unfinished": "超时未完成"}
 SOURCE_COLUMNS = (("new", "新增"), ("changed", "更新"), ("unchanged", "未变"), ("removed", "上游已删除"),
                   ("conflicts", "人工修改冲突"), ("failed", "失败篇数"), ("requests", "请求数"))
-STEPS = (("scrape", "抓取"), ("validate", "校验"), ("fingerprint", "比对"), ("build", "构建网站"), ("index", "更新索引"),
-         ("publish", "发布"))
+STEPS = (("scrape", "抓取"), ("validate", "校验"), ("extract", "读取附件文字"), ("fingerprint", "比对"), ("build", "构建网站"),
+         ("index", "更新索引"), ("publish", "发布"))
 # The site build and the steps after it: their times are not known when the page is rendered (see the module docstring).
 AFTER_BUILD = ("build", "index", "publish")
 LISTED_ARTICLES = 30

@@ -55,7 +55,7 @@ def test_a_named_article_comes_back_in_the_law_block_and_as_the_first_law_hit(la
 
 def test_kind_parameter_and_facet(law_server: Server) -> None:
     both = api(law_server, q="执法 垃圾")
-    assert set(both["facets"]) == {"kind", "column", "year"}
+    assert set(both["facets"]) == {"kind", "in", "column", "year"}
     counts = both["facets"]["kind"]
     assert counts["articles"] > 0 and counts["laws"] > 0
     for kind, count in counts.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGES = ("fazhi", "fazhi_app", "scraper", "search")
+PACKAGES = ("fazhi", "fazhi_app", "scraper", "search", "extract")
 
 
 def project_modules() -> list[str]:

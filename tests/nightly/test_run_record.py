@@ -62,7 +62,7 @@ def test_keys_a_report_lacks_take_their_defaults_and_unknown_keys_are_ignored() 
 
 def test_each_step_is_named_once_in_order() -> None:
     names = [step.name for step in STEPS]
-    assert names == ["scrape", "guard", "validate", "laws", "fingerprint", "build", "index", "publish"]
+    assert names == ["scrape", "guard", "validate", "laws", "extract", "fingerprint", "build", "index", "publish"]
 
 
 def test_summary_is_made_from_the_record() -> None:
