@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi.files import write_json
+from scraper.mirror import filed
 from scraper.mirror import generator as g
 
 # "short": a list answer (queryList JSON, dataproxy XML) loses its last record but still announces the full total.
@@ -159,7 +160,8 @@ def html_text(value: str) -> str:
 
 
 def _special_cases(site: str, articles: list[dict[str, Any]], r: random.Random) -> None:
-    """The one-off quirks: image-only items, duplicates, XSS, encodings, layouts, robots."""
+    """The one-off quirks: image-only items, articles whose substance is in their files, duplicates, XSS, encodings,
+    layouts, robots."""
     a = articles
     if site == "ucap":
         a[1]["title"] = "一图读懂《" + a[1]["title"].split("《")[-1].split("》")[0] + "》"
@@ -176,6 +178,7 @@ def _special_cases(site: str, articles: list[dict[str, Any]], r: random.Random) 
         a[7]["title"] = " " + a[7]["title"] + "\u3000"
         a[7]["flags"].append("show_title_p")
         a[10]["flags"].append("pinned_only")
+        filed.file_only(a)
     elif site == "hanweb":
         a[3]["flags"].append("repeated")
         a[7]["body"] += g.XSS_PAYLOAD
