@@ -34,6 +34,9 @@ SUBSTANTIAL = 20
 INLINE_CHARS = 3000
 _IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 _SRC_RE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_ALT_RE = re.compile(r"""\salt\s*=\s*(?:"[^"]*[^"\s][^"]*"|'[^']*[^'\s][^']*')""", re.I)  # an alt that names something
+_EMPTY_ALT_RE = re.compile(r"""\salt(?:\s*=\s*(?:"\s*"|'\s*'|(?=[\s/>])))?(?=[\s/>])""", re.I)
+IMAGE_NAME = "图片（文字见下方“图片文字”）"
 _P_OPEN_RE = re.compile(r"<p\b[^>]*>", re.I)
 
 
@@ -117,7 +120,7 @@ def describe_images(content: str, entry: Entry, texts: dict[str, Readable], page
         number += 1
         ident = f"fz-imgtext-{number}"
         out.append(content[done:match.start()])
-        tag = match.group(0)
+        tag = _named(match.group(0))
         out.append(tag[:-1].rstrip("/").rstrip() + f' aria-describedby="{ident}"' + (" />" if tag.endswith("/>") else ">"))
         done = match.end()
         if _inside_paragraph(content, match.start()):  # after the paragraph: a <details> may not sit inside a <p>
@@ -127,6 +130,15 @@ def describe_images(content: str, entry: Entry, texts: dict[str, Readable], page
         out.append(_disclosure(ident, item, page_url))
     out.append(content[done:])
     return "".join(out)
+
+
+def _named(tag: str) -> str:
+    """An image tag with a name: an empty ``alt`` marks a picture as decoration, which a picture carrying text is not
+    (and a description on a decoration is ignored), so it says where its text is."""
+    if _ALT_RE.search(tag):
+        return tag
+    bare = _EMPTY_ALT_RE.sub("", tag)
+    return bare[:4] + f' alt="{IMAGE_NAME}"' + bare[4:]
 
 
 def _image_text(tag: str, entry: Entry, texts: dict[str, Readable], page_url: str) -> Readable | None:
