@@ -159,6 +159,24 @@ def _attachment_items(value: Any, info: ValidationInfo) -> list[dict[str, Any]]:
 
 
 Names = tuple[str, ...]
+# (file name in the article folder, staff's text of it), in the order written.
+Transcripts = tuple[tuple[str, str], ...]
+
+
+def _transcripts(value: Any) -> Transcripts:
+    """``{file name: text}`` as pairs: the name a path inside the folder, the text not blank."""
+    if not isinstance(value, dict):
+        raise ValueError("transcripts must be a mapping of file name: text")
+    pairs = []
+    for name, text in value.items():
+        try:
+            _inside(str(name))
+        except ValueError as exc:
+            raise ValueError(f"transcripts: {exc}") from None
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"transcripts: the text of {str(name)!r} is empty")
+        pairs.append((str(name), normalize_body(text).rstrip("\n")))
+    return tuple(pairs)
 
 
 @schema
@@ -183,6 +201,9 @@ class FrontMatter:
         expects="a list of URLs")
     attachments: Annotated[tuple[Attachment, ...], BeforeValidator(_attachment_items)] = setting(
         (), "files beside the article, each {title, file, url} (below)", expects="a list of {title, file, url}")
+    transcripts: Annotated[Transcripts, PlainValidator(_transcripts)] = setting(
+        (), "staff's own text of an image or attachment, by its file name in the article folder: shown on the article page and its "
+            "text version instead of the machine-read text; the scraper keeps it", expects="a mapping of file name: text", shown="{}")
     laws: Annotated[Names, BeforeValidator(partial(_strings, "laws"))] = setting(
         (), "laws to register besides those cited as 《…》 in the title or body (found automatically)", expects="a list of law names")
     tags: Annotated[Names, BeforeValidator(partial(_strings, "tags"))] = setting((), "tags", expects="a list of tags")
@@ -224,6 +245,8 @@ class Article:
     # Other addresses of the same article upstream (another source, column or site generation).
     origin_urls: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # staff's own text of a file beside the article, by file name (see ``transcript``)
+    transcripts: Transcripts = ()
     laws: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str | None = None
@@ -259,6 +282,10 @@ class Article:
         names.update(dict.fromkeys(table.extract(self.title + "\n" + self.body)))
         return tuple(names)
 
+    def transcript(self, name: str) -> str | None:
+        """Staff's text of the file ``name`` (a path inside the article folder), None when they gave none."""
+        return next((text for file, text in self.transcripts if file == name), None)
+
     @property
     def staff_edited(self) -> bool:
         """True when a scraped file's body was changed after the scraper wrote it."""
@@ -282,6 +309,7 @@ class Article:
                 {k: v for k, v in (("title", a.title), ("file", a.file), ("url", a.url)) if v}
                 for a in self.attachments
             ],
+            "transcripts": dict(self.transcripts),
             "laws": list(self.laws),
             "tags": list(self.tags),
             "summary": self.summary,
@@ -292,7 +320,7 @@ class Article:
             "withdrawn": self.withdrawn.isoformat() if self.withdrawn else None,
             "withdrawn_reason": self.withdrawn_reason,
         }
-        return {k: values[k] for k in FIELDS if values[k] not in (None, [], "")}
+        return {k: values[k] for k in FIELDS if values[k] not in (None, [], {}, "")}
 
     def to_markdown(self) -> str:
         """The whole file: front matter then body, ending in one newline."""

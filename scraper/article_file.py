@@ -8,6 +8,9 @@ Compared with the file on disk:
 - the file's body was edited by staff (``Article.staff_edited``), or the file is not a
   scraped article: never overwritten (``conflicts``).
 
+Staff's ``transcripts`` of the article's pictures and files are not part of the upstream article: a rewritten
+file keeps those of the file it replaces.
+
 Files are written atomically (temporary file + rename), so nothing archived is lost to a crash.
 """
 
@@ -18,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from fazhi.article import parse_article
+from fazhi.article import Transcripts, parse_article
 from fazhi.config import Source
 from fazhi.errors import ArticleInvalid, ExtractError
 from fazhi.files import write_atomic
@@ -44,6 +47,11 @@ def conflict_reason(text: str, rel: PurePosixPath) -> str | None:
     if old.staff_edited:
         return "staff edited the file"
     return None
+
+
+def kept_transcripts(text: str | None, rel: PurePosixPath | None) -> Transcripts:
+    """Staff's transcripts in the file on disk (a file with no conflict parses), to carry into its new text."""
+    return parse_article(text, rel).transcripts if text is not None and rel is not None else ()
 
 
 @dataclass
@@ -77,7 +85,7 @@ class ArticleWriter:
         local = self.localizer.localize(draft, folder, old_folder)
         article = compose(entry, draft, local, column=column, slug=slug, publisher=self.publisher)
         others = tuple(a.url for a in self.store.aliases(entry.url) if a.status == "merged")
-        article = replace(article, origin_urls=others)
+        article = replace(article, origin_urls=others, transcripts=kept_transcripts(old_text, old_rel))
         text = article.to_markdown()
         if text == old_text and old_rel == rel:
             outcome = "unchanged"

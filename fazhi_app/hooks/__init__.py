@@ -18,4 +18,5 @@ of generated page lives in its own module and is tested without MkDocs:
     sharing.py       each page's description, Open Graph tags and an article's JSON-LD
     footer.py        the government-site footer block (fazhi.yml ``footer``) and its registry links
     tables.py        wide tables wrapped in focusable, named scroll regions
+    file_texts.py    the text in images and attachments: 「图片文字」 disclosures and text versions
 """

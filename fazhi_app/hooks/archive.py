@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fazhi.article import COLUMNS, Article
 from fazhi.config import Settings
 from fazhi.law.library import Library
 from fazhi.law.names import law_table, law_url
+
+if TYPE_CHECKING:
+    from fazhi_app.hooks.file_texts import Readable
 
 # Columns in the order the site shows them (COLUMNS is ordered for title classification).
 COLUMN_ORDER = tuple(dict.fromkeys(("summaries", "interpretations", "cases", *COLUMNS)))
@@ -65,6 +69,8 @@ class Archive:
     by_src: dict[str, Entry] = field(default_factory=dict)
     # src_uri -> (older, newer) neighbour in the same column
     neighbours: dict[str, tuple[Entry | None, Entry | None]] = field(default_factory=dict)
+    # src_uri -> {file name -> its text as the site shows it} (``file_texts.readable``), for articles whose files have text
+    readable: dict[str, dict[str, Readable]] = field(default_factory=dict)
     # the law library (``law_library`` setting), if any, and the day its "version in force today" means
     library: Library | None = None
     today: dt.date = field(default_factory=dt.date.today)

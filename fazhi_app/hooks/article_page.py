@@ -28,7 +28,7 @@ def context(archive: Archive, entry: Entry) -> dict[str, Any]:
         "scraped": article.origin == "scraped",
         "removed_upstream": article.removed_upstream.isoformat() if article.removed_upstream else None,
         "attachments": [
-            {"title": a.title, "url": entry.url + quote(a.file), "original": a.url, "name": a.file.rsplit("/", 1)[-1]}
+            {"title": a.title, "file": a.file, "url": entry.url + quote(a.file), "original": a.url, "name": a.file.rsplit("/", 1)[-1]}
             for a in article.attachments
         ],
         "laws": entry.laws,

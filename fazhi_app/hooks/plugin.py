@@ -38,10 +38,12 @@ from fazhi.errors import FazhiError
 from fazhi.files import write_atomic
 from fazhi.law.library import load_library
 from fazhi_app.authoring import file_verdicts
+from fazhi_app.extraction import file_texts
 from fazhi_app.hooks import article_page, footer, refused, sharing, theme, withdrawn
 from fazhi_app.hooks.archive import COLUMN_ORDER, Archive, build_archive
 from fazhi_app.hooks.citelinks import CitationLinker
 from fazhi_app.hooks.feeds import write_feeds
+from fazhi_app.hooks.file_texts import attachment_context, describe_images, readable
 from fazhi_app.hooks.law_text import statute_json
 from fazhi_app.hooks.pages import PageSpec
 from fazhi_app.hooks.registry import GENERATORS
@@ -133,6 +135,10 @@ class FazhiPlugin(BasePlugin):
             log.warning("these articles are left out of the preview until fixed:\n%s", lines)
             self.invalid = {p.path for p in tree.problems}
         self.archive = build_archive(tree.articles, settings)
+        texts = file_texts(settings, tree)  # from the extraction cache: a build reads no file
+        for entry in self.archive.entries:
+            if found := readable(entry.article, texts.get(entry.src_uri, ())):
+                self.archive.readable[entry.src_uri] = found
         self.notices = withdrawn.notice_specs(tree.withdrawn)
         self.refused = refused_files(root, file_verdicts(settings))
         for uri, reason in self.refused.items():
@@ -208,11 +214,14 @@ class FazhiPlugin(BasePlugin):
         return theme.install(env, config.theme["language"])
 
     # Tables are wrapped in keyboard-reachable scroll regions once the page's HTML exists; in an
-    # article, citations become links first, on the HTML, so those in tables and lists are found alike.
+    # article, citations become links first, on the HTML, so those in tables and lists are found alike,
+    # and each image with text gets its 「图片文字」 disclosure.
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self.data.by_src.get(page.file.src_uri)
         if entry is not None and self.linker is not None:
             content = self.linker.link(content, entry.article.date.date(), page.url)
+        if entry is not None:
+            content = describe_images(content, entry, self.data.readable.get(entry.src_uri, {}), page.url)
         return wrap_tables(content)
 
     # Per-page data is computed only for the page being rendered; the page's HTML is final
@@ -222,7 +231,8 @@ class FazhiPlugin(BasePlugin):
         described = str(page.meta.get("description") or config.site_description or "")
         if (entry := self.data.by_src.get(uri)) is not None:
             context["fazhi"] = article_page.context(self.data, entry)
-            context["fazhi"]["attachments"] = refused.kept_attachments(context["fazhi"]["attachments"], self.refused)
+            kept = refused.kept_attachments(context["fazhi"]["attachments"], self.refused)
+            context["fazhi"]["attachments"] = attachment_context(kept, self.data.readable.get(uri, {}))
             share = sharing.article(self.data, entry, page_url=page.canonical_url or "", site_url=config.site_url or "",
                                     html=page.content or "")
         elif (spec := self.specs.get(uri)) is not None:

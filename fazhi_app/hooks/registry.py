@@ -7,7 +7,7 @@ A generator is a function ``pages(archive) -> Iterable[PageSpec]`` (see
 
 from __future__ import annotations
 
-from fazhi_app.hooks import home, law_pages, listings, sitemap, status, year_archives
+from fazhi_app.hooks import file_texts, home, law_pages, listings, sitemap, status, year_archives
 from fazhi_app.hooks.pages import Generator
 
 GENERATORS: tuple[Generator, ...] = (
@@ -17,4 +17,5 @@ GENERATORS: tuple[Generator, ...] = (
     law_pages.pages,
     status.pages,  # the 运行状态 page from the latest nightly run report (fazhi_app/hooks/status.py)
     sitemap.pages,  # the 网站地图 page, linked from every footer
+    file_texts.pages,  # the text version of each image and attachment with text (fazhi_app/hooks/file_texts.py)
 )

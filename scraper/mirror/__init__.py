@@ -46,7 +46,8 @@ and relative links, duplicate list entries, truncated list titles with the full 
 attachments (.pdf .doc .xls) as ``/doc/ucap/…``, ``downfile.jsp?filename=``, relative
 ``files/…``, ``./P0….pdf`` and absolute ``http://`` links, a missing image, image-only items,
 a GB2312-declared page with GBK-only characters and an undeclared GBK page, malformed HTML,
-a page needing the main-content fallback, and the XSS payload set (``generator.XSS_PAYLOAD``).
+a page needing the main-content fallback, the XSS payload set (``generator.XSS_PAYLOAD``), and four
+UCAP articles whose substance is only in a PDF, DOCX, XLSX or an infographic (``filed``).
 
 A fifth, hostile host (``hostile.HOST``, source ``hostile.SOURCE``, not among the default
 sources) serves files that are not what their names say and links to internal addresses.

@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.mirror import samples
+from scraper.mirror import filed, samples
 
 ASSET_TYPES = {
     ".pdf": "application/pdf", ".doc": "application/msword", ".xls": "application/vnd.ms-excel",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".png": "image/png", ".jpg": "image/png", ".jpeg": "image/png", ".gif": "image/png",
 }
 FIXED_MODIFIED = "2024-01-01T00:00:00+00:00"
@@ -61,7 +62,10 @@ def challenge_page(seed: str) -> bytes:
 
 
 def asset(path: str) -> Response:
-    """A small file of the type its extension says, the same bytes for the same path."""
+    """A small file of the type its extension says, the same bytes for the same path; the files of ``filed`` as they are."""
+    name = path.rsplit("/", 1)[-1]
+    if name in filed.FILES:
+        return Response(200, ASSET_TYPES[name[name.rindex("."):]], filed.FILES[name], FIXED_MODIFIED)
     ext = re.search(r"\.[A-Za-z0-9]+$", path.split("?")[0].split("filename=")[-1])
     kind = ext.group(0).lower() if ext else ""
     if "missing" in path or kind not in ASSET_TYPES:
@@ -71,6 +75,8 @@ def asset(path: str) -> Response:
         body = samples.png(digest[:3])
     elif kind == ".pdf":
         body = samples.pdf(digest.hex().encode())
+    elif kind == ".xlsx":
+        body = samples.xlsx([[digest.hex()]])
     elif kind == ".xls":
         body = samples.excel(digest)
     elif kind == ".docx":

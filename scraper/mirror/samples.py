@@ -11,6 +11,7 @@ HTML "text" file, a Word file carrying macros. None of them may land in the arch
 
 from __future__ import annotations
 
+import html
 import io
 import struct
 import zipfile
@@ -87,14 +88,77 @@ def excel(tag: bytes) -> bytes:
     return ole({"Workbook": b"\x09\x08" + tag})
 
 
-def docx(text: str) -> bytes:
-    """A minimal OOXML Word package."""
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def _ooxml(main: str, main_type: str, parts: dict[str, str]) -> bytes:
+    """An OOXML package: content types, the package relationship to ``main`` and the ``parts``."""
+    overrides = "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in
+                        ((main, main_type), *((n, "application/xml") for n in parts if n != main and not n.endswith(".rels"))))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as package:
-        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        package.writestr("word/document.xml", f'<?xml version="1.0"?><w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
-                         "</w:body></w:document>")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                         f'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>')
+        package.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELS}">'
+                         f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT}" Target="{main}"/></Relationships>')
+        for name, xml in parts.items():
+            package.writestr(name, xml)
     return out.getvalue()
+
+
+def docx(text: str) -> bytes:
+    """A Word document (OOXML), a paragraph per line of ``text``."""
+    body = "".join(f"<w:p><w:r><w:t>{html.escape(line, quote=False)}</w:t></w:r></w:p>" for line in text.split("\n"))
+    document = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    return _ooxml("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                  {"word/document.xml": document})
+
+
+def xlsx(rows: list[list[str]]) -> bytes:
+    """An Excel workbook (OOXML) of one sheet, its cells inline strings."""
+    cells = "".join(f'<row r="{r}">' + "".join(f'<c t="inlineStr"><is><t>{html.escape(cell, quote=False)}</t></is></c>' for cell in row)
+                    + "</row>" for r, row in enumerate(rows, 1))
+    workbook = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{S_NS}" xmlns:r="{R_NS}"><sheets>'
+                '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    relations = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
+                 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                 "</Relationships>")
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{S_NS}"><sheetData>{cells}</sheetData></worksheet>'
+    return _ooxml("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                  {"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": relations, "xl/worksheets/sheet1.xml": sheet})
+
+
+def text_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF whose pages carry ``pages`` (lines each) as a text layer in Adobe's STSong-Light, a CJK font every PDF
+    reader has or substitutes, so nothing is embedded: the text is written as UCS-2 (``UniGB-UCS2-H``)."""
+    count = len(pages)
+    kids = " ".join(f"{5 + 2 * i} 0 R" for i in range(count))
+    objects = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        f"<</Type/Pages/Kids[{kids}]/Count {count}>>",
+        "<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-H/DescendantFonts[4 0 R]>>",
+        "<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)/Supplement 4>>"
+        "/FontDescriptor<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]/ItalicAngle 0"
+        "/Ascent 880/Descent -120/CapHeight 880/StemV 93>>/DW 1000>>",
+    ]
+    for i, lines in enumerate(pages):
+        shown = " ".join(f"<{line.encode('utf-16-be').hex().upper()}> Tj T*" for line in lines)
+        stream = f"BT /F1 14 Tf 24 TL 56 780 Td {shown} ET".encode("ascii")
+        objects.append(f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 3 0 R>>>>/Contents {6 + 2 * i} 0 R>>")
+        objects.append(f"<</Length {len(stream)}>>stream\n{stream.decode('ascii')}\nendstream")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj{body}endobj\n".encode("ascii")
+    table = b"".join(f"{offset:010d} 00000 n \n".encode("ascii") for offset in offsets)
+    return (out + f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii") + table
+            + f"trailer<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{len(out)}\n%%EOF\n".encode("ascii"))
 
 
 # name in the hostile article's links -> (Content-Type the server claims, bytes)

@@ -9,6 +9,7 @@ import json
 import random
 from typing import Any
 
+from scraper.mirror import filed
 from scraper.mirror import generator as g
 from scraper.mirror.pages import Form, Response, digits, first, html_response, latest, token, with_repeats
 from scraper.mirror.site import Article, Dressed, Site, SiteData
@@ -205,6 +206,7 @@ def special_cases(a: list[Article], r: random.Random) -> None:
     a[7]["title"] = " " + a[7]["title"] + "\u3000"
     a[7]["flags"].append("show_title_p")
     a[10]["flags"].append("pinned_only")
+    filed.file_only(a)  # articles whose substance is only in their files
 
 
 SITE = Site(
