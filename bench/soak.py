@@ -706,10 +706,11 @@ class Soak:
             if report.get("run") == last_run:  # stopped before writing a report: its log's last line says why
                 said = (self.root / "nights" / f"{number:03d}.log").read_text("utf-8").strip().splitlines()
                 report = {"status": "without a report", "message": said[-1] if said else ""}
+            self.check_repairs(night, report)
             held = len(report.get("held") or [])
             night.outcome = f"exit {code} {report.get('status')}" + (f", {held} held" if held else "")
             if code not in (0, 3):
-                night.failures.append(f"nightly exit {code}: {report.get('message')}")
+                night.failures.append(f"nightly exit {code}: {' '.join(str(report.get('message')).split())}")
             else:
                 self.check_completed(night, code, report)
         self.check_always(night, completed=code is not None)
@@ -769,7 +770,8 @@ class Soak:
         self.check_served(night, "after the night")
         held = self.held_urls()
         self.check_exit_code(night, code, held)
-        self.check_repairs(night, report, site)
+        if not (site / "index.html").is_file() or not (release / "index").is_dir():
+            fail(f"published release {release.name} is not complete")
         self.check_upstream_faults(night, report)
         tree = load_tree(self.content)
         self.check_nothing_new_twice(night, report)
@@ -853,14 +855,12 @@ class Soak:
         if reasons and code != 3:
             night.failures.append(f"exit {code}, expected 3: {', '.join(reasons)[:200]}")
 
-    def check_repairs(self, night: Night, report: dict[str, Any], site: Path) -> None:
-        """Each fault the night had to heal (store, baseline, dangling current) is a `warning:` line; the release is whole."""
+    def check_repairs(self, night: Night, report: dict[str, Any]) -> None:
+        """Each fault a finished night had to heal (store, baseline, dangling current) is a `warning:` line in its report."""
         for fault in sorted(self.world.repairs_due):
             if not warned(report, REPAIR_WARNINGS[fault]):
                 night.failures.append(f"no warning of the {fault} repair: {report.get('warnings')}")
         self.world.repairs_due.clear()
-        if not (site / "index.html").is_file() or not (site.parent / "index").is_dir():
-            night.failures.append(f"published release {site.parent.name} is not complete")
 
     def check_upstream_faults(self, night: Night, report: dict[str, Any]) -> None:
         """A slow source is unfinished; an emptied list is a problem that marks nothing removed."""
@@ -1084,7 +1084,7 @@ def format_row(row: Night) -> str:
 
 def fault_counts(rows: list[Night]) -> str:
     """How often each fault and repair happened, by kind (a site or release name dropped)."""
-    counts = Counter(re.sub(r"^(ucap|hanweb|trs|generic) |( to| -)\S*$", "", fault) for row in rows for fault in row.faults)
+    counts = Counter(re.sub(r"^(ucap|hanweb|trs|generic) | to \S+$| -\S+$", "", fault) for row in rows for fault in row.faults)
     return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "none"
 
 
