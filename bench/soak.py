@@ -160,7 +160,7 @@ class World:
     emptied: set[str] = field(default_factory=set)  # sites whose list pages have no items
     snapshot_broken: str | None = None  # how the content repository was made unable to commit
     dangling: str | None = None  # how releases/current was left dangling, until a night repairs it
-    repairs_due: set[str] = field(default_factory=set)  # faults (REPAIR_WARNINGS keys) the next completed night must repair and warn of
+    repairs_due: set[str] = field(default_factory=set)  # faults (REPAIR_WARNINGS keys) the next finished night must repair and warn of
     rollback: tuple[str, str] | None = None  # (rolled back from, to) when `fazhi rollback` ran before this night
 
 
@@ -769,7 +769,8 @@ class Soak:
         self.world.dangling = None
         self.check_served(night, "after the night")
         held = self.held_urls()
-        self.check_exit_code(night, code, held)
+        uncommitted = self.uncommitted()
+        self.check_exit_code(night, code, held, bool(uncommitted))
         if not (site / "index.html").is_file() or not (release / "index").is_dir():
             fail(f"published release {release.name} is not complete")
         self.check_upstream_faults(night, report)
@@ -819,7 +820,7 @@ class Soak:
             if (site / Path(rel).parent / "index.html").exists():
                 fail(f"invalid {rel} was published")
         self.check_tree_faults(night, report, site, status_page)
-        self.check_snapshot(night, report, status_page)
+        self.check_snapshot(night, report, status_page, uncommitted)
         if report.get("status") == "published":  # an unchanged night's status page is the published release's
             for warning in report.get("warnings") or []:
                 if not shown(status_page, warning):
@@ -847,11 +848,11 @@ class Soak:
         """Whether a change's owner (an origin URL) is on a site slow or emptied tonight: it lands on a later night."""
         return site_of_url(owner) in self.world.slow | self.world.emptied
 
-    def check_exit_code(self, night: Night, code: int, held: set[str]) -> None:
+    def check_exit_code(self, night: Night, code: int, held: set[str], uncommitted: bool) -> None:
         """Exit 3 whenever something is left out, held, unfinished or not snapshotted."""
         reasons = [*sorted(self.world.invalid), *sorted(self.world.tree_faults), *(f"{s} slow" for s in sorted(self.world.slow)),
                    *(f"{s} list emptied" for s in sorted(self.world.emptied))]
-        reasons += (["snapshot"] if self.world.snapshot_broken else []) + (["held changes"] if held else [])
+        reasons += (["snapshot"] if self.world.snapshot_broken and uncommitted else []) + (["held changes"] if held else [])
         if reasons and code != 3:
             night.failures.append(f"exit {code}, expected 3: {', '.join(reasons)[:200]}")
 
@@ -923,19 +924,21 @@ class Soak:
                 if folder not in done.stdout + done.stderr:
                     fail(f"fazhi check does not name {folder}")
 
-    def check_snapshot(self, night: Night, report: dict[str, Any], status_page: str) -> None:
-        """A failed snapshot is a problem in the report and on the status page; otherwise the tree is all committed."""
-        if self.world.snapshot_broken:
+    def uncommitted(self) -> list[str]:
+        """``git status`` lines of the content tree after a night, but for what fazhi cannot read by design (a tree fault)."""
+        faulted = tuple(f"{folder}/" for folder in self.world.tree_faults)
+        return [line for line in self.git("status", "--porcelain", "-uall").splitlines() if not line[3:].strip('"').startswith(faulted)]
+
+    def check_snapshot(self, night: Night, report: dict[str, Any], status_page: str, uncommitted: list[str]) -> None:
+        """A snapshot that failed to commit the night's changes is a problem in the report and on the status page."""
+        if self.world.snapshot_broken and uncommitted:
             said = [p for p in run_problems(report) if "snapshot" in p or "git" in p]
             if not said:
                 night.failures.append(f"failed snapshot ({self.world.snapshot_broken}) is not a problem in the report")
             elif not shown(status_page, said[0]):
                 night.failures.append("failed snapshot not named on the status page")
-            return
-        faulted = tuple(f"{folder}/" for folder in self.world.tree_faults)  # what fazhi cannot read is not committed
-        dirty = [line for line in self.git("status", "--porcelain", "-uall").splitlines() if not line[3:].strip('"').startswith(faulted)]
-        if dirty:
-            night.failures.append(f"the content tree has changes not in the night's snapshot commit: {', '.join(dirty[:3])}")
+        elif uncommitted:
+            night.failures.append(f"the content tree has changes not in the night's snapshot commit: {', '.join(uncommitted[:3])}")
 
     def check_nothing_held_published(self, night: Night, site: Path) -> None:
         """No page but the status page (which names the limits a held change broke) shows defaced or sensitive text."""
