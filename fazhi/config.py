@@ -69,6 +69,10 @@ class FetchSettings:
     revisit_budget: int = 60
     # Nightly list walks stop at the first page with nothing new; every page is walked this often (and with --full).
     full_walk_days: float = 7.0
+    # Wall-clock limits in seconds (``timeout`` applies only between reads): one request from connecting to its
+    # last byte, and one source's run in a night; past either the source is unfinished and goes on the next night.
+    request_limit: float = 300.0
+    source_limit: float = 7200.0
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,9 @@ class Settings:
     serve_host: str = "127.0.0.1"
     serve_port: int = 8000
     keep_releases: int = 5
+    # Wall-clock limit of one nightly run in seconds: the scrape stops in time for the build, and a run still
+    # short of publishing at the limit stops without publishing.
+    run_limit: float = 21600.0
     footer: Footer = field(default_factory=Footer)
     guard: GuardSettings = field(default_factory=GuardSettings)
 
@@ -217,6 +224,9 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "fetch.revisit_age_factor": (0, 100),
     "fetch.revisit_budget": (0, 100000),
     "fetch.full_walk_days": (0, 3650),
+    "fetch.request_limit": (1, 86400),
+    "fetch.source_limit": (1, 604800),
+    "run_limit": (1, 604800),
     "sources.max_pages": (1, 100000),
     "guard.max_changed_share": (0, 1),
     "guard.max_removed_share": (0, 1),

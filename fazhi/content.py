@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from fazhi.article import COLUMNS, Article, article_path, parse_article, split_front_matter
 from fazhi.errors import ArticleInvalid, Problem
+from fazhi.tree_faults import TreeFault, tree_faults, within
 
 # Local links in a body: ![alt](file.png) and [text](file.pdf), not URLs or anchors.
 LOCAL_LINK_RE = re.compile(r"!?\[[^\]]*\]\((?!https?:|mailto:|#|/)([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -52,6 +53,7 @@ class ContentTree:
     problems: list[Problem] = field(default_factory=list)
     withdrawn: list[Article] = field(default_factory=list)
     misplaced: list[Misplaced] = field(default_factory=list)
+    faults: list[TreeFault] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -130,11 +132,14 @@ def check_article(article: Article, root: Path, body_line: int = 1) -> list[Prob
 
 
 def load_tree(root: Path) -> ContentTree:
-    """Load and validate every article under ``root``; newest first; duplicate slugs and misplaced files reported."""
-    tree = ContentTree(root)
+    """Load and validate every article under ``root``; newest first; duplicate slugs, misplaced files and
+    what cannot be read or is not what its name says (``fazhi.tree_faults``, never read further) reported."""
+    tree = ContentTree(root, faults=tree_faults(root))
+    tree.problems.extend(fault.problem for fault in tree.faults)
+    faulty = {fault.path for fault in tree.faults}
     seen: dict[str, Article] = {}
-    shaped = article_files(root)
-    for path in [*shaped, *misplaced_candidates(root, shaped)]:
+    shaped = [path for path in article_files(root) if not within(path, faulty)]
+    for path in [*shaped, *(p for p in misplaced_candidates(root, shaped) if not within(p, faulty))]:
         rel = PurePosixPath(path.relative_to(root).as_posix())
         loaded = _load_one(path, rel, tree)
         if loaded is None:

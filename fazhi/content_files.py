@@ -13,31 +13,36 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Set
 from pathlib import Path
 
 from fazhi.article import COLUMNS
 from fazhi.errors import Problem
 from fazhi.files import write_json
 from fazhi.filetypes import refusal
+from fazhi.tree_faults import within
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every file other than Markdown under the column folders (hidden files, e.g. temporaries, skipped)."""
+def content_files(root: Path, faulty: Set[str] = frozenset()) -> list[Path]:
+    """Every file other than Markdown under the column folders (hidden files, e.g. temporaries, skipped).
+
+    ``faulty``: the paths of the tree's faults (``fazhi.tree_faults``), which cannot be judged and are reported as such.
+    """
     found: list[Path] = []
     for column in COLUMNS:
         base = root / column
         if base.is_dir():
             found.extend(p for p in base.rglob("*") if p.is_file() and p.suffix != ".md"
-                         and not any(part.startswith(".") for part in p.relative_to(root).parts))
+                         and not any(part.startswith(".") for part in p.relative_to(root).parts) and not within(p, faulty))
     return sorted(found)
 
 
-def refused_files(root: Path, cache: Path | None = None) -> dict[str, str]:
+def refused_files(root: Path, cache: Path | None = None, faulty: Set[str] = frozenset()) -> dict[str, str]:
     """``{path relative to root: why it may not be published}`` for every refused file."""
     known = _read_cache(cache)
     verdicts: dict[str, list[object]] = {}
     refused: dict[str, str] = {}
-    for path in content_files(root):
+    for path in content_files(root, faulty):
         rel = path.relative_to(root).as_posix()
         stat = path.stat()
         stamp = [stat.st_size, stat.st_mtime_ns]
@@ -52,9 +57,9 @@ def refused_files(root: Path, cache: Path | None = None) -> dict[str, str]:
     return refused
 
 
-def refused_problems(root: Path, cache: Path | None = None) -> list[Problem]:
+def refused_problems(root: Path, cache: Path | None = None, faulty: Set[str] = frozenset()) -> list[Problem]:
     """Each refused file as a problem for ``fazhi check``."""
-    return [Problem(rel, 1, f"refused file, left out of the site: {reason}") for rel, reason in refused_files(root, cache).items()]
+    return [Problem(rel, 1, f"refused file, left out of the site: {reason}") for rel, reason in refused_files(root, cache, faulty).items()]
 
 
 def _read_cache(cache: Path | None) -> dict[str, object]:

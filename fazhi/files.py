@@ -17,17 +17,26 @@ TEMP_RE = re.compile(r"^\..+\.(\d+)\.(\d+)\.tmp$")
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write through a temporary file beside ``path`` and a rename (text is UTF-8).
 
-    The temporary name carries the process and thread, so concurrent writers never share one.
+    The temporary name carries the process and thread, so concurrent writers never share one; a write that
+    fails (a folder where the file belongs, a full disk) removes it, so no temporary is left beside the target.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_json(path: Path, data: Any, indent: int = 2) -> None:
-    """``data`` as readable UTF-8 JSON, written atomically."""
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+    """``data`` as readable UTF-8 JSON, written atomically.
+
+    A file name that is not UTF-8 (kept by Python as surrogates) is written as its ``\\udcNN`` escape, so a report
+    naming one is still written and reads back the same.
+    """
+    write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8", "backslashreplace"))
 
 
 def link_or_copy(source: str, target: str) -> None:

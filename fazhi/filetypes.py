@@ -63,6 +63,9 @@ ZIP = FileType("ZIP archive", (".zip",))
 RAR = FileType("RAR archive", (".rar",))
 SEVEN_ZIP = FileType("7z archive", (".7z",))
 TEXT = FileType("plain text", (".txt", ".csv"))
+# Every stored extension: a name ending in one is a file's, never a folder's (``fazhi.tree_faults``).
+STORED_EXTENSIONS = frozenset(ext for kind in (PNG, JPEG, GIF, WEBP, BMP, PDF, OFD, WORD, EXCEL, POWERPOINT, DOCX, XLSX, PPTX, ODT, ODS,
+                                               ODP, ODG, ZIP, RAR, SEVEN_ZIP, TEXT) for ext in kind.extensions)
 
 # OLE2 streams naming the application; macro storages make a file active content.
 OLE_STREAMS = (("WordDocument", WORD), ("Workbook", EXCEL), ("Book", EXCEL), ("PowerPoint Document", POWERPOINT))

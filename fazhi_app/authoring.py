@@ -89,7 +89,7 @@ def check_content(settings: Settings) -> ContentTree:
     every file beside them by its bytes (refused files the build leaves out)."""
     root = content_root(settings)
     tree = load_tree(root)
-    tree.problems.extend(refused_problems(root, file_verdicts(settings)))
+    tree.problems.extend(refused_problems(root, file_verdicts(settings), {fault.path for fault in tree.faults}))
     return tree
 
 

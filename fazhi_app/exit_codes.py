@@ -43,12 +43,13 @@ OWN: dict[str, dict[int, str]] = {
     "serve": {EXIT_OK: "stopped with Ctrl-C"},
     "search": {
         EXIT_OK: "results printed (none found is not an error)",
-        EXIT_USAGE: "as for every command, or a bad query, or no index yet (run `fazhi index`)",
+        EXIT_USAGE: "as for every command, or a bad query, or no index yet (run `fazhi index`), or a damaged index (named)",
     },
     "scrape": {
         EXIT_OK: "every source ok",
         SCRAPE_FAILED: "a source, or some of its articles, failed",
-        SCRAPE_BLOCKED: "a source was blocked (anti-bot challenge or HTTP 412) and none failed",
+        SCRAPE_BLOCKED: "a source was blocked (anti-bot challenge or HTTP 412) or left unfinished by a time limit, and none failed",
+        EXIT_LOCKED: "another process holds the state store (`fazhi: <state>/scrape.sqlite: …`); nothing scraped",
     },
     "mirror": {EXIT_OK: "stopped with Ctrl-C"},
     "nightly": dict(NIGHTLY_EXIT_CODES),
@@ -60,7 +61,7 @@ OWN: dict[str, dict[int, str]] = {
     },
     "rollback": {
         EXIT_OK: "switched",
-        EXIT_USAGE: "as for every command, or no such release, or nothing to roll back to",
+        EXIT_USAGE: "as for every command, or no such release, or an incomplete one (what is missing is named), or nothing to roll back to",
         EXIT_LOCKED: "a nightly run holds the lock",
     },
     "withdraw": {EXIT_OK: "the article was withdrawn (or brought back with --undo)"},

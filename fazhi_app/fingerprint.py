@@ -40,6 +40,8 @@ SKIP_DIRS = {"__pycache__", "node_modules"}
 # The law library's state on the day of the build: a digest of the versions in force, and the day it next changes.
 IN_FORCE = "law_library:in_force"
 IN_FORCE_UNTIL = "law_library:in_force_until"
+# Values that only the status page shows (files left out, changes held): a reason to rebuild, not new content.
+STATUS_VALUES = "status:"
 NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard"}
 
 
@@ -101,6 +103,14 @@ class Fingerprint:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fingerprint:
         return cls(groups={g: dict(t) for g, t in data.get("groups", {}).items()}, values=dict(data.get("values", {})))
+
+
+def build_digest(fp: Fingerprint) -> str:
+    """The digest without the values only the status page lists (``status:``, see ``publish_view.status_inputs``).
+
+    Equal build digests mean the same site content: what a rollback compares the night's inputs with.
+    """
+    return Fingerprint(groups=fp.groups, values={k: v for k, v in fp.values.items() if not k.startswith(STATUS_VALUES)}).digest
 
 
 def _sha256(path: Path) -> str:

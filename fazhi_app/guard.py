@@ -9,7 +9,12 @@ a new inode and the old bytes stay in the baseline) against ``Settings.guard``:
 - the share of a source's articles changed, or marked removed, in one night;
 - a body that shrinks by more than ``max_shrink`` or becomes (nearly) empty;
 - a date taken from neither the article page nor the list (it failed to parse there);
-- a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body.
+- a wrong or sensitive expression (错敏词) from ``sensitive_words`` in the title or body;
+- the share of a source's (or of all) scraped articles whose files left the tree (``deleted``):
+  a held deletion puts the published version back rather than setting one aside.
+
+The baseline is checked and healed from the published release before each scrape
+(``fazhi_app.guard_baseline``).
 
 Staff articles and staff-edited scraped ones are not judged: staff review their own work.
 
@@ -41,11 +46,11 @@ from fazhi.article import parse_article
 from fazhi.config import GuardSettings, Settings
 from fazhi.content import article_files
 from fazhi.errors import ArticleInvalid
-from fazhi.files import link_or_copy, write_atomic
+from fazhi.files import write_atomic
+from fazhi_app.guard_baseline import ensure_baseline, heal_baseline, refresh_baseline, restore_assets
 from scraper.store import Held, Store
 
 HELD_DIR = ".held"
-BASELINE = "guard-baseline"
 HEAD_BYTES = 4096
 ORIGIN_RE = re.compile(r"^origin_url:\s*(\S+)\s*$", re.M)
 REJECTED_DIR = ".rejected"
@@ -62,7 +67,7 @@ class Change:
 
     url: str
     source: str
-    kind: str  # new | changed | removed
+    kind: str  # new | changed | removed | deleted (its file left the tree)
     path: str | None  # the approved file (None: nothing approved yet)
     new_path: str
     published_text: str | None
@@ -76,57 +81,17 @@ def aside(path: str) -> bool:
     return path.startswith(".")
 
 
-def baseline_dir(settings: Settings) -> Path:
-    return settings.paths.state / BASELINE
-
-
-def _copy_tree(content: Path, target: Path) -> None:
-    """A hard-linked copy of the tree's article files (a directory walk, not the bytes)."""
-    for path in article_files(content):
-        rel = path.relative_to(content)
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(str(path), str(target / rel))
-    target.mkdir(parents=True, exist_ok=True)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def ensure_baseline(settings: Settings) -> Path:
-    """The approved tree the night is judged against; taken from the tree itself when there is none yet.
-
-    A run killed while the baseline was being replaced left ``.old`` (the approved one) or ``.new``
-    (half made): the approved one is put back, the half made one dropped.
-    """
-    base = baseline_dir(settings)
-    old, new = base.with_name(base.name + ".old"), base.with_name(base.name + ".new")
-    shutil.rmtree(new, ignore_errors=True)
-    if not base.exists() and old.exists():
-        old.rename(base)
-    shutil.rmtree(old, ignore_errors=True)
-    if not base.exists():
-        _copy_tree(settings.paths.content, new)
-        new.rename(base)
-    return base
-
-
-def before_scrape(settings: Settings) -> None:
-    """Ready the guard before a scrape: the baseline, and staff's claim on held articles.
+def before_scrape(settings: Settings) -> list[str]:
+    """Ready the guard before a scrape: the baseline, healed (its repairs returned as warnings), and staff's claim on held articles.
 
     A held or rejected article points the store at its aside copy, so the scraper would not
     see a staff edit of the published file in the tree and could overwrite it. An article
     staff edited (or replaced) since is therefore pointed back at the published file, where
     the scraper's own staff-edit protection applies, and its open hold is superseded.
     """
-    ensure_baseline(settings)
+    repairs = heal_baseline(settings)
     if not (settings.paths.state / "scrape.sqlite").is_file():
-        return
+        return repairs
     content = settings.paths.content
     with Store(settings.paths.state) as store:
         for held in store.held(None):
@@ -134,42 +99,47 @@ def before_scrape(settings: Settings) -> None:
             if held.status not in ("held", "rejected") or not held.path or item is None or not item.path or not aside(item.path):
                 continue
             path = content / held.path
-            if not path.is_file() or not _staff_owned(path, held.path):
+            if not path.is_file():
+                continue
+            if not _staff_owned(path, held.path):
+                if held.status == "rejected":  # rejected before rejecting pointed the store back at the published file
+                    point_at_published(store, content, held)
                 continue
             store.place(held.url, path=held.path, content_hash=item.content_hash, status="active", file_sha="")
             if held.status == "held":
                 store.decide(held.id, "superseded")
                 shutil.rmtree(folder(content, held.held_path), ignore_errors=True)
+    return repairs
+
+
+def point_at_published(store: Store, content: Path, held: Held) -> None:
+    """After a rejection, point the store at the published file again, so later upstream edits and deletions reach it.
+
+    The item keeps the rejected version's extraction key, so the same upstream version still counts as written
+    (it is not fetched and held again); the file hash and asset names become the published folder's.
+    """
+    assert held.path is not None
+    path = content / held.path
+    text = path.read_text("utf-8")
+    assets = sorted(p.name for p in path.parent.iterdir() if p.is_file() and p.name != path.name)
+    store.place(held.url, path=held.path, content_hash=hash_of(text, held.path), status="removed" if held.kind == "removed" else "active",
+                file_sha=sha(text), assets=assets)
 
 
 def _staff_owned(path: Path, rel: str) -> bool:
     """Whether staff edited, replaced or broke a published article file."""
     try:
-        article = parse_article(path.read_text("utf-8"), PurePosixPath(rel))
-    except (ArticleInvalid, UnicodeDecodeError):
+        return _staff_owned_text(path.read_text("utf-8"), rel)
+    except UnicodeDecodeError:
+        return True
+
+
+def _staff_owned_text(text: str, rel: str) -> bool:
+    try:
+        article = parse_article(text, PurePosixPath(rel))
+    except ArticleInvalid:
         return True
     return article.origin != "scraped" or article.staff_edited
-
-
-def refresh_baseline(settings: Settings) -> None:
-    """The tree as it now stands (holds applied) becomes the approved one."""
-    base = baseline_dir(settings)
-    new = base.with_name(base.name + ".new")
-    shutil.rmtree(new, ignore_errors=True)
-    _copy_tree(settings.paths.content, new)
-    _swap_in(new, base)
-
-
-def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:
-    """Make one article file of the tree part of the approved baseline (an accepted change)."""
-    base = ensure_baseline(settings)
-    if old_rel and old_rel != rel:
-        (base / old_rel).unlink(missing_ok=True)
-    target = base / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    if (settings.paths.content / rel).is_file():
-        link_or_copy(str(settings.paths.content / rel), str(target))
 
 
 def body_chars(text: str, path: str) -> int:
@@ -225,7 +195,17 @@ def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
         if old_text is not None and article.removed_upstream and "removed_upstream:" not in old_text:
             kind = "removed"
         changes.append(Change(article.origin_url, item.source, kind, old_rel, rel, old_text, text, item.extra.get("date_from")))
-    return changes
+    present = {_origin_url(p) for p in tree.values()} if gone else set()  # moved, by the scraper or by staff
+    return changes + [c for url, rel in sorted(gone.items()) if url not in present and (c := _deleted(store, url, rel, approved[rel]))]
+
+
+def _deleted(store: Store, url: str, rel: str, approved: Path) -> Change | None:
+    """An approved scraped article whose file left the tree while the scraper still has it there: deleted by hand."""
+    item = store.item(url)
+    text = approved.read_text("utf-8", "replace")
+    if item is None or item.path != rel or _staff_owned_text(text, rel):
+        return None
+    return Change(url, item.source, "deleted", rel, rel, text, "", None)
 
 
 def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, int]) -> None:
@@ -234,7 +214,7 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
         if change.published_text == change.new_text and change.path == change.new_path:
             continue
         title_body = change.new_text
-        if change.kind != "removed":
+        if change.kind not in ("removed", "deleted"):
             chars = body_chars(change.new_text, change.new_path)
             if chars < limits.min_body_chars and "![" not in change.new_text:  # an image-only article is not empty
                 change.reasons.append(f"body is (nearly) empty: {chars} characters (limit {limits.min_body_chars})")
@@ -247,15 +227,23 @@ def judge(changes: list[Change], limits: GuardSettings, known_counts: dict[str, 
         found = [w for w in limits.sensitive_words if w in title_body]
         if found:
             change.reasons.append(f"contains sensitive expression(s): {'、'.join(found)}")
+    shares = (("changed", limits.max_changed_share), ("removed", limits.max_removed_share), ("deleted", limits.max_removed_share))
     for source, known in known_counts.items():
         if known < limits.min_source_articles:
             continue
-        for kind, limit in (("changed", limits.max_changed_share), ("removed", limits.max_removed_share)):
+        for kind, limit in shares:
             mine = [c for c in changes if c.source == source and c.kind == kind and c.published_text != c.new_text]
             if mine and len(mine) / known > limit:
                 reason = f"{len(mine)} of {known} articles of {source} {kind} in one night (limit {limit:.0%})"
                 for change in mine:
                     change.reasons.append(reason)
+    # Files deleted from the tree are a local accident, not a source's: counted over every source too.
+    deleted, known = [c for c in changes if c.kind == "deleted"], sum(known_counts.values())
+    if deleted and known >= limits.min_source_articles and len(deleted) / known > limits.max_removed_share:
+        limit = limits.max_removed_share
+        reason = f"{len(deleted)} of {known} scraped articles deleted from the content tree in one night (limit {limit:.0%})"
+        for change in deleted:
+            change.reasons = change.reasons or [reason]
 
 
 def sha(text: str) -> str:
@@ -281,7 +269,7 @@ def move_folder(source: Path, target: Path) -> None:
     source.rename(target)
 
 
-def _prune_empty(start: Path, stop: Path) -> None:
+def prune_empty(start: Path, stop: Path) -> None:
     """Remove empty folders from ``start`` up to (not including) ``stop``."""
     while start != stop and start.is_dir() and not any(start.iterdir()):
         start.rmdir()
@@ -292,6 +280,10 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
     """Move the held version aside, put the published one back, and record both."""
     content = settings.paths.content
     held_path = f"{HELD_DIR}/{change.new_path}"
+    if change.kind == "deleted":  # nothing to set aside: the published version goes back in place, the store still points there
+        restore(settings, store, change.url, change.new_path, change.published_text or "")
+        return store.hold(url=change.url, source=change.source, kind=change.kind, path=change.path, new_path=change.new_path,
+                          held_path=held_path, published_text=change.published_text, held_text="", reasons=change.reasons, run=run)
     new_folder, held_folder = folder(content, change.new_path), folder(content, held_path)
     if held_folder.exists():
         shutil.rmtree(held_folder)
@@ -299,12 +291,12 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
     shutil.copytree(new_folder, held_folder)
     if change.published_text is None:
         shutil.rmtree(new_folder)
-        _prune_empty(new_folder.parent, content)
+        prune_empty(new_folder.parent, content)
     else:
         published = change.path or change.new_path
         if published != change.new_path:  # moved (a new date or column): the old folder gets the assets back
             move_folder(new_folder, folder(content, published))
-            _prune_empty(new_folder.parent, content)
+            prune_empty(new_folder.parent, content)
         write_atomic(content / published, change.published_text)
     status = "removed" if change.kind == "removed" else "active"
     with store.batch():  # both or neither: a hold is never recorded without its item pointing at it
@@ -315,6 +307,18 @@ def hold(settings: Settings, store: Store, change: Change, run: str) -> Held:
                           reasons=change.reasons, run=run)
 
 
+def restore(settings: Settings, store: Store, url: str, rel: str, text: str) -> None:
+    """Put a deleted article back: its approved text, and its images and attachments from the published release.
+
+    An article file found in place (put back by hand) is kept. A file the release lacks stays
+    missing, and the loader reports the broken link.
+    """
+    item = store.item(url)
+    if not (settings.paths.content / rel).is_file():
+        write_atomic(settings.paths.content / rel, text)
+    restore_assets(settings, rel, item.extra.get("assets", ()) if item else ())
+
+
 def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]:
     """Per source, its articles in the approved baseline (the base of the shares)."""
     counts = {s.name: 0 for s in settings.sources}
@@ -323,11 +327,11 @@ def known_counts(settings: Settings, base: Path, store: Store) -> dict[str, int]
     return counts
 
 
-def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
+def guard_night(settings: Settings, run: str, log: Log, warn: Log) -> list[dict[str, Any]]:
     """Judge the night's scraped changes against the baseline, hold those over a limit, approve the rest.
 
-    Returns the holds made. Killed before the end, the baseline stays as it was and the next
-    run judges the same changes again.
+    Returns the holds made; a file deleted from the tree within the limits is a warning. Killed
+    before the end, the baseline stays as it was and the next run judges the same changes again.
     """
     if not settings.guard.enabled:
         return []
@@ -338,7 +342,8 @@ def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
         judge(changes, settings.guard, known_counts(settings, base, store))
         for previous in store.held("held"):
             item = store.item(previous.url)
-            if item is None or item.path != previous.held_path:  # upstream changed it again: judged afresh below
+            waiting = previous.path if previous.kind == "deleted" else previous.held_path
+            if item is None or item.path != waiting:  # upstream changed it again: judged afresh below
                 store.decide(previous.id, "superseded")
                 shutil.rmtree(folder(settings.paths.content, previous.held_path), ignore_errors=True)
         for change in changes:
@@ -347,6 +352,10 @@ def guard_night(settings: Settings, run: str, log: Log) -> list[dict[str, Any]]:
             held = hold(settings, store, change, run)
             log(f"held for review: {change.url} ({change.kind}): {'; '.join(change.reasons)}")
             made.append(held_row(held))
+    deleted = [c.new_path for c in changes if c.kind == "deleted" and not c.reasons]
+    if deleted:
+        warn(f"{settings.paths.content}: {len(deleted)} scraped article file(s) deleted from the tree, within the guard's limits, "
+             f"are published as gone until the scraper fetches them again: {', '.join(deleted)}")
     refresh_baseline(settings)
     return made
 

@@ -21,6 +21,9 @@ The steps, under a lock on ``<state>/nightly.lock``:
    ``<state>/reports/<run>.json`` plus ``latest.json`` for every run; when the content
    tree is a git repository, commit what the night changed in it (``fazhi_app.snapshot``).
 
+The run keeps to ``run_limit`` (see ``fazhi_app.run_limit``): the scrape stops in time
+for the build, and a run that reaches the limit before publishing stops there.
+
 Nothing before the symlink switch touches what is published, so a crash or a
 ``kill -9`` at any point leaves the site and index being served as they were;
 the kernel drops the lock with the process and the next run cleans up and
@@ -47,19 +50,23 @@ from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
 from fazhi.files import write_json
 from fazhi_app.build import build_site
-from fazhi_app.fingerprint import Fingerprint, fingerprint
+from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
 from fazhi_app.guard import before_scrape, guard_night, open_holds
+from fazhi_app.guard_baseline import keep_articles
+from fazhi_app.guard_baseline import published as baseline_published
 from fazhi_app.healing import build_release_index, published_index_problem
 from fazhi_app.hooks.status import finish_status_page
 from fazhi_app.leftovers import clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
 from fazhi_app.releases import Release, ReleaseError, Releases
+from fazhi_app.run_limit import RunLimit, RunLimitReached
 from fazhi_app.scrape_report import progress_bars
-from fazhi_app.snapshot import commit_night
+from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
-from search.lawdocs import LawDocument, library_documents
+from scraper.store_health import heal_store, keep_good_copy
+from search.lawdocs import LawDocument, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -67,10 +74,12 @@ EXIT_NOT_PUBLISHED = 4
 EXIT_LOCKED = 5
 EXIT_CODES = {
     EXIT_OK: "all good: a new release was published, or nothing changed",
-    EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed or was blocked, files were left out, "
-                         "or changes are held for review (`fazhi review`)",
-    EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed; the previous release still serves",
-    EXIT_LOCKED: "another run holds the lock; this one did nothing",
+    EXIT_SOURCE_PROBLEM: "published (or nothing to publish), with problems: a source failed, was blocked or was left unfinished by a "
+                         "time limit, files were left out, changes are held for review (`fazhi review`), or the run itself had a "
+                         "problem (`problem:` lines)",
+    EXIT_NOT_PUBLISHED: "nothing published: the scrape, build or index failed, or the run reached its time limit; the previous "
+                        "release still serves",
+    EXIT_LOCKED: "another run holds the lock, or another process the state store (`fazhi: <state>/scrape.sqlite: …`); this one did nothing",
 }
 LOCK_NAME = "nightly.lock"
 # Fault injection for the crash tests: the run stops for good at this stage (see ``_checkpoint``).
@@ -126,6 +135,7 @@ class _Run:
         self.reports = reports_dir(settings)
         self.reports.mkdir(parents=True, exist_ok=True)
         self.clock = time.monotonic()
+        self.limit = RunLimit(settings.run_limit, self.clock)
         self.partial: Path | None = None
         self.tree_root = settings.paths.content  # the tree itself; the build may read a view of it (self.view)
         self.view: PublishView | None = None
@@ -160,6 +170,8 @@ class _Run:
             "interrupted": [],
             "pruned": [],
             "warnings": [],
+            "run_problems": [],  # problems of the run itself, not of an article (a failed snapshot): exit 3 (see ``problem``)
+            "rollback": None,  # the rollback in force (``Releases.rollback_in_force``), until something changes since
             "error": None,
         }
 
@@ -180,8 +192,11 @@ class _Run:
         while True:
             time.sleep(3600)
 
-    def run(self, scrape: bool, force: bool, progress: bool) -> NightlyResult:
+    def run(self, scrape: bool, force: bool, progress: bool, full: bool = False) -> NightlyResult:
         report = self.report
+        repaired = self.releases.repair_current()  # a broken ``current`` link: before anything reads it
+        if repaired:
+            self.warn(repaired)
         leftovers = clean_after_killed_runs(self.settings, self.releases, self.reports, self.name)
         report["cleaned"] = leftovers.removed + clean_leftovers(self.settings)
         report["interrupted"] = leftovers.interrupted
@@ -191,11 +206,12 @@ class _Run:
             self.log(f"marked the report of interrupted run(s) {', '.join(report['interrupted'])}")
         current = self.releases.current()
         report["previous"] = report["current"] = current.name if current else None
+        report["rollback"] = self.releases.rollback_in_force()
         self.write_reports()  # a run killed from here on leaves a report the next run marks interrupted
         try:
             if scrape:
                 self._checkpoint("scrape")
-                self.scrape(progress)
+                self.scrape(progress, full)
             report["held"] = open_holds(self.settings)
             if not self.validate():
                 return self.finish("failed", EXIT_NOT_PUBLISHED, f"{len(report['problems'])} problem(s) in articles; nothing published")
@@ -207,14 +223,26 @@ class _Run:
                 new.values.update(status_inputs(report))
                 report["changes"] = self.describe_changes(new, old)
             heal = False
-            if current is not None and old is not None and new.digest == old.digest and not force:
+            if current is not None and old is not None and new.digest == old.digest and not force and not repaired:
                 heal = not self.published_index_sound(current)
                 if not heal:
                     return self.finish("unchanged", self.exit_code(), f"nothing changed since release {current.name}; nothing rebuilt")
+            held_back = report["rollback"]
+            if held_back and held_back["digest"] == build_digest(new) and not force and not repaired:
+                return self.finish("unchanged", self.exit_code(), f"nothing changed since release {held_back['from']}, which a rollback "
+                                   f"replaced by {held_back['to']}; nothing rebuilt")
             release = self.build(new, None if heal else current)
             self._checkpoint("publish")
+            self.limit.disarm()  # from the switch on, the run is not interrupted
             with self.timed("publish"):
                 self.releases.publish(release)
+                baseline_published(self.settings, report["previous"], release.name)
+        except RunLimitReached as exc:
+            self.limit.disarm()
+            self.discard_partial()
+            report["error"] = str(exc)
+            serving = f"release {current.name} still serves" if current else "nothing was published before"
+            return self.finish("failed", EXIT_NOT_PUBLISHED, f"{exc}; nothing published, {serving}")
         except ArticleInvalid as exc:  # the build validates again: a file edited since step 3
             self.discard_partial()
             report["problems"] = [str(p) for p in exc.problems]
@@ -230,6 +258,11 @@ class _Run:
         self.report["warnings"].append(warning)
         self.log(f"warning: {warning}")
 
+    def problem(self, problem: str) -> None:
+        """A problem of the run itself, not of an article (``fazhi: <path>: what``): the run exits 3 and names it."""
+        self.report["run_problems"].append(problem)
+        self.log(f"problem: {problem}")
+
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
         with self.timed("verify"):
@@ -242,16 +275,17 @@ class _Run:
         if self.partial is not None:
             shutil.rmtree(self.partial, ignore_errors=True)
 
-    def scrape(self, progress: bool) -> None:
-        self.log("scraping every enabled source")
-        before_scrape(self.settings)  # the baseline the guard judges the scrape against
+    def scrape(self, progress: bool, full: bool = False) -> None:
+        self.log("scraping every enabled source" + (", walking every list page (--full)" if full else ""))
+        for repair in before_scrape(self.settings):  # the baseline the guard judges the scrape against, healed
+            self.warn(repair)
         with self.timed("scrape"), progress_bars(progress) as bars:
-            result = scrape(self.settings, progress=bars)
+            result = scrape(self.settings, progress=bars, full=full, until=self.limit.scrape_until(self.reports))
         with self.timed("guard"):
-            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log)
+            self.report["held_tonight"] = guard_night(self.settings, self.name, self.log, self.warn)
         self.report["scrape"] = _to_json(result)
         self.report["sources"] = source_rows(self.report["scrape"])
-        self.report["problem_sources"] = sorted(set(result.failed_sources) | set(result.blocked_sources))
+        self.report["problem_sources"] = sorted({*result.failed_sources, *result.blocked_sources, *result.unfinished_sources})
 
     def validate(self) -> bool:
         with self.timed("validate"):
@@ -294,6 +328,7 @@ class _Run:
         with self.timed("build"):
             built = build_site(self.settings, partial / "site")
         self.report["build"] = _to_json(built)
+        keep_articles(self.settings.paths.content, partial)
         self._checkpoint("site")
         with self.timed("index"):
             previous = current.index if current else None
@@ -315,7 +350,8 @@ class _Run:
 
     def published(self, release: Release) -> NightlyResult:
         """Record the switch, then delete releases beyond ``keep_releases`` (a failure there is reported, not fatal)."""
-        self.report.update(published=True, current=release.name)
+        self.report.update(published=True, current=release.name, rollback=None)
+        self.releases.end_rollback()
         message = f"published release {release.name}"
         try:
             self.report["pruned"] = self.releases.prune(self.settings.keep_releases)
@@ -327,29 +363,39 @@ class _Run:
         if self.report["warnings"]:
             message += f"; {len(self.report['warnings'])} warning(s)"
         result = self.finish("published", self.exit_code(), message)
+        finish_status_page(release.site, self.report)  # problems found after the build (the snapshot) on its status page too
         write_json(release.path / "report.json", self.report)
         return result
 
     def exit_code(self) -> int:
         report = self.report
-        return EXIT_SOURCE_PROBLEM if report["problem_sources"] or report["excluded"] or report["held"] else EXIT_OK
+        problems = report["problem_sources"] or report["excluded"] or report["held"] or report["run_problems"]
+        return EXIT_SOURCE_PROBLEM if problems else EXIT_OK
 
     def finish(self, status: str, code: int, message: str) -> NightlyResult:
+        self.limit.disarm()
         report = self.report
         if code == EXIT_SOURCE_PROBLEM and report["problem_sources"]:
-            message += f"; source(s) failed or blocked: {', '.join(report['problem_sources'])}"
+            message += f"; source(s) failed, blocked or unfinished: {', '.join(report['problem_sources'])}"
         if report["excluded"]:
             message += f"; {len(report['excluded'])} file(s) with problems left out"
         if report["held"]:
             message += f"; {len(report['held'])} change(s) held for review (fazhi review)"
         if self.view is not None:
             self.view.remove()
+        if status != "failed" and (unkept := keep_good_copy(self.settings.paths.state)):
+            self.warn(unkept)
         report.update(status=status, exit_code=code, message=message, finished=_now())
         report["snapshot"] = commit_night(self.tree_root, report)
+        failed = snapshot_problem(self.tree_root, report["snapshot"])
+        if failed:
+            self.problem(failed)
+        if report["run_problems"]:
+            report.update(exit_code=code or EXIT_SOURCE_PROBLEM, message=f"{message}; {len(report['run_problems'])} run problem(s)")
         report["timings"]["total"] = round(time.monotonic() - self.clock, 3)
         path = self.write_reports()
         self.prune_reports()
-        return NightlyResult(code, status, report["release"] if report["published"] else None, report, path)
+        return NightlyResult(report["exit_code"], status, report["release"] if report["published"] else None, report, path)
 
     def write_reports(self) -> Path:
         path = self.reports / f"{self.name}.json"
@@ -364,7 +410,7 @@ class _Run:
 
 
 def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked), counts and reasons."""
+    """Per-source rows of the scrape report: name, status (ok, partial, failed, blocked, unfinished), counts and reasons."""
     return [
         {"name": s["name"], "status": s["status"], **{k: s.get(k, 0) for k in SOURCE_COUNTS}, "reasons": list(s.get("reasons", []))}
         for s in (scrape or {}).get("sources", [])
@@ -372,26 +418,65 @@ def source_rows(scrape: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def run_nightly(
-    settings: Settings, *, wait: float = 0.0, scrape: bool = True, force: bool = False, progress: bool = False, log: Log | None = None,
+    settings: Settings, *, wait: float = 0.0, scrape: bool = True, full: bool = False, force: bool = False, progress: bool = False,
+    log: Log | None = None,
 ) -> NightlyResult:
-    """Run the whole nightly job once; raises LockHeld when another run holds the lock."""
+    """Run the whole nightly job once (``full``: every list page walked, as ``fazhi scrape --full``); raises LockHeld when
+    another run holds the lock."""
     say = log or (lambda _line: None)
     check_settings(settings)
+    require_library(settings.paths.law_library)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "nightly run"):
-        return _Run(settings, say).run(scrape, force, progress)
+        night = _Run(settings, say)
+        for repair in heal_store(settings, wait):  # a store locked by another process stops the run here (exit 5)
+            night.warn(f"state store repaired: {repair}")
+        with night.limit.armed():
+            return night.run(scrape, force, progress, full)
 
 
-def rollback(settings: Settings, to: str | None = None, wait: float = 0.0) -> tuple[Release, Release]:
-    """Publish the release before the current one (or the one named ``to``); returns (was, now)."""
+def rollback(settings: Settings, to: str | None = None, wait: float = 0.0, warn: Log | None = None) -> tuple[Release | None, Release]:
+    """Publish the release before the current one (or the one named ``to``); returns (was, now).
+
+    ``was`` is None when ``current`` was broken: ``to`` then repairs it (said through ``warn``).
+    A complete release only; the rollback is recorded so the nightly job does not publish again
+    what it rolled back from, and the status page of the release published says so.
+    """
     releases = Releases(settings.paths.releases)
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "rollback"):
-        was = releases.require_current()
-        releases.complete_records()
+        broken = releases.link_problem()
+        if broken is not None and to is None:
+            raise ReleaseError(f"{broken}; name the release to publish with --to (see `fazhi releases`), or let `fazhi nightly` repair it")
+        was = None if broken else releases.require_current()
+        if was is not None:
+            releases.complete_records()
         target = releases.get_published(to) if to else releases.previous()
-        if target.name == was.name:
+        if was is not None and target.name == was.name:
             raise ReleaseError(f"{target.name} is already the current release")
-        releases.publish(target)
+        target.require_complete()
+        earlier = releases.rollback_in_force()
+        if broken is not None:
+            (warn or (lambda _line: None))(str(releases.repair_current(target)))
+        else:
+            releases.publish(target)
+        origin = earlier["from"] if earlier else (was.name if was else None)
+        record = releases.record_rollback(origin, target, _build_digest_of(releases, origin))
+        finish_status_page(target.site, {**(target.report() or {}), "rollback": record})
         return was, target
+
+
+def _build_digest_of(releases: Releases, name: str | None) -> str | None:
+    """The build digest of release ``name``'s inputs (None when it or its fingerprint is gone)."""
+    try:
+        data = releases.get(name).manifest().get("fingerprint") if name else None
+    except (ReleaseError, OSError, ValueError):
+        return None
+    return build_digest(Fingerprint.from_dict(data)) if data else None
+
+
+def rollback_note(record: dict[str, Any]) -> str:
+    """One line on a rollback in force, for the summary, ``fazhi releases`` and the run's message."""
+    return (f"rollback in force: release {record['to']} is published in place of {record['from']} (fazhi rollback, {record['since']}); "
+            f"the nightly job publishes again once something changes since {record['from']}")
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -424,6 +509,9 @@ def format_summary(report: dict[str, Any]) -> str:
     if report.get("interrupted"):
         lines.append(f"interrupted run(s) found and cleaned up after: {', '.join(report['interrupted'])}")
     lines += [f"warning: {warning}" for warning in report.get("warnings", [])]
+    lines += [f"problem: {problem}" for problem in report.get("run_problems") or []]
+    if report.get("rollback"):
+        lines.append(rollback_note(report["rollback"]))
     if report.get("error"):
         lines.append(f"error: {report['error']}")
     return "\n".join(lines)

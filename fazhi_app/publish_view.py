@@ -4,7 +4,8 @@
 bad file stop the night. When ``load_tree`` reports problems, the job builds from a
 *view*: a copy of the content tree under ``<state>/view-<run>/`` (hard links, so it
 costs a directory walk, not the bytes) without every file a problem names, whatever
-the problem is. Leaving a file out can reveal another problem (a slug duplicated by
+the problem is. What cannot be read or is not what its name says (``fazhi.tree_faults``)
+is never copied into the view, so nothing after this step meets it. Leaving a file out can reveal another problem (a slug duplicated by
 an excluded file is not one any more, a link to it is), so the view is loaded again
 until it is clean. The excluded files are named in the run report and on the status
 page; the view is removed when the run ends, or by the next run after a crash.
@@ -13,7 +14,9 @@ page; the view is removed when the run ends, or by the next run after a crash.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +57,16 @@ def clean_leftovers(settings: Settings) -> list[str]:
 def status_inputs(report: dict[str, Any]) -> dict[str, str]:
     """What the status page lists besides the run itself: a change in it is a reason to rebuild."""
     return {"status:left_out": json.dumps(sorted(report.get("excluded") or []), ensure_ascii=False),
-            "status:held": json.dumps(sorted(h["id"] for h in report.get("held") or []))}
+            "status:held": json.dumps(sorted(h["id"] for h in report.get("held") or [])),
+            "status:warnings": json.dumps(report.get("warnings") or [], ensure_ascii=False),
+            "status:problem_sources": json.dumps(sorted(report.get("problem_sources") or []), ensure_ascii=False)}
+
+
+def _leave_out(faulty: set[str]) -> Callable[[str, list[str]], set[str]]:
+    """The names ``copytree`` must not copy into a view: ``.git`` and the tree's faults."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {name for name in names if name == ".git" or os.path.join(folder, name) in faulty}
+    return ignore
 
 
 def publish_view(settings: Settings, run: str) -> PublishView:
@@ -66,7 +78,7 @@ def publish_view(settings: Settings, run: str) -> PublishView:
     root = settings.paths.state / f"{VIEW_PREFIX}{run}"
     shutil.rmtree(root, ignore_errors=True)
     root.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(content, root, copy_function=link_or_copy, ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(content, root, copy_function=link_or_copy, ignore=_leave_out({fault.path for fault in tree.faults}))
     view = PublishView(settings.with_paths(content=root), tree, root=root)
     for _ in range(ROUNDS):
         if view.tree.ok:

@@ -1,7 +1,7 @@
 """The releases layout: complete builds side by side, one of them published through a symlink.
 
     <releases>/
-        20251126T020000Z/{site/, index/, manifest.json, report.json}
+        20251126T020000Z/{site/, index/, articles/, manifest.json, report.json}
         20251127T020000Z/{...}
         current -> 20251127T020000Z
 
@@ -19,6 +19,17 @@ published is what a run killed between sealing and publishing leaves; it is
 removed with the other leftovers. Old releases are renamed to
 ``.trash-<name>`` before deletion so a half-deleted one is never listed. Dot
 folders are leftovers of interrupted runs and are removed under the lock.
+
+A ``current`` that is broken (dangling, a plain file or folder, or a link to a
+release missing its site, index or manifest) is repaired under the lock by
+pointing it at the newest complete published release; a file or folder found in
+its place is moved aside to ``current.moved-<time>``, never deleted. Meanwhile
+``fazhi serve`` serves that same release (``newest_complete``).
+
+``rollback.json`` remembers the last rollback (the release it rolled back from,
+the one it published, when, and the build digest of the one rolled back from),
+in force while the release it published is current: the nightly job does not
+publish the inputs of the release rolled back from again, only something newer.
 """
 
 from __future__ import annotations
@@ -40,6 +51,8 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 REPORT = "report.json"
 PUBLISHED = "published.json"
+ROLLBACK = "rollback.json"
+MOVED = f"{CURRENT}.moved-"
 PARTIAL = ".partial-"
 TRASH = ".trash-"
 LINK_TMP = ".current-"
@@ -70,6 +83,11 @@ class Release:
     def index(self) -> Path:
         return self.path / "index"
 
+    @property
+    def articles(self) -> Path:
+        """The article files it published (``fazhi_app.guard_baseline``); absent in releases from before they were kept."""
+        return self.path / "articles"
+
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.path / MANIFEST).read_text("utf-8"))
 
@@ -85,6 +103,17 @@ class Release:
     def record_published(self, when: str) -> None:
         write_json(self.path / PUBLISHED, {"published": [*self.published(), when]})
 
+    def missing(self) -> list[str]:
+        """The parts a servable release needs that are not there; empty when it is complete."""
+        parts = [(MANIFEST, (self.path / MANIFEST).is_file()), ("site/index.html", (self.site / "index.html").is_file()),
+                 ("index/", self.index.is_dir())]
+        return [name for name, present in parts if not present]
+
+    def require_complete(self) -> None:
+        """A ReleaseError naming what is missing, before anything points at an incomplete release."""
+        missing = self.missing()
+        if missing:
+            raise ReleaseError(f"{self.path}: incomplete release, {', '.join(missing)} missing; not published")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -116,25 +145,97 @@ class Releases:
         return [Release(self.root / n) for n in sorted(names, key=_sort_key)]
 
     def all(self) -> list[Release]:
-        """Published releases (the current one always), oldest first."""
-        current = self.current()
-        return [r for r in self.sealed() if r.published() or (current is not None and r.name == current.name)]
+        """Published releases (the one ``current`` names always, even while broken), oldest first."""
+        pointed = os.readlink(self.link) if self.link.is_symlink() else None
+        return [r for r in self.sealed() if r.published() or r.name == pointed]
 
     def publications(self) -> list[tuple[str, Release]]:
         """Every recorded publication (time, release) of the releases kept, in order."""
         return sorted(((when, release) for release in self.sealed() for when in release.published()), key=lambda e: e[0])
 
     def current(self) -> Release | None:
-        """The published release, or None before the first publish."""
+        """The published release, or None before the first publish; a ReleaseError when ``current`` is broken."""
         if not self.link.is_symlink():
             if self.link.exists():
                 raise ReleaseError(f"{self.link}: expected a symlink to a release, found a {'folder' if self.link.is_dir() else 'file'}")
             return None
         target = os.readlink(self.link)
         release = Release(self.root / target)
-        if not NAME_RE.match(release.name) or not (release.path / MANIFEST).is_file():
-            raise ReleaseError(f"{self.link} points to {target}, which is not a complete release")
+        if "/" in target or not NAME_RE.match(target):
+            raise ReleaseError(f"{self.link}: points to {target}, which is not a release name")
+        if not release.path.is_dir():
+            raise ReleaseError(f"{self.link}: points to {target}, which does not exist")
+        missing = release.missing()
+        if missing:
+            raise ReleaseError(f"{self.link}: points to {target}, an incomplete release ({', '.join(missing)} missing)")
         return release
+
+    def link_problem(self) -> str | None:
+        """What is wrong with ``current``; None when it is sound or absent."""
+        try:
+            self.current()
+        except ReleaseError as exc:
+            return str(exc)
+        return None
+
+    def newest_complete(self) -> Release | None:
+        """The complete release published most recently: what a broken ``current`` is repaired to and served meanwhile."""
+        complete = [r for r in self.sealed() if r.published() and not r.missing()]
+        return max(complete, key=lambda r: (r.published()[-1], _sort_key(r.name)), default=None)
+
+    def repair_current(self, target: Release | None = None) -> str | None:
+        """Point a broken ``current`` at ``target`` (default: the newest complete release); returns what was done, or None.
+
+        Run under the lock. A file or folder in place of the link is moved aside, never
+        deleted: it may be someone's copy of a site.
+        """
+        problem = self.link_problem()
+        if problem is None:
+            return None
+        done = problem
+        if not self.link.is_symlink():
+            aside = self.root / f"{MOVED}{_stamp(dt.datetime.now(dt.UTC))}"
+            n = 1
+            while aside.exists() or aside.is_symlink():
+                n += 1
+                aside = aside.with_name(f"{MOVED}{_stamp(dt.datetime.now(dt.UTC))}-{n}")
+            os.rename(self.link, aside)
+            done += f"; moved it aside to {aside.name}"
+        release = target or self.newest_complete()
+        if release is None:
+            self.link.unlink(missing_ok=True)
+            return f"{done}; no complete release is left to point it at, so the link was removed"
+        self.publish(release)
+        return f"{done}; it now points to {release.name}" + ("" if target else ", the newest complete release")
+
+    def rollback_in_force(self) -> dict[str, Any] | None:
+        """The last rollback (``from``, ``to``, ``since``, ``digest``) while the release it published is current; else None.
+
+        An unreadable record counts as none: the nightly job then publishes as usual.
+        """
+        try:
+            record = json.loads((self.root / ROLLBACK).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        pointed = os.readlink(self.link) if self.link.is_symlink() else None
+        return record if isinstance(record, dict) and pointed is not None and record.get("to") == pointed else None
+
+    def record_rollback(self, origin: str | None, target: Release, digest: str | None) -> dict[str, Any] | None:
+        """Remember that ``target`` was published in place of ``origin``; returns the record, or None when none is in force.
+
+        Going back to ``origin`` itself (or from no release) lifts the rollback.
+        """
+        path = self.root / ROLLBACK
+        if origin is None or origin == target.name:
+            path.unlink(missing_ok=True)
+            return None
+        record = {"from": origin, "to": target.name, "since": _iso(dt.datetime.now(dt.UTC)), "digest": digest}
+        write_json(path, record)
+        return record
+
+    def end_rollback(self) -> None:
+        """Forget the rollback: a new release was published."""
+        (self.root / ROLLBACK).unlink(missing_ok=True)
 
     def get(self, name: str) -> Release:
         """The sealed release ``name``, published or not."""
@@ -211,7 +312,7 @@ class Releases:
 
     def new_name(self, now: dt.datetime | None = None, reserved: Collection[str] = ()) -> str:
         """A fresh release name from the UTC time, with a suffix if that second is taken (or ``reserved``)."""
-        stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = _stamp(now or dt.datetime.now(dt.UTC))
         name, n = stamp, 1
         while name in reserved or (self.root / name).exists() or (self.root / f"{PARTIAL}{name}").exists():
             n += 1
@@ -258,6 +359,10 @@ class Releases:
         trash = self.root / f"{TRASH}{release.name}"
         os.rename(release.path, trash)
         shutil.rmtree(trash)
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _mtime(path: Path) -> dt.datetime:

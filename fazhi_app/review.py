@@ -2,9 +2,11 @@
 
 Accepting puts the held version in place of the published one (or into the tree,
 for a new article); the next ``fazhi nightly`` publishes it. Rejecting keeps the
-published version and moves the held one to ``<content>/.rejected/``, where the
-scraper finds it as already written, so the same upstream version is not fetched
-and held again; a later upstream change is judged afresh. Both take the nightly
+published version and moves the held one to ``<content>/.rejected/`` for the record.
+The store points at the published file again but keeps the rejected version's
+extraction key, so the same upstream version is not fetched and held again, while a
+later upstream edit or deletion reaches the published article and is judged afresh
+(a rejected new article, with no published file, stays pointed at its rejected copy). Both take the nightly
 lock, so they never run beside a nightly run, and end with a snapshot commit when
 the content tree is a git repository.
 """
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
-from fazhi_app.guard import HELD_DIR, REJECTED_DIR, approve, folder, hash_of, held_row, move_folder, sha
+from fazhi_app.guard import HELD_DIR, REJECTED_DIR, folder, hash_of, held_row, move_folder, point_at_published, prune_empty, restore, sha
+from fazhi_app.guard_baseline import approve
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
 from fazhi_app.snapshot import commit_tree
@@ -54,6 +57,11 @@ def _choose(holds: list[Held], wanted: list[str]) -> list[Held]:
 
 def _accept(settings: Settings, store: Store, held: Held) -> None:
     content = settings.paths.content
+    if held.kind == "deleted":  # the deletion goes ahead; the scraper fetches the article again when it next lists it
+        shutil.rmtree(folder(content, held.new_path), ignore_errors=True)
+        prune_empty(folder(content, held.new_path).parent, content)
+        approve(settings, held.new_path)
+        return
     held_folder = folder(content, held.held_path)
     if not held_folder.is_dir():
         raise ConfigError(f"{held_folder}: the held version is missing; nothing accepted")
@@ -68,10 +76,17 @@ def _accept(settings: Settings, store: Store, held: Held) -> None:
 
 def _reject(settings: Settings, store: Store, held: Held) -> None:
     content = settings.paths.content
+    if held.kind == "deleted":  # restored: the published version in place again, whatever happened to it since
+        restore(settings, store, held.url, held.new_path, held.published_text or "")
+        approve(settings, held.new_path)
+        return
     held_folder = folder(content, held.held_path)
     rejected = f"{REJECTED_DIR}/{held.held_path.removeprefix(HELD_DIR + '/')}"
     if held_folder.is_dir():
         move_folder(held_folder, folder(content, rejected))
+    if held.path and (content / held.path).is_file():
+        point_at_published(store, content, held)
+        return
     store.place(held.url, path=rejected, content_hash=hash_of(held.held_text, held.new_path),
                 status="removed" if held.kind == "removed" else "active", file_sha=sha(held.held_text))
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from scraper.progress import NO_PROGRESS, ScrapeProgress
 from scraper.report import ScrapeReport
 
-STATUS_STYLES = {"ok": "green", "partial": "yellow", "failed": "red", "blocked": "magenta"}
+STATUS_STYLES = {"ok": "green", "partial": "yellow", "failed": "red", "blocked": "magenta", "unfinished": "yellow"}
 COLUMNS = ("list_pages", "new", "changed", "unchanged", "not_due", "revisited", "changed_by_revisit", "merged", "removed", "not_listed",
            "conflicts", "skipped", "failed", "assets_backed_off", "requests", "not_modified")
 HEADINGS = {"list_pages": "list pages", "not_due": "not due", "changed_by_revisit": "changed by revisit", "not_listed": "not listed",

@@ -8,6 +8,7 @@ worker processes (``search.workers``): one per core plus a slow lane.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,13 +23,29 @@ from search.api import SEARCH_TIMEOUT, Served
 from search.api import create_app as create_search_app
 from search.workers import WorkerPool
 
+# uvicorn configures this logger, so the line appears beside its own.
+log = logging.getLogger("uvicorn.error")
+# Each fallback is said once per process, not on every request.
+_FALLBACKS_SAID: set[str] = set()
+
 
 def resolve_served(settings: Settings) -> Served:
     """The current release's site and index when ``releases/current`` exists, else the plain locations.
 
-    Raises ReleaseError when ``current`` exists but is not a link to a complete release.
+    While ``current`` is broken, the newest complete release, said once in the log until the
+    next night or ``rollback --to`` repairs the link; a ReleaseError when there is none.
     """
-    release = Releases(settings.paths.releases).current()
+    releases = Releases(settings.paths.releases)
+    try:
+        release = releases.current()
+    except ReleaseError as exc:
+        release = releases.newest_complete()
+        if release is None:
+            raise
+        said = f"{exc}; serving the newest complete release, {release.name}, until `fazhi nightly` or `fazhi rollback --to` repairs it"
+        if said not in _FALLBACKS_SAID:
+            _FALLBACKS_SAID.add(said)
+            log.warning("%s", said)
     library = settings.paths.law_library
     if release is not None:
         return Served(release.site, release.index, release.name, library)

@@ -8,8 +8,9 @@ and held articles in its message, so any night can be looked at with ``git show`
 any file or the whole tree restored with ``git restore``/``git checkout``.
 
 The caller holds the nightly lock, so a ``.git/index.lock`` found here was left by a
-killed run and is removed. A failing git is reported, never fatal: publishing does not
-depend on the snapshot.
+killed run and is removed. A failing git never stops publishing, which does not depend
+on the snapshot; it is a problem of the run (``snapshot_problem``): exit 3, named in the
+summary, the report and the status page.
 """
 
 from __future__ import annotations
@@ -93,3 +94,10 @@ def commit_night(content: Path, report: dict[str, Any]) -> dict[str, Any] | None
     except (SnapshotFailed, OSError, subprocess.SubprocessError) as exc:
         return {"commit": None, "error": str(exc)}
     return {"commit": commit, "error": None}
+
+
+def snapshot_problem(content: Path, snapshot: dict[str, Any] | None) -> str | None:
+    """A failed snapshot as a problem of the run (``<tree>: what``), or None: the night's changes are not in git."""
+    if not snapshot or not snapshot.get("error"):
+        return None
+    return f"{content}: the git snapshot failed, so tonight's changes to the tree are not committed ({snapshot['error']})"

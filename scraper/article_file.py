@@ -85,8 +85,9 @@ class ArticleWriter:
             if old_text is not None and old_rel is not None:
                 self.store.add_history(entry.url, self.source.name, old_text, item.content_hash if item else None, str(old_rel))
             write_atomic(self.content / rel, text)
-            if old_folder is not None and old_folder.is_dir():
-                shutil.rmtree(old_folder)  # the article moved (new date or column); its assets were copied
+            if old_folder is not None and old_folder.is_dir() and not old_rel.parts[0].startswith("."):
+                # The article moved (new date or column); its assets were copied. A version set aside (a rejected one) stays.
+                shutil.rmtree(old_folder)
             outcome = "changed" if old_text is not None else "new"
         # Not when an asset is missing for a passing reason: the extraction is tried again next run.
         written = {**written_record(key, text, local.files), "refused": local.refused} if local.complete else {}

@@ -27,7 +27,7 @@ from fazhi.files import write_atomic
 from scraper import clean
 from scraper.addresses import host_of
 from scraper.asset_files import judged_name, stored_name
-from scraper.http import Fetch, Page
+from scraper.http import Fetch, Page, TimeUp
 from scraper.platforms.base import Draft
 
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -57,13 +57,17 @@ class Localized:
 def store_asset(url: str, page: Page, folder: Path, name: str, *, image: bool) -> str:
     """Judge a downloaded asset by its bytes and write it into ``folder``; returns the name it is stored under.
 
-    Raises AssetRefused when it may not be stored (an active or unknown type, SVG, markup posing as text).
+    Raises AssetRefused when it may not be stored (an active or unknown type, SVG, markup posing as text), and
+    IsADirectoryError when a folder is where it belongs (the article is not written).
     """
     try:
         name = judged_name(name, page.content, image)
     except FileRefused as exc:
         raise AssetRefused(url, exc.reason) from None
     target = folder / name
+    if target.is_dir():  # what is archived stays; the article fails, named, until the folder is gone
+        raise IsADirectoryError(f"{'/'.join(target.parts[-4:])}: a folder where this {'image' if image else 'attachment'} belongs; "
+                                "remove or rename the folder")
     if not (target.is_file() and target.read_bytes() == page.content):
         write_atomic(target, page.content)
     return name
@@ -143,8 +147,8 @@ class Localizer:
             else:
                 try:
                     name = store_asset(url, self.fetch(url, kind="asset"), folder, name, image=image)
-                except Blocked:
-                    raise
+                except (Blocked, TimeUp):
+                    raise  # the source stops: its article is not written without the asset
                 except InternalAddress as exc:
                     refused[url] = self._refused[url] = exc.reason
                     if host_of(exc.url) == host_of(url):  # the link itself, not a redirect from a public page

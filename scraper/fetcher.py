@@ -18,23 +18,24 @@ from scraper.store import Store
 
 
 class Fetcher:
-    """The policy chain around one client; ``fetch_for(counter)`` gives platforms their ``fetch``."""
+    """The policy chain around one client; ``fetch_for(counter, until)`` gives platforms their ``fetch``."""
 
     def __init__(self, settings: FetchSettings, store: Store | None = None, *, offline: bool = False,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] | None = None,
                  own_hosts: Iterable[str] = ()):
         self.client = build_client(settings, transport, own_hosts)
         context = PolicyContext(settings=settings, store=store, offline=offline, sleep=sleep)
-        handler: Handler = HttpFetch(self.client, settings.max_bytes)
+        handler: Handler = HttpFetch(self.client, settings.max_bytes, settings.timeout, settings.request_limit)
         self.policies = [p for p in (cls.create(context) for cls in POLICY_ORDER) if p is not None]
         for policy in reversed(self.policies):
             handler = functools.partial(policy, next_handler=handler)
         self.handle: Handler = handler
 
-    def fetch_for(self, counter: RequestCounter | None) -> Fetch:
+    def fetch_for(self, counter: RequestCounter | None, until: float | None = None) -> Fetch:
+        """The ``fetch`` of one source: its requests counted by ``counter``, none made or finished after ``until``."""
         def fetch(url: str, *, data: FormData | None = None, headers: Mapping[str, str] | None = None, kind: str = "page") -> Page:
             method = "GET" if data is None else "POST"
-            return self.handle(Request(url, method, data, dict(headers or {}), kind, counter))
+            return self.handle(Request(url, method, data, dict(headers or {}), kind, counter, until))
 
         return fetch
 

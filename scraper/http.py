@@ -11,7 +11,7 @@ What happens on the way is decided by the policies (``scraper.policies``), which
     CachePolicy     raw page store + If-None-Match / If-Modified-Since; 304 -> the stored copy
     StatusPolicy    404/410 -> NotFound, 5xx/429 -> Transient, other 4xx -> FetchError
     AntiBotPolicy   HTTP 412 or a 瑞数 challenge page ($_ts, <meta … r="m">) -> Blocked
-    HttpFetch       the one network call: streamed, size-capped, decoded
+    HttpFetch       the one network call: streamed, size-capped, within its wall-clock limits, decoded
 
 Each policy is configured from ``FetchSettings`` and drops out when switched off
 (robots: false, retries: 0, no store, offline runs). ``fetch.host_map`` sends a
@@ -26,6 +26,7 @@ import functools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,15 @@ class Unreachable(Transient):
     """The connection was refused or the name does not resolve: waiting longer will not help, so it is retried once, quickly."""
 
 
+class TooSlow(FetchError):
+    """One answer took longer than ``fetch.request_limit`` from connecting to its last byte (a trickling server):
+    not retried, since it would trickle again; the page waits for the next night."""
+
+
+class TimeUp(FetchError):
+    """The source's time for the night is up (``fetch.source_limit`` or the run's limit): its remaining work waits."""
+
+
 class RequestCounter:
     """Counts network requests (and 304 answers) for one source's report."""
 
@@ -67,7 +77,8 @@ class RequestCounter:
 
 @dataclass(frozen=True)
 class Request:
-    """One request. ``kind`` is ``page`` (stored, conditional), ``asset`` or ``robots`` (neither)."""
+    """One request. ``kind`` is ``page`` (stored, conditional), ``asset`` or ``robots`` (neither); ``until`` is the
+    ``time.monotonic()`` by which its source must stop tonight (None: no such limit)."""
 
     url: str
     method: str = "GET"
@@ -75,6 +86,7 @@ class Request:
     headers: Mapping[str, str] = field(default_factory=dict)
     kind: str = "page"
     counter: RequestCounter | None = field(default=None, compare=False)
+    until: float | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -185,15 +197,34 @@ def build_client(settings: FetchSettings, transport: httpx.BaseTransport | None 
 
 
 class HttpFetch:
-    """The base fetch: one network request, streamed and cut off at ``max_bytes``."""
+    """The base fetch: one network request, streamed and cut off at ``max_bytes`` and at its wall-clock limits.
 
-    def __init__(self, client: httpx.Client, max_bytes: int):
+    The limit is the earlier of ``limit`` seconds from the start and the source's ``Request.until``. It is checked
+    after every read, and no read waits past it, so a trickling answer is cut off within moments of the limit.
+    """
+
+    def __init__(self, client: httpx.Client, max_bytes: int, timeout: float = 20.0, limit: float = 300.0):
         self.client = client
         self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.limit = limit
 
     def __call__(self, request: Request) -> Page:
+        start = time.monotonic()
+        source_ends = request.until is not None and request.until < start + self.limit
+        cut = request.until if source_ends and request.until is not None else start + self.limit
+        if cut <= start:
+            raise TimeUp(request.url, "not asked for: the source's time for tonight is up")
+        wait = min(self.timeout, cut - start)
+
+        def overtime() -> FetchError:
+            if source_ends:
+                return TimeUp(request.url, "cut off: the source's time for tonight is up")
+            return TooSlow(request.url, f"no complete answer within fetch.request_limit ({self.limit:g} s)")
+
         try:
-            with self.client.stream(request.method, request.url, data=_form(request.form), headers=dict(request.headers)) as response:
+            with self.client.stream(request.method, request.url, data=_form(request.form), headers=dict(request.headers),
+                                    timeout=httpx.Timeout(wait)) as response:
                 if request.counter is not None:
                     request.counter.add(response.status_code)
                 length = response.headers.get("content-length", "")
@@ -204,8 +235,12 @@ class HttpFetch:
                     body += chunk
                     if len(body) > self.max_bytes:
                         raise FetchError(request.url, f"response exceeds the {self.max_bytes}-byte cap")
+                    if time.monotonic() > cut:
+                        raise overtime()
                 return Page(str(response.url), response.status_code, {k.lower(): v for k, v in response.headers.items()}, bytes(body))
         except httpx.TimeoutException:
+            if wait < self.timeout:  # the wait was shortened to end at the limit, so the limit is what was reached
+                raise overtime() from None
             raise Transient(request.url, "timed out") from None
         except httpx.TooManyRedirects:
             raise FetchError(request.url, "too many redirects") from None
@@ -232,4 +267,5 @@ class Fetch(Protocol):
                  kind: str = "page") -> Page: ...
 
 
-__all__ = ["Fetch", "HostMapTransport", "HttpFetch", "Page", "Request", "RequestCounter", "Unreachable", "build_client", "decode"]
+__all__ = ["Fetch", "HostMapTransport", "HttpFetch", "Page", "Request", "RequestCounter", "TimeUp", "TooSlow", "Unreachable",
+           "build_client", "decode"]

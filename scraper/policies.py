@@ -18,7 +18,7 @@ from protego import Protego
 
 from fazhi.config import FetchSettings
 from fazhi.errors import Blocked, Disallowed, FetchError, NotFound, Transient
-from scraper.http import Handler, Page, Request, Unreachable
+from scraper.http import Handler, Page, Request, TimeUp, TooSlow, Unreachable
 from scraper.store import CachedPage, Store, page_key
 
 # 瑞数 (Rivers Security) challenge pages: a $_ts bootstrap object and r="m" markers.
@@ -78,8 +78,8 @@ class RobotsPolicy:
                 try:
                     page = next_handler(robots)
                     self._parsers[origin] = Protego.parse(page.text)
-                except (Blocked, Unreachable):
-                    raise  # a challenge, or a host that cannot be reached: the page itself could not be had either
+                except (Blocked, Unreachable, TooSlow, TimeUp):
+                    raise  # a challenge, a host that cannot be reached or out of time: the page itself could not be had either
                 except FetchError:
                     self._parsers[origin] = None  # no robots.txt (404) or unreadable: nothing forbidden
             return self._parsers[origin]

@@ -2,8 +2,9 @@
 
 Plain data: the application turns it into a table, JSON or the nightly summary.
 Exit codes (``ScrapeReport.exit_code``): 0 every source ok (robots skips allowed),
-1 a source failed or some of its articles failed, 3 a source was blocked and none
-failed (2 is the command line's own code: bad config or options).
+1 a source failed or some of its articles failed, 3 a source was blocked or left
+unfinished by a time limit and none failed (2 is the command line's own code: bad
+config or options).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 @dataclass
 class SourceReport:
-    """What one source's run did. ``status``: ok, partial (some articles failed), failed, blocked.
+    """What one source's run did. ``status``: ok, partial (some articles failed), failed, blocked, unfinished (a time limit
+    stopped it or an answer was too slow; the rest waits for the next night).
 
     ``walk`` is ``full`` (every list page) or ``incremental`` (stopped at the first page with
     nothing new); ``list_pages`` the list requests it made. ``unchanged`` counts every listed
@@ -82,8 +84,12 @@ class ScrapeReport:
         return [s.name for s in self.sources if s.status == "blocked"]
 
     @property
+    def unfinished_sources(self) -> list[str]:
+        return [s.name for s in self.sources if s.status == "unfinished"]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.failed_sources else 3 if self.blocked_sources else 0
+        return 1 if self.failed_sources else 3 if self.blocked_sources or self.unfinished_sources else 0
 
     def source(self, name: str) -> SourceReport:
         return next(s for s in self.sources if s.name == name)
@@ -92,7 +98,7 @@ class ScrapeReport:
         return {
             "started": self.started, "finished": self.finished, "offline": self.offline,
             "changed_anything": self.changed_anything, "failed_sources": self.failed_sources,
-            "blocked_sources": self.blocked_sources, "exit_code": self.exit_code,
+            "blocked_sources": self.blocked_sources, "unfinished_sources": self.unfinished_sources, "exit_code": self.exit_code,
             "sources": [s.to_dict() for s in self.sources],
         }
 

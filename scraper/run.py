@@ -21,7 +21,7 @@ from scraper.duplicates import Claims
 from scraper.fetcher import Fetcher
 from scraper.progress import NO_PROGRESS, ScrapeProgress
 from scraper.report import ScrapeReport, SourceReport, now_stamp
-from scraper.source_run import SourceRun
+from scraper.source_run import SourceRun, time_limit
 from scraper.store import Clock, Store
 
 
@@ -47,7 +47,7 @@ def host_lanes(sources: list[Source]) -> list[list[Source]]:
 
 def scrape(settings: Settings, sources: list[str] | None = None, progress: ScrapeProgress | None = None, *, offline: bool = False,
            full: bool = False, transport: httpx.BaseTransport | None = None, clock: Clock | None = None,
-           sleep: Callable[[float], None] | None = None) -> ScrapeReport:
+           sleep: Callable[[float], None] | None = None, until: float | None = None) -> ScrapeReport:
     """Scrape the chosen sources into ``settings.paths.content``.
 
     ``progress`` is told how far each source got (nothing shown without it).
@@ -56,6 +56,8 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: Scrap
     ``transport`` replaces the network layer (tests); ``fetch.host_map`` still applies.
     ``clock`` and ``sleep`` replace the wall clock of the schedule and the pauses between
     requests (tests and benchmarks simulate days and count waits).
+    ``until`` (a ``time.monotonic()`` value) is when the whole scrape must stop; each source
+    also stops ``fetch.source_limit`` after its start. A source stopped is ``unfinished``.
     """
     chosen = choose_sources(settings, sources)
     shown = progress or NO_PROGRESS
@@ -71,7 +73,8 @@ def scrape(settings: Settings, sources: list[str] | None = None, progress: Scrap
 
         def lane(group: list[Source]) -> None:
             for source in group:
-                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline, full, claims).run()
+                done[source.name] = SourceRun(settings, source, store, fetcher, shown, offline, full, claims,
+                                              time_limit(settings, until)).run()
 
         with ThreadPoolExecutor(max_workers=max(1, len(lanes)), thread_name_prefix="scrape-host") as pool:
             for future in [pool.submit(lane, group) for group in lanes]:

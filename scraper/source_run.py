@@ -19,7 +19,12 @@
 
 A 412 or challenge page marks the source ``blocked`` and stops its remaining work; any
 other failure of the list walk marks it ``failed``; a run never raises, so the other
-sources always run.
+sources always run. A source past its time for the night (``TimeLimit``) stops its
+remaining work, and one with an answer slower than ``fetch.request_limit`` goes on; both
+are ``unfinished``: what was archived stays, and the next walk is a full one, so what
+was left is found again however far down the list it was. An empty list is a failure
+when the source has archived articles (its layout changed), and so is a night whose
+every article page failed to extract.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from scraper.compose import match_key
 from scraper.duplicates import Claims, Duplicates
 from scraper.entries import dedupe
 from scraper.fetcher import Fetcher
-from scraper.http import Page, RequestCounter
+from scraper.http import Page, RequestCounter, TimeUp, TooSlow
 from scraper.platforms import ListEntry, PageLimit, platform_for
 from scraper.platforms.base import Platform
 from scraper.policies import page_from_store
@@ -56,6 +61,22 @@ FULL_WALK_PAGES = 10_000
 
 
 @dataclass(frozen=True)
+class TimeLimit:
+    """When a source's work must stop tonight (a ``time.monotonic()`` value), and the limit that set it."""
+
+    until: float
+    setting: str
+
+
+def time_limit(settings: Settings, run_until: float | None = None) -> TimeLimit:
+    """The limit of a source starting now: ``fetch.source_limit`` from now, or the run's end when that comes first."""
+    own = time.monotonic() + settings.fetch.source_limit
+    if run_until is not None and run_until < own:
+        return TimeLimit(run_until, "the nightly run's time limit (run_limit)")
+    return TimeLimit(own, f"its time limit (fetch.source_limit, {settings.fetch.source_limit:g} s)")
+
+
+@dataclass(frozen=True)
 class Task:
     """One article to bring up to date: ``why`` is new, listed (its entry changed or it is not archived), revisit,
     recode (extracted by other code: done again from the stored page, without a request) or offline."""
@@ -69,11 +90,12 @@ class SourceRun:
     """Scrape one source; never raises: every failure ends up in the SourceReport."""
 
     def __init__(self, settings: Settings, source: Source, store: Store, fetcher: Fetcher, progress: ScrapeProgress, offline: bool,
-                 full: bool = False, claims: Claims | None = None):
+                 full: bool = False, claims: Claims | None = None, limit: TimeLimit | None = None):
         self.settings, self.source, self.store, self.progress, self.offline = settings, source, store, progress, offline
         self.full = full
+        self.limit = limit or time_limit(settings)
         self.counter = RequestCounter()
-        self.fetch = fetcher.fetch_for(self.counter)
+        self.fetch = fetcher.fetch_for(self.counter, self.limit.until)
         self.platform: Platform = platform_for(source.platform)
         self.report = SourceReport(source.name, source.platform)
         self.content = settings.paths.content
@@ -82,19 +104,26 @@ class SourceRun:
         self.workers = max(1, settings.fetch.concurrency)
         self.writer = ArticleWriter(self.content, source, self.publisher, store, Localizer(self.fetch, self.report.reasons.append),
                                     self.report)
-        self.duplicates = Duplicates(self.content, source, store)
+        self.duplicates = Duplicates(self.content, source, store, self.fetch)
         self.claims = claims or Claims()
         self._now = store.now()
         self._lock = threading.Lock()
         self._retried = 0  # refused assets asked for again tonight (their article was due)
+        self._unextracted = 0  # article pages fetched tonight that failed to extract
         self._conflicted: set[str] = set()  # files tonight's run found it must leave as they are
+        self._out_of_time = False  # the source's time for the night ran out
 
     def run(self) -> SourceReport:
         started = time.monotonic()
         task = self.progress.start(self.source.name)
         try:
+            if self.limit.until <= started:
+                self._unfinished(f"not started: {self.limit.setting} was reached before its turn", stop=True)
+                return self.report
             with self.store.batch():
                 self._run(task)
+            if self.report.status == "unfinished" and not self.offline:
+                self.store.full_walk_wanted(self.source.name)  # what was left may be further down the list than tonight's walk
         except Exception as exc:  # a bug or a full disk must not stop the sources of other hosts
             self.report.status = "failed"
             self.report.reasons.append(f"source run stopped: {type(exc).__name__}: {exc}")
@@ -125,6 +154,12 @@ class SourceRun:
             report.status = "blocked"
             report.reasons.append(f"blocked: {exc}")
             return
+        except TimeUp:
+            self._unfinished(f"unfinished: the list walk was stopped by {self.limit.setting}; nothing marked removed", stop=True)
+            return
+        except TooSlow as exc:
+            self._unfinished(f"unfinished: the list walk stopped at {exc}; nothing marked removed", stop=True)
+            return
         except (FetchError, ExtractError) as exc:
             report.status = "failed"
             report.reasons.append(f"list walk failed: {exc}")
@@ -142,8 +177,8 @@ class SourceRun:
                                   "announced; nothing marked removed")
         entries = dedupe(walk.entries)
         report.entries = len(entries)
-        if complete and full and not entries:
-            report.reasons.append("list walk found no articles; nothing marked removed")
+        if not entries:
+            self._nothing_listed()
         elif complete and full and not self.offline:
             self.store.mark_unlisted(self.source.name, {e.url for e in entries})
             self.store.full_walk_done(self.source.name)
@@ -154,11 +189,26 @@ class SourceRun:
         refused = self.store.refused_assets(self.source.name)
         self._articles(tasks, task)
         report.assets_backed_off = max(0, refused - self._retried)
-        if report.status != "blocked" and checks:
+        if report.status not in ("blocked", "unfinished") and checks:
             RemovalCheck(self.content, self.store, self.fetch, report, self.halt, self.workers, f"check-{self.source.name}",
                          self._blocked).run(checks)
         if report.failed and report.status == "ok":
             report.status = "partial"
+        if report.status == "partial" and self._unextracted == report.failed and not (report.new or report.changed or report.unchanged):
+            report.status = "failed"
+            report.reasons.append(f"every article page fetched tonight failed to extract ({report.failed} of {report.failed}): "
+                                  f"the pages of {self.source.base_url} may have changed their layout")
+
+    def _nothing_listed(self) -> None:
+        """A walk without a single entry. A new source may have none yet; a list that had articles does not empty itself
+        overnight (a redesign the list parser does not know), so that is a failure, never a silent pass or a removal."""
+        archived = sum(1 for _ in self.store.items(self.source.name, status="active"))
+        if archived:
+            self.report.status = "failed"
+            self.report.reasons.append(f"list walk found no articles at {self.source.base_url}, though {archived} of this source's "
+                                       "articles are archived: its list may have changed its layout; nothing marked removed")
+        else:
+            self.report.reasons.append("list walk found no articles; nothing marked removed")
 
     def _known_unchanged(self, entry: ListEntry) -> bool:
         item = self.store.item(entry.url)
@@ -209,7 +259,10 @@ class SourceRun:
         if item.status != "active" or not item.path or "key" not in item.extra:
             return False
         path = self.content / item.path
-        return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
+        try:
+            return path.is_file() and all((path.parent / name).is_file() for name in item.extra.get("assets", ()))
+        except OSError:  # a folder that may not be read: the article's own run names it, the source goes on
+            return False
 
     def _left_alone(self, entry: ListEntry, item: Item) -> None:
         """A listed article whose page is not asked for tonight (a conflict on disk is counted as such)."""
@@ -244,9 +297,11 @@ class SourceRun:
     # -- articles ----------------------------------------------------------------------------
     def _articles(self, tasks: list[Task], progress_task: object) -> None:
         report = self.report
+        done = 0
         for task, outcome, error in run_each(tasks, self._article, workers=self.workers, name=f"scrape-{self.source.name}",
                                              halt=self.halt):
             entry = task.entry
+            done += 1
             if outcome is not None:
                 report.count(outcome)
                 if task.why == "revisit":
@@ -256,16 +311,36 @@ class SourceRun:
                 continue
             elif isinstance(error, Blocked):
                 self._blocked(f"blocked: {error}")
+            elif isinstance(error, TimeUp):
+                done -= 1  # cut off: it waits like the ones not started
+                self._unfinished("", stop=True)
+            elif isinstance(error, TooSlow):
+                self._unfinished(f"unfinished {error}", stop=False)
             elif isinstance(error, Disallowed):
                 report.skipped += 1
                 report.reasons.append(f"skipped {error}")
             elif isinstance(error, (FetchError, ExtractError)):
                 report.failed += 1
+                self._unextracted += isinstance(error, ExtractError)
                 report.reasons.append(f"failed {error}")
             else:
                 report.failed += 1
                 report.reasons.append(f"failed {entry.url}: {type(error).__name__}: {error}")
             self.progress.advance(progress_task)
+        if self._out_of_time:
+            report.reasons.append(f"unfinished: stopped by {self.limit.setting}; {len(tasks) - done} article(s) wait for the next night")
+
+    def _unfinished(self, reason: str, *, stop: bool) -> None:
+        """Out of time: the source is ``unfinished`` (unless blocked or failed); ``stop`` ends its remaining work tonight."""
+        with self._lock:
+            if self.report.status in ("ok", "partial"):
+                self.report.status = "unfinished"
+            if reason:
+                self.report.reasons.append(reason)
+            if stop:
+                self._out_of_time = True
+        if stop:
+            self.halt.set()
 
     def _blocked(self, reason: str) -> None:
         """A challenge page or 412: mark the source blocked once and stop its remaining work."""

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from fazhi.errors import FazhiError, LockHeld
 from fazhi.files import remove_stale_temp_files, write_atomic
 
 SCHEMA_VERSION = 2
@@ -83,6 +84,50 @@ STATUSES = ("active", "removed", "conflict", "merged")
 HELD_STATUSES = ("held", "accepted", "rejected", "superseded")
 Clock = Callable[[], dt.datetime]
 RAW_DIR = "raw"
+STORE_FILE = "scrape.sqlite"
+BUSY_SECONDS = 30  # how long a statement waits for another process's write to end
+
+
+class StoreLocked(LockHeld):
+    """Another process kept the state store locked for longer than the store waits."""
+
+
+class StoreDamaged(FazhiError):
+    """The state store is not a sound SQLite database."""
+
+
+def store_error(path: Path, exc: sqlite3.DatabaseError, waited: float = BUSY_SECONDS) -> FazhiError:
+    """A database failure as an error naming the file and saying what to do."""
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return StoreLocked(f"{path}: the state store is locked by another process (still after {waited:g} s: a `fazhi scrape` "
+                           "by hand, or a program holding it open); let it finish or end it, then run again")
+    return StoreDamaged(f"{path}: the state store is damaged ({message}); `fazhi nightly` or `fazhi scrape` repairs it "
+                        "from the good copy kept after the last successful night, or from the articles' front matter")
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose failures name the database file (``store_error``)."""
+
+    path: Path
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise store_error(self.path, exc) from exc
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise store_error(self.path, exc) from exc
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(script)
+        except sqlite3.DatabaseError as exc:
+            raise store_error(self.path, exc) from exc
 
 
 def remove_raw_temp_files(state_dir: Path) -> list[Path]:
@@ -147,7 +192,9 @@ class Store:
         state_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._batches = 0
-        self._db = sqlite3.connect(state_dir / "scrape.sqlite", check_same_thread=False, isolation_level=None, timeout=30)
+        self.path = state_dir / STORE_FILE
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS, factory=_Connection)
+        self._db.path = self.path
         self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -372,11 +419,13 @@ class Store:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO sources (name, last_full_walk) VALUES (?, ?)", (source, self.now()))
 
-    def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str) -> None:
-        """Point an item at another file (a held change moved aside or put in place), keeping its extraction key."""
+    def place(self, url: str, *, path: str, content_hash: str | None, status: str, file_sha: str,
+              assets: list[str] | None = None) -> None:
+        """Point an item at another file (a held change moved aside or put in place), keeping its extraction key
+        (and its asset names unless ``assets`` gives the new folder's)."""
         assert status in STATUSES
         item = self.item(url)
-        extra = {**(item.extra if item else {}), "file_sha": file_sha}
+        extra = {**(item.extra if item else {}), "file_sha": file_sha, **({"assets": assets} if assets is not None else {})}
         with self._lock:
             self._db.execute(
                 "UPDATE items SET path = ?, content_hash = ?, status = ?, updated_at = ?, extra = ? WHERE url = ?",
@@ -436,7 +485,7 @@ class Held:
     id: int
     url: str
     source: str
-    kind: str  # new | changed | removed
+    kind: str  # new | changed | removed | deleted
     path: str | None
     new_path: str
     held_path: str

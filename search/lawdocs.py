@@ -61,6 +61,13 @@ def law_documents(library: Library, today: dt.date | None = None) -> list[LawDoc
     return [_document(library, law, day) for _, law in sorted(library.laws.items())]
 
 
+def require_library(root: Path | None) -> None:
+    """A ConfigError naming the folder when a law library is set but is not there (a missing path is a usage error)."""
+    if root is not None and not Path(root).is_dir():
+        what = "is not a folder" if Path(root).exists() else "does not exist"
+        raise ConfigError(f"{root}: the law library folder {what} (setting law_library, option --law-library)")
+
+
 def library_documents(root: Path | None, today: dt.date | None = None) -> list[LawDocument]:
     """The law documents of the library folder ``root``: none when there is no library.
 
@@ -69,6 +76,7 @@ def library_documents(root: Path | None, today: dt.date | None = None) -> list[L
     """
     if root is None:
         return []
+    require_library(root)
     library = load_library(Path(root))
     if not library.laws:
         problem = library.problems[0].message if library.problems else "no law text found"

@@ -20,7 +20,8 @@ A search waits for a free worker at most until its budget ends; at most
 ``queue`` searches wait per lane, more are refused with ``Busy`` (HTTP 429).
 The budget counts from arrival. A worker that has not answered ``GRACE``
 seconds after the budget is killed and replaced, so no search keeps a core
-busy past it even if a cooperative check were missed.
+busy past it even if a cooperative check were missed. Workers ignore SIGINT
+(Ctrl-C reaches the whole process group): the server stops them when it stops.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -76,7 +78,11 @@ class _Worker:
 
 
 def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str | None) -> None:
-    """A worker's loop: (index, request, budget, fast lane seconds, law library) in, ("ok", response) or an error out."""
+    """A worker's loop: (index, request, budget, fast lane seconds, law library) in, ("ok", response) or an error out.
+
+    Ctrl-C in a terminal reaches the whole process group; a worker leaves it to the server, which stops its workers.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if niceness:
         os.nice(niceness)
     segmenter()

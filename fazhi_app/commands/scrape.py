@@ -16,6 +16,7 @@ from fazhi_app.ports import require_port
 from fazhi_app.scrape_report import LOG_WIDTH, print_report, progress_bars
 from scraper.mirror import HOSTS, serve
 from scraper.run import scrape as run_scrape
+from scraper.store_health import heal_store
 
 MIRROR_HOST = "127.0.0.1"
 
@@ -34,6 +35,8 @@ def scrape(settings: Settings, sources: tuple[str, ...], no_progress: bool, as_j
     A nightly walk stops at the first list page with nothing new; articles are fetched
     again when their list entry changes or when they are due (fetch.revisit_* settings).
     """
+    for repair in heal_store(settings):  # as the nightly job does; only a successful night keeps a good copy
+        click.echo(f"warning: state store repaired: {repair}", err=True)
     with progress_bars(not no_progress and not as_json) as progress:
         report = run_scrape(settings, list(sources) or None, progress=progress, offline=offline, full=full)
     if as_json:

@@ -15,7 +15,8 @@ from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 from fazhi_app.serving import resolve_served
-from search.indexer import optimize_index, rebuild_index, update_index
+from search.indexer import current_generation, file_damage, optimize_index, rebuild_index, update_index
+from search.lawdocs import require_library
 from search.query import SearchRequest, SearchResponse, search
 from search.verify import verify_index
 
@@ -81,12 +82,21 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     (环境保护法第二十五条) prints that article's text, with a law library.
     """
     params = {"q": query, "from": options.pop("date_from"), "to": options.pop("date_to"), **options}
+    require_library(settings.paths.law_library)
     served = resolve_served(settings)  # the published release's index, as `fazhi serve` answers from
     index = served.index
     try:
         response = search(index, SearchRequest.from_params(params), library=served.library)
     except SearchQueryError as exc:
         raise ConfigError(_query_problem(exc, index)) from None
+    except Exception as exc:  # Whoosh reading damaged files fails with anything (EOFError, struct.error, TypeError …)
+        live = current_generation(index)
+        damage = file_damage(live, deep=True) if live is not None else []
+        if live is None or not damage:
+            raise
+        what = "; ".join(f"{name}: {problem}" for name, problem in damage)
+        raise ConfigError(f"{live}: the search index is damaged ({what}); rebuild it with `fazhi index --rebuild`, "
+                          f"or let `fazhi nightly` repair a release's index ({type(exc).__name__})") from None
     if as_json:
         click.echo(json.dumps(response.to_dict(), ensure_ascii=False, indent=1))
         return

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from fazhi.files import write_atomic
 from fazhi_app.hooks.archive import Archive
 from fazhi_app.hooks.pages import PageSpec
 
@@ -32,14 +33,14 @@ STATUS_TEXT = {
     "failed": "失败，未发布",
 }
 HELD_KIND = {"new": "新增", "changed": "更新", "removed": "上游删除"}
-SOURCE_STATUS = {"ok": "正常", "partial": "部分失败", "failed": "失败", "blocked": "被拦截"}
+SOURCE_STATUS = {"ok": "正常", "partial": "部分失败", "failed": "失败", "blocked": "被拦截", "unfinished": "超时未完成"}
 SOURCE_COLUMNS = (("new", "新增"), ("changed", "更新"), ("unchanged", "未变"), ("removed", "上游已删除"),
                   ("conflicts", "人工修改冲突"), ("failed", "失败篇数"), ("requests", "请求数"))
 STEPS = (("scrape", "抓取"), ("validate", "校验"), ("fingerprint", "比对"), ("build", "构建网站"), ("index", "更新索引"))
 LISTED_ARTICLES = 30
 FIELD_RE = re.compile(r'(<(td|span) data-run-field="([a-z_:]+)">)[^<]*(</\2>)')
-# The run's notes (runs found interrupted, warnings such as a repaired index): a list completed after the build,
-# since a warning may come from the steps after it.
+# The run's notes (problems of the run, a rollback in force, runs found interrupted, warnings such as a repaired
+# index): a list completed after the build, since a note may come from the steps after it or from `fazhi rollback`.
 NOTES_RE = re.compile(r'(<ul data-run-list="notes">).*?(</ul>)', re.S)
 
 
@@ -126,7 +127,12 @@ def _held(report: dict[str, Any]) -> list[str]:
 
 
 def _note_items(report: dict[str, Any]) -> str:
-    notes = [f"上次运行 {run} 被中断，本次已清理其遗留的临时文件" for run in report.get("interrupted") or []]
+    notes = [f"运行问题：{problem}" for problem in report.get("run_problems") or []]
+    rollback = report.get("rollback")
+    if rollback:
+        notes.append(f"已回滚：{rollback.get('since')} 起由 fazhi rollback 发布本版本 {rollback.get('to')}，"
+                     f"取代版本 {rollback.get('from')}；此后内容有变化时，每晚运行才会发布新版本")
+    notes += [f"上次运行 {run} 被中断，本次已清理其遗留的临时文件" for run in report.get("interrupted") or []]
     notes += [str(warning) for warning in report.get("warnings") or []]
     return "".join(f"<li>{escape(note)}</li>" for note in notes) or "<li>无</li>"
 
@@ -173,7 +179,7 @@ def pages(archive: Archive) -> list[PageSpec]:
 
 
 def finish_status_page(site_dir: Path, report: dict[str, Any]) -> None:
-    """Fill what was unknown at render time (status, step times, later warnings) into the built page."""
+    """Fill what was unknown at render time (status, step times, later notes) into the built page."""
     page = site_dir / "status" / "index.html"
     if not page.is_file():
         return
@@ -185,4 +191,4 @@ def finish_status_page(site_dir: Path, report: dict[str, Any]) -> None:
 
     html = FIELD_RE.sub(fill, page.read_text("utf-8"))
     html = NOTES_RE.sub(lambda m: f"{m.group(1)}{_note_items(report)}{m.group(2)}", html)
-    page.write_text(html, "utf-8")
+    write_atomic(page, html)  # also called on a published release (a rollback, a late problem): never half a page

@@ -25,7 +25,9 @@ Python API (tests, ``fazhi_app.demo``, the nightly job)::
         mirror.edit_article("trs", record["id"], body="<p>改过的正文</p>")
         mirror.delete_article("trs", record["id"])   # its page answers 404; answer="410" or "redirect"
                                                      # (302 to /404.html, a 200 page saying 页面不存在)
-        mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge short;
+        mirror.inject_fault("hanweb", "500")         # also 503 429 404 timeout drop 412 challenge short
+                                                     # trickle (a byte every 2 s) empty (lists list nothing)
+                                                     # redesign (HTML pages become a script-rendered shell);
         mirror.inject_fault("ucap", "412", times=1, match="/queryList")   # counted / path-limited
         mirror.clear_faults()                        # or clear_faults("hanweb")
         mirror.requests(site="trs")                  # LoggedRequest(method, host, path, query, status, site, conditional, size)

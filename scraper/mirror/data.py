@@ -23,7 +23,10 @@ from fazhi.files import write_json
 from scraper.mirror import generator as g
 
 # "short": a list answer (queryList JSON, dataproxy XML) loses its last record but still announces the full total.
-FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge", "short")
+# "trickle": the answer comes one byte at a time, a pause between bytes (a slow source no read timeout catches).
+# "empty": list pages list nothing (a redesign the list parser does not know); "redesign": HTML pages become the
+# empty shell of a script-rendered site, so the parsers find nothing in them.
+FAULT_KINDS = ("500", "503", "429", "404", "timeout", "drop", "412", "challenge", "short", "trickle", "empty", "redesign")
 # How a site answers for a deleted article's page: 404, 410 Gone, or a 302 to its not-found page.
 GONE_ANSWERS = ("404", "410", "redirect")
 

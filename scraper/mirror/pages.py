@@ -104,6 +104,15 @@ def first(values: Form, key: str, default: str = "") -> str:
     return (values.get(key) or [default])[0]
 
 
+def redesigned(response: Response) -> Response:
+    """An HTML page turned into the empty shell of a script-rendered site: nothing in it for a parser (the ``redesign`` fault)."""
+    if response.status != 200 or not response.content_type.startswith("text/html"):
+        return response
+    shell = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>生态环境</title></head>'
+             '<body><div id="app"></div><noscript>请启用浏览器脚本</noscript><script src="/static/js/app.js"></script></body></html>')
+    return Response(200, "text/html; charset=utf-8", shell.encode(), response.modified, response.headers)
+
+
 def short_list(response: Response) -> Response:
     """A list answer missing its last record, its announced total unchanged (the ``short`` fault)."""
     text = response.body.decode("utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from types import ModuleType
+from typing import Any
 
 from scraper.mirror.data import SITES, MirrorData
 from scraper.mirror.pages import FIXED_MODIFIED, NOT_FOUND_PAGE, Form, Response, asset, first, not_found, not_found_page
@@ -33,8 +34,21 @@ def site_of(host: str, path: str) -> str | None:
     return None
 
 
-def route(data: MirrorData, host: str, method: str, path: str, query: Form, form: Form) -> Response:
-    """The response for one request (faults and conditional requests are the server's job)."""
+class _Unlisted:
+    """A site's data as its list pages see it under the ``empty`` fault: no articles."""
+
+    def __init__(self, data: MirrorData):
+        self.data = data
+
+    def articles(self, site: str) -> list[dict[str, Any]]:
+        return []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.data, name)
+
+
+def route(data: MirrorData, host: str, method: str, path: str, query: Form, form: Form, *, listed: bool = True) -> Response:
+    """The response for one request (faults and conditional requests are the server's job); ``listed=False``: lists show nothing."""
     if path == "/robots.txt" and host in ROBOTS:
         return Response(200, "text/plain; charset=utf-8", ROBOTS[host].encode(), FIXED_MODIFIED)
     if path == NOT_FOUND_PAGE and host in ROBOTS:
@@ -43,7 +57,7 @@ def route(data: MirrorData, host: str, method: str, path: str, query: Form, form
     if site is None:
         return not_found(path)
     pages = SITE_PAGES[site]
-    answer = pages.respond(data, method, path, query, form)
+    answer = pages.respond(data if listed else _Unlisted(data), method, path, query, form)  # type: ignore[arg-type]
     if answer is not None:
         return answer
     if method == "POST":

@@ -2,8 +2,9 @@
 
 On top of ``render.route`` it adds what real servers do around pages: ETag and
 Last-Modified on GET answers with 304 for matching conditional requests, the
-faults injected per site (status codes, slow answers, dropped connections, 412
-challenges), and a log of every request for tests that count them.
+faults injected per site (status codes, slow or trickling answers, dropped connections,
+412 challenges, emptied lists, redesigned pages), and a log of every request for tests
+that count them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from scraper.mirror import hostile
 from scraper.mirror.data import MirrorData
-from scraper.mirror.pages import Response, challenge_page, short_list
+from scraper.mirror.pages import Response, challenge_page, redesigned, short_list
 from scraper.mirror.render import route, site_of
+
+# The pause between two bytes of a trickling answer: far below any read timeout, so only a wall-clock limit ends it.
+TRICKLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,11 @@ class MirrorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0, validators: bool = True):
+    def __init__(self, data: MirrorData, host: str = "127.0.0.1", port: int = 0, slow_seconds: float = 3.0, validators: bool = True,
+                 trickle_seconds: float = TRICKLE_SECONDS):
         self.data = data
         self.slow_seconds = slow_seconds
+        self.trickle_seconds = trickle_seconds
         self.validators = validators
         self.log: list[LoggedRequest] = []
         self.log_lock = threading.Lock()
@@ -99,12 +105,16 @@ class _Handler(BaseHTTPRequestHandler):
             response = hostile.route(parts.path, self.server.base_url)
         else:
             response = route(self.server.data, host, "POST" if method == "POST" else "GET", parts.path,
-                             parse_qs(parts.query, keep_blank_values=True), parse_qs(raw_form, keep_blank_values=True))
+                             parse_qs(parts.query, keep_blank_values=True), parse_qs(raw_form, keep_blank_values=True),
+                             listed=fault != "empty")
             if fault == "short":
                 response = short_list(response)
-        self._send(method, response, host, parts, site, conditional)
+            elif fault == "redesign":
+                response = redesigned(response)
+        self._send(method, response, host, parts, site, conditional, trickle=fault == "trickle")
 
-    def _send(self, method: str, response: Response, host: str, parts: Any, site: str | None, conditional: bool) -> None:
+    def _send(self, method: str, response: Response, host: str, parts: Any, site: str | None, conditional: bool,
+              trickle: bool = False) -> None:
         headers = {"Content-Type": response.content_type, **response.headers}
         status = response.status
         body = response.body
@@ -122,9 +132,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if method != "HEAD" and status != 304:
-                self.wfile.write(body)
+                self._write(body, trickle)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (a timeout test)
+
+    def _write(self, body: bytes, trickle: bool) -> None:
+        """The body at once, or (``trickle``) one byte at a time with ``trickle_seconds`` between bytes."""
+        if not trickle:
+            self.wfile.write(body)
+            return
+        for i in range(len(body)):
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
+            time.sleep(self.server.trickle_seconds)
 
     def _not_modified(self, etag: str, modified_iso: str) -> bool:
         match = self.headers.get("If-None-Match")

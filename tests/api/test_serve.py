@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +93,32 @@ def test_server_is_still_healthy_and_logged_no_error(server: Server) -> None:
     log = Path(server.log).read_text("utf-8", "replace")
     assert "Traceback" not in log and "unexpected error" not in log
     assert "serving site" in log
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly(api_settings: Settings, tmp_path: Path) -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole process group: the server and every search worker get it."""
+    with serve_process(api_settings, tmp_path / "serve.log") as running:
+        assert running.get("api/search", params={"q": "赣服通"}).status_code == 200, "the workers are up and searching"
+        workers = _children(running.process.pid)
+        assert workers, "searches run in worker processes"
+        os.killpg(running.process.pid, signal.SIGINT)
+        assert running.process.wait(timeout=60) == 0
+    log = running.log.read_text("utf-8", "replace")
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    deadline = time.monotonic() + 30  # the fork server and the workers see the server gone and end by themselves
+    while [pid for pid in workers if _state(pid) not in ("gone", "Z")] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _state(pid) not in ("gone", "Z")], "no worker is left running"
+
+
+def _children(pid: int) -> list[int]:
+    """Every process descended from ``pid`` (Linux /proc)."""
+    found = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

@@ -55,6 +55,9 @@ def world(tmp_path: Path) -> Iterator[World]:
     published = tmp_path / "published" / "20260101T000000Z"  # one release, published: `current` links to it
     published.mkdir(parents=True)
     (published / "manifest.json").write_text('{"name": "20260101T000000Z", "articles": 1}\n', "utf-8")
+    (published / "site").mkdir()  # complete: a site and an index beside the manifest
+    (published / "site" / "index.html").write_text("<p>site</p>\n", "utf-8")
+    (published / "index").mkdir()
     (published.parent / "current").symlink_to(published.name)
     (tmp_path / "not-releases" / "current").mkdir(parents=True)  # `current` must be a link, not a folder
     a_file = tmp_path / "plain.txt"

@@ -91,6 +91,7 @@ CASES: dict[str, list[Case]] = {
     ],
     "nightly": [
         _u(["nightly", "--wait", "-1"], "--wait"),
+        _u(["nightly", "--full", "--no-scrape"], "--full", "--no-scrape"),
         _u(["--config", "{bad_type}", "nightly"], "{bad_type}:2:16", "keep_releases", "a whole number from 1 to 1000", "'many'"),
     ],
     "releases": [

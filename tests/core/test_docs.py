@@ -44,3 +44,9 @@ def test_every_location_and_setting_is_documented() -> None:
 def test_every_front_matter_field_is_documented() -> None:
     for field in FIELDS:
         assert f"`{field}`" in README, f"README does not document front matter field {field}"
+
+
+def test_nightly_full_is_documented_with_what_it_does_not_promise() -> None:
+    shown = " ".join(CliRunner().invoke(main, ["nightly", "--help"], terminal_width=200).output.split())
+    assert "--full" in shown and "fetch.revisit_budget" in shown and "guard.max_removed_share" in shown
+    assert "`fazhi nightly --full`" in README

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
 import subprocess
 import time
 
 from fazhi.files import TEMP_RE
+from fazhi_app.exit_codes import EXIT_INTERRUPTED
 from fazhi_app.leftovers import UNFINISHED
 from fazhi_app.nightly import EXIT_OK
 from search.query import SearchRequest, search
@@ -51,3 +54,13 @@ def test_runs_killed_at_random_moments_leave_nothing_behind(deployment: Deployme
     assert verify_index(paths.content, d.current().index).ok
     for word in words:
         assert search(d.current().index, SearchRequest(q=word)).total == 1, word
+
+
+def test_ctrl_c_ends_a_run_with_130_and_no_traceback(deployment: Deployment) -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole process group of the run."""
+    run = deployment.start_paused("scrape")
+    os.killpg(run.pid, signal.SIGINT)
+    assert run.wait(timeout=60) == EXIT_INTERRUPTED
+    log = (deployment.root / "paused-scrape.log").read_text("utf-8")
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    assert log.strip().splitlines()[-1] == "fazhi: interrupted"

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fazhi_app.nightly import EXIT_LOCKED, EXIT_NOT_PUBLISHED, EXIT_OK, EXIT_SOURCE_PROBLEM, PAUSE_STAGES
 from fazhi_app.releases import PARTIAL, Release
@@ -244,6 +245,30 @@ def test_an_invalid_staff_article_is_left_out_and_the_rest_is_published(deployme
     assert (fixed.exit_code, fixed.status) == (EXIT_OK, "published"), fixed.summary
     assert fixed.report["changes"]["articles"]["added"] == ["cases/2025/broken-draft/index.md"]
     assert (d.current().site / "cases" / "2025" / "broken-draft" / "index.html").is_file()
+
+
+def test_nightly_full_walks_every_list_and_checks_what_it_no_longer_lists(deployment: Deployment) -> None:
+    d = deployment
+    config = yaml.safe_load(d.config.read_text("utf-8"))
+    config["fetch"]["full_walk_days"] = 30  # the weekly full walk is not due again during the test
+    d.config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    latest = d.settings.paths.state / "reports" / "latest.json"
+    assert d.cli("nightly").returncode == EXIT_OK
+    deleted = d.mirror.articles("ucap")[0]
+    d.mirror.delete_article("ucap", deleted["id"])
+    deleted_file = d.article_file(d.mirror.url("ucap", deleted))
+
+    night = d.cli("nightly")
+    assert night.returncode == EXIT_OK, night.stderr
+    walks = {s["name"]: s["walk"] for s in json.loads(latest.read_text("utf-8"))["scrape"]["sources"]}
+    assert set(walks.values()) == {"incremental"} and "removed_upstream:" not in deleted_file.read_text("utf-8")
+
+    full = d.cli("nightly", "--full")
+    assert full.returncode == EXIT_OK, full.stderr
+    report = json.loads(latest.read_text("utf-8"))
+    assert {s["name"]: s["walk"] for s in report["scrape"]["sources"]} == dict.fromkeys(walks, "full")
+    assert {row["name"]: row["removed"] for row in report["sources"]}["sthjt-ucap"] == 1
+    assert "removed_upstream:" in deleted_file.read_text("utf-8")
 
 
 def test_help_documents_the_exit_codes(deployment: Deployment) -> None:

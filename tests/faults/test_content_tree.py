@@ -1,0 +1,161 @@
+"""Faults inside the content tree: what cannot be read or is not what its name says is left out and named.
+
+Each test damages a deployment's tree the way an operator finds it (mode 000 as a service
+user meets it, a folder where a file belongs, a name from a Windows zip that is not UTF-8),
+then runs the real ``fazhi nightly`` and ``fazhi check``: the night publishes the rest with
+exit 3 and names the culprit in its report and on the status page, the check names it with
+exit 1. The commands run without the capabilities that let root read anything, so mode 000
+stops them as it stops a service user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
+from tests.fixtures.deployment import Deployment
+
+SETPRIV = shutil.which("setpriv")
+# Root reads mode-000 files and links others' files through these capabilities; without them it meets
+# permissions as a service user does. The damaged entries belong to another user, as files copied in by root do.
+DROP = "-dac_override,-dac_read_search,-fowner"
+OTHER_USER = 65534
+EXIT_PROBLEMS = 1
+GBK_NAME = "张三笔录.png".encode("gbk")
+
+
+def as_service_user(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    if SETPRIV is None:
+        pytest.skip("running as root without setpriv: mode 000 would not stop the commands")
+    return [SETPRIV, f"--inh-caps={DROP}", f"--bounding-set={DROP}", *command]
+
+
+def fazhi(d: Deployment, *args: str) -> subprocess.CompletedProcess[str]:
+    """``fazhi <args>`` on the deployment, as a service user meets the tree."""
+    return subprocess.run(as_service_user(d.command(*args)), capture_output=True, text=True, timeout=300, cwd=d.root)
+
+
+def night(d: Deployment, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """A real ``fazhi nightly`` and the report it left in ``latest.json``."""
+    done = fazhi(d, "nightly", *args)
+    report = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
+    return done, report
+
+
+def first_night(d: Deployment) -> int:
+    """Publish the undamaged tree; returns how many articles the release holds."""
+    done, report = night(d)
+    assert done.returncode == EXIT_OK, done.stdout + done.stderr
+    return int(report["articles"])
+
+
+def scraped_article(d: Deployment, *, with_image: bool = False) -> Path:
+    """The folder of a scraped article (with a stored image when asked)."""
+    for path in sorted(d.settings.paths.content.glob("*/*/*/index.md")):
+        if "origin: scraped" in path.read_text("utf-8") and (not with_image or any(path.parent.glob("*.png"))):
+            return path.parent
+    raise AssertionError("no scraped article" + (" with a PNG" if with_image else ""))
+
+
+def rel(d: Deployment, path: Path) -> str:
+    return path.relative_to(d.settings.paths.content).as_posix()
+
+
+def assert_left_out_and_named(d: Deployment, done: subprocess.CompletedProcess[str], report: dict[str, Any], culprit: str) -> None:
+    """The night published the rest with exit 3 and named the culprit in its report, its summary and on the status page."""
+    assert done.returncode == EXIT_SOURCE_PROBLEM, done.stdout + done.stderr
+    assert report["status"] == "published", report.get("message")
+    assert culprit in report["excluded"], report["excluded"]
+    assert culprit in done.stdout
+    status_page = (d.current().site / "status" / "index.html").read_text("utf-8")
+    assert culprit in status_page
+
+
+def assert_check_names(d: Deployment, culprit: str) -> None:
+    done = fazhi(d, "check")
+    assert done.returncode == EXIT_PROBLEMS, done.stdout + done.stderr
+    assert any(line.startswith(f"{culprit}:") for line in done.stdout.splitlines()), done.stdout
+
+
+def test_an_unreadable_article_file_is_left_out_and_named(deployment: Deployment) -> None:
+    d = deployment
+    articles = first_night(d)
+    article = scraped_article(d) / "index.md"
+    os.chown(article, OTHER_USER, OTHER_USER)
+    article.chmod(0)
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, article))
+    assert report["articles"] == articles - 1
+    assert "permission denied" in done.stdout
+    assert_check_names(d, rel(d, article))
+    article.chmod(0o644)
+
+
+def test_an_unreadable_folder_is_left_out_and_named_every_night(deployment: Deployment) -> None:
+    d = deployment
+    articles = first_night(d)
+    folder = scraped_article(d)
+    os.chown(folder, OTHER_USER, OTHER_USER)
+    folder.chmod(0)
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, folder))
+    assert report["articles"] == articles - 1
+    # A night with nothing else to do still says what is wrong instead of passing as unchanged.
+    again, report = night(d, "--no-scrape")
+    assert again.returncode == EXIT_SOURCE_PROBLEM, again.stdout + again.stderr
+    assert rel(d, folder) in report["excluded"] and rel(d, folder) in again.stdout
+    assert_check_names(d, rel(d, folder))
+    folder.chmod(0o755)
+
+
+def test_a_folder_named_like_a_linked_image_is_left_out_and_the_scrape_leaves_no_temporary(deployment: Deployment) -> None:
+    d = deployment
+    first_night(d)
+    folder = scraped_article(d, with_image=True)
+    image = sorted(folder.glob("*.png"))[0]
+    image.unlink()
+    image.mkdir()
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, image))
+    assert not [p for p in d.settings.paths.content.rglob("*.tmp")], "a temporary file was left in the content tree"
+    assert image.is_dir() and (folder / "index.md").is_file(), "what was archived is kept"
+    reasons = [reason for row in report["sources"] for reason in row["reasons"]]
+    assert any(rel(d, image) in reason for reason in reasons), reasons
+    assert_check_names(d, rel(d, image))
+
+
+def test_an_index_md_that_is_a_folder_is_named_not_silently_dropped(deployment: Deployment) -> None:
+    d = deployment
+    articles = first_night(d)
+    article = d.settings.paths.content / "cases/2025/discharge-without-permit/index.md"
+    text = article.read_text("utf-8")
+    article.unlink()
+    article.mkdir()
+    (article / "index.md").write_text(text, "utf-8")
+    done, report = night(d, "--no-scrape")
+    assert_left_out_and_named(d, done, report, rel(d, article))
+    assert report["articles"] == articles - 1
+    assert_check_names(d, rel(d, article))
+
+
+def test_a_file_name_that_is_not_utf8_is_left_out_and_named(deployment: Deployment) -> None:
+    d = deployment
+    articles = first_night(d)
+    folder = scraped_article(d)
+    with open(os.fsencode(folder) + b"/" + GBK_NAME, "wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n")
+    culprit = f"{rel(d, folder)}/{GBK_NAME.decode('utf-8', 'backslashreplace')}"
+    done, report = night(d)
+    assert report["status"] != "running", done.stdout + done.stderr
+    assert_left_out_and_named(d, done, report, culprit)
+    assert report["articles"] == articles, "the article beside the file is published"
+    assert_check_names(d, culprit)

@@ -1,0 +1,37 @@
+"""A rejected change: upstream edits and deletions made after it still reach the published article."""
+
+from __future__ import annotations
+
+from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
+from tests.fixtures.deployment import Deployment
+
+DEFACED = "<p>本网站正在维护升级，暂停访问，请稍后再来查看有关的政策信息内容。</p>"
+
+
+def test_upstream_edits_and_deletions_after_a_rejection_reach_the_published_article(deployment: Deployment) -> None:
+    d = deployment
+    assert d.cli("nightly").returncode == EXIT_OK
+    article = d.mirror.articles("trs")[0]
+    url = d.mirror.url("trs", article)
+    published = d.article_file(url)
+    rejected = d.settings.paths.content / ".rejected" / published.relative_to(d.settings.paths.content)
+    d.mirror.edit_article("trs", article["id"], body=DEFACED)
+    held = d.cli("nightly")
+    assert held.returncode == EXIT_SOURCE_PROBLEM and "held for review" in held.stdout, held.stdout + held.stderr
+    decided = d.cli("review", "--reject", url)
+    assert decided.returncode == 0, decided.stderr
+    assert "正在维护升级" in rejected.read_text("utf-8") and "正在维护升级" not in published.read_text("utf-8")
+
+    d.mirror.edit_article("trs", article["id"], body=article["body"] + "<p>修复后补充：songlin6621。</p>")
+    edited = d.cli("nightly")
+    assert edited.returncode == EXIT_OK, edited.stdout + edited.stderr
+    assert "songlin6621" in published.read_text("utf-8"), "an upstream edit after the rejection is published"
+    assert "正在维护升级" in rejected.read_text("utf-8"), "the rejected version stays for the record"
+
+    d.mirror.delete_article("trs", article["id"])
+    removed = d.cli("nightly")
+    assert removed.returncode == EXIT_OK, removed.stdout + removed.stderr
+    assert "removed_upstream:" in published.read_text("utf-8"), "an upstream deletion after the rejection is published"
+    assert "removed_upstream:" not in rejected.read_text("utf-8")
+    site_page = d.current().site / published.relative_to(d.settings.paths.content).parent / "index.html"
+    assert "songlin6621" in site_page.read_text("utf-8")
