@@ -85,19 +85,24 @@ def night_message(report: dict[str, Any]) -> tuple[str, list[str]]:
     return subject, lines
 
 
-def commit_night(content: Path, report: dict[str, Any]) -> dict[str, Any] | None:
-    """The night's snapshot commit as the report records it (None when the tree is not a repository)."""
+def commit_snapshot(content: Path, subject: str, lines: list[str]) -> dict[str, Any] | None:
+    """A snapshot commit as a report records it (None when the tree is not a repository): a refusing git is an error in it, not raised."""
     if not is_repository(content):
         return None
     try:
-        commit = commit_tree(content, *night_message(report))
+        commit = commit_tree(content, subject, lines)
     except (SnapshotFailed, OSError, subprocess.SubprocessError) as exc:
         return {"commit": None, "error": str(exc)}
     return {"commit": commit, "error": None}
 
 
-def snapshot_problem(content: Path, snapshot: dict[str, Any] | None) -> str | None:
-    """A failed snapshot as a problem of the run (``<tree>: what``), or None: the night's changes are not in git."""
+def commit_night(content: Path, report: dict[str, Any]) -> dict[str, Any] | None:
+    """The night's snapshot commit as the report records it."""
+    return commit_snapshot(content, *night_message(report))
+
+
+def snapshot_problem(content: Path, snapshot: dict[str, Any] | None, changes: str = "tonight's changes") -> str | None:
+    """A failed snapshot as a problem (``<tree>: what``), or None: the ``changes`` to the tree are not in git."""
     if not snapshot or not snapshot.get("error"):
         return None
-    return f"{content}: the git snapshot failed, so tonight's changes to the tree are not committed ({snapshot['error']})"
+    return f"{content}: the git snapshot failed, so {changes} to the tree are not committed ({snapshot['error']})"
