@@ -100,6 +100,18 @@ def test_an_unreadable_article_file_is_left_out_and_named(deployment: Deployment
     article.chmod(0o644)
 
 
+def test_an_unreadable_article_file_of_the_service_user_is_left_out_when_the_guard_baseline_is_rebuilt(deployment: Deployment) -> None:
+    d = deployment
+    first_night(d)
+    article = scraped_article(d) / "index.md"
+    article.chmod(0)  # the service user's own file: it may be linked, not read
+    shutil.rmtree(d.settings.paths.state / "guard-baseline")
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, article))
+    assert any("guard-baseline" in warning for warning in report["warnings"]), report["warnings"]
+    article.chmod(0o644)
+
+
 def test_an_unreadable_folder_is_left_out_and_named_every_night(deployment: Deployment) -> None:
     d = deployment
     articles = first_night(d)
