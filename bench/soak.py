@@ -738,6 +738,7 @@ class Soak:
         if now != before and now is not None and (release / "manifest.json").is_file() and (release / "site" / "index.html").is_file():
             night.kill += ", after the switch"  # killed after the atomic switch, while finishing: the new release is whole
             self.world.published.add(now)
+            self.world.dangling = None  # the run repaired the link before it published
             before = now
         elif now != before and not self.world.dangling:
             fail(f"killed run changed the published release: {before} -> {now}")
@@ -1107,11 +1108,18 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--record", action="store_true", help="write the result to bench/RESULTS.md")
+    parser.add_argument("--share", action="append", default=[], metavar="FAULT=SHARE",
+                        help=f"a fault's share of nights, to try one fault often (faults: {', '.join(FAULT_SHARES)}); repeatable")
     args = parser.parse_args()
+    for setting in args.share:
+        name, _, share = setting.partition("=")
+        if name not in FAULT_SHARES:
+            parser.error(f"--share {setting}: no fault {name!r}")
+        FAULT_SHARES[name] = float(share)
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     root = args.workdir or Path(tempfile.mkdtemp(prefix="fazhi-soak-"))
     root.mkdir(parents=True, exist_ok=True)
-    print(f"soak: {args.nights} nights, seed {seed}, in {root}")
+    print(f"soak: {args.nights} nights, seed {seed}, in {root}" + (f", shares {' '.join(args.share)}" if args.share else ""))
     print(f"{'night':>5}  {'changes':<60}  {'faults and repairs':<40}  {'kill point':<26}  {'outcome':<28}  invariant failures")
     started = time.monotonic()
     try:
