@@ -865,6 +865,7 @@ class Soak:
             if not warned(report, REPAIR_WARNINGS[fault]):
                 night.failures.append(f"no warning of the {fault} repair: {report.get('warnings')}")
         self.world.repairs_due.clear()
+        self.world.dangling = None  # a finished night repairs the link first, whatever it does next
 
     def check_upstream_faults(self, night: Night, report: dict[str, Any]) -> None:
         """A slow source is unfinished; an emptied list fails its source and marks nothing removed; both are problem sources."""
