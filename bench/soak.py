@@ -1110,6 +1110,13 @@ def fault_counts(rows: list[Night]) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "none"
 
 
+def source_revision() -> str:
+    """The commit the soak runs, and whether tracked files differ from it."""
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "-uno"], capture_output=True, text=True).stdout.strip()
+    return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--nights", type=int, default=10)
@@ -1130,7 +1137,7 @@ def main() -> int:
     root.mkdir(parents=True, exist_ok=True)
     print(f"soak: {args.nights} nights, seed {seed}, in {root}" + (f", shares {' '.join(args.share)}" if args.share else ""))
     print(f"{'night':>5}  {'changes':<60}  {'faults and repairs':<40}  {'kill point':<26}  {'outcome':<28}  invariant failures")
-    started = time.monotonic()
+    started, load_before, revision = time.monotonic(), os.getloadavg()[0], source_revision()
     try:
         rows = run_soak(args.nights, seed, root)
     finally:
@@ -1144,11 +1151,11 @@ def main() -> int:
     if args.record:
         table = "\n".join(f"| {r.number} | {format_changes(r.changes)} | {', '.join(r.faults) or '-'} | {r.kill} | {r.outcome} | "
                           f"{len(r.failures)} {'; '.join(r.failures)[:200]} |" for r in rows)
-        load = os.getloadavg()
+        shares = "".join(f" --share {setting}" for setting in args.share)
         write_section(
-            f"## Soak: {len(rows)} nights of `fazhi nightly`\n\n"
-            f"`python bench/soak.py --nights {args.nights} --seed {seed} --record` on {dt.date.today()}; {machine()}; "
-            f"load average at the end {load[0]:.1f}.\n\n"
+            f"## Soak: {len(rows)} nights of `fazhi nightly`, seed {seed}{shares}\n\n"
+            f"`python bench/soak.py --nights {args.nights} --seed {seed}{shares} --record` on {dt.date.today()} at revision {revision}; "
+            f"{machine()}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (a shared machine).\n\n"
             f"**{failures} invariant failures** in {len(rows)} nights ({kills} killed with SIGKILL), {minutes:.1f} minutes. "
             f"Faults and repairs: {fault_counts(rows)}.\n\n"
             "| night | changes | faults and repairs | kill point | outcome | invariant failures |\n|---|---|---|---|---|---|\n" + table
