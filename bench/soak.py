@@ -174,6 +174,17 @@ class World:
     repairs_due: set[str] = field(default_factory=set)  # faults (REPAIR_WARNINGS keys) the next finished night must repair and warn of
     rollback: tuple[str, str] | None = None  # (rolled back from, to) when `fazhi rollback` ran before this night
 
+    @property
+    def slowed(self) -> set[str]:
+        """The slow sites and those sharing a host with one (the host's robots.txt, served as one of its sites', trickles too)."""
+        hosts = {SITES[site].host for site in self.slow}
+        return {site for site in SITES if SITES[site].host in hosts}
+
+    @property
+    def upstream_faulted(self) -> set[str]:
+        """Sites whose upstream changes cannot land tonight: slowed or with an emptied list."""
+        return self.slowed | self.emptied
+
 
 class Soak:
     def __init__(self, root: Path, seed: int):
@@ -304,7 +315,7 @@ class Soak:
 
     def deface(self, night: Night, site: str | None = None) -> None:
         rng = self.rng
-        site = site or rng.choice([s for s in SITES if s not in self.world.slow | self.world.emptied])
+        site = site or rng.choice([s for s in SITES if s not in self.world.upstream_faulted])
         candidates = [a for a in self.touchable(site) if self.mirror.url(site, a) in self.world.archived]
         if not candidates:
             return
@@ -562,7 +573,7 @@ class Soak:
                     child.unlink()
             night.faults.append("baseline emptied")
         else:
-            site = self.rng.choice([s for s in SITES if s not in self.world.slow | self.world.emptied])
+            site = self.rng.choice([s for s in SITES if s not in self.world.upstream_faulted])
             for path in base.glob("*/*/*/index.md"):
                 match = re.search(r"^origin_url: (\S+)$", path.read_text("utf-8"), re.M)
                 if match and site_of_url(match.group(1)) == site:
@@ -588,9 +599,9 @@ class Soak:
         night.faults.append(f"current {self.world.dangling}")
 
     def upstream_fault_site(self) -> str | None:
-        """A site for a slow source or an emptied list: not already faulted, with no defacement pending."""
-        defaced = {site for site, *_ in self.world.defaced.values()}
-        candidates = [s for s in SITES if s not in self.world.slow | self.world.emptied | defaced]
+        """A site for a slow source or an emptied list: not already faulted, with no defacement pending on its host."""
+        defaced = {SITES[site].host for site, *_ in self.world.defaced.values()}
+        candidates = [s for s in SITES if s not in self.world.upstream_faulted and SITES[s].host not in defaced]
         return self.rng.choice(candidates) if candidates else None
 
     def slow_source(self, night: Night) -> None:
@@ -857,11 +868,11 @@ class Soak:
 
     def upstream_faulted(self, owner: str) -> bool:
         """Whether a change's owner (an origin URL) is on a site slow or emptied tonight: it lands on a later night."""
-        return site_of_url(owner) in self.world.slow | self.world.emptied
+        return site_of_url(owner) in self.world.upstream_faulted
 
     def check_exit_code(self, night: Night, code: int, held: set[str], uncommitted: bool) -> None:
         """Exit 3 whenever something is left out, held, unfinished or not snapshotted."""
-        reasons = [*sorted(self.world.invalid), *sorted(self.world.tree_faults), *(f"{s} slow" for s in sorted(self.world.slow)),
+        reasons = [*sorted(self.world.invalid), *sorted(self.world.tree_faults), *(f"{s} slow" for s in sorted(self.world.slowed)),
                    *(f"{s} list emptied" for s in sorted(self.world.emptied))]
         reasons += (["snapshot"] if self.world.snapshot_broken and uncommitted else []) + (["held changes"] if held else [])
         if reasons and code != 3:
@@ -877,14 +888,15 @@ class Soak:
 
     def check_upstream_faults(self, night: Night, report: dict[str, Any]) -> None:
         """A slow source is unfinished; an emptied list fails its source and marks nothing removed; both are problem sources."""
-        for sites, status, what in ((self.world.slow, SLOW_STATUS, "slow"), (self.world.emptied, EMPTIED_STATUS, "emptied list of")):
+        slowed = self.world.slowed
+        for sites, status, what in ((slowed, SLOW_STATUS, "slow"), (self.world.emptied - slowed, EMPTIED_STATUS, "emptied list of")):
             for site in sorted(sites):
                 row = source_row(report, site)
                 if row is None or row["status"] != status or SOURCE_OF[site] not in report.get("problem_sources", []):
                     night.failures.append(f"{what} {SOURCE_OF[site]} reported {row and row['status']}, expected a problem source {status}")
         unfinished = (report.get("scrape") or {}).get("unfinished_sources") or []
-        if sorted(unfinished) != sorted(SOURCE_OF[site] for site in self.world.slow):
-            night.failures.append(f"unfinished_sources {unfinished}, slow sites {sorted(self.world.slow)}")
+        if sorted(unfinished) != sorted(SOURCE_OF[site] for site in slowed):
+            night.failures.append(f"unfinished_sources {unfinished}, slow sites and their host's {sorted(slowed)}")
         for site in sorted(self.world.emptied):
             row = source_row(report, site)
             if row and row["removed"]:
