@@ -9,8 +9,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 NIGHTS = 10
-# With this seed the ten nights include a kill before the build, a mass defacement, an unreadable folder, a folder in
-# an index.md's place and one in a linked image's, emptied guard baseline files and two rollbacks.
+# With this seed the ten nights include a kill before the build and one after the switch, a mass defacement, a slow
+# source (twice), a damaged state store, a rollback, a dangling current and a folder in an index.md's place.
 SEED = 31
 
 
