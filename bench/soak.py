@@ -176,9 +176,9 @@ class World:
 
     @property
     def slowed(self) -> set[str]:
-        """The slow sites and those sharing a host with one (the host's robots.txt, served as one of its sites', trickles too)."""
-        hosts = {SITES[site].host for site in self.slow}
-        return {site for site in SITES if SITES[site].host in hosts}
+        """The slow sites, and the sites sharing a host with one the mirror serves the host's robots.txt as: that trickles too."""
+        hosts = {SITES[site].host for site in self.slow if site_of(SITES[site].host, "/robots.txt") == site}
+        return self.slow | {site for site in SITES if SITES[site].host in hosts}
 
     @property
     def upstream_faulted(self) -> set[str]:
@@ -202,6 +202,7 @@ class Soak:
         self.port = free_port()
         self.last_seconds = 20.0
         self.counter = 0
+        self.settled = False  # whether the last night finished (exit 0 or 3): nothing it was to take is pending
         self.held_before_reject: set[str] = set()
         self.removed_before: set[str] = set()  # origin URLs the copied tree already marks removed upstream
 
@@ -641,7 +642,8 @@ class Soak:
         self.world.snapshot_broken = None
 
     def can_roll_back(self) -> bool:
-        quiet = not (self.world.dangling or self.world.slow or self.world.emptied)
+        """Only after a finished night, with no upstream fault: else changes still pending land tonight, and publish."""
+        quiet = self.settled and not (self.world.dangling or self.world.slow or self.world.emptied)
         return quiet and len(re.findall(r"^[* ] (\S+)", self.fazhi("releases").stdout, re.M)) >= 2
 
     def roll_back(self, night: Night) -> None:
@@ -736,6 +738,7 @@ class Soak:
                 self.check_completed(night, code, report)
         self.check_always(night, completed=code is not None)
         self.world.rollback = None
+        self.settled = code in (0, 3)
         return night
 
     def latest(self) -> dict[str, Any]:
@@ -951,8 +954,8 @@ class Soak:
                     fail(f"fazhi check does not name {folder}")
 
     def uncommitted(self) -> list[str]:
-        """``git status`` lines of the content tree after a night, but for what fazhi cannot read by design (a tree fault)."""
-        faulted = tuple(f"{folder}/" for folder in self.world.tree_faults)
+        """``git status`` lines of the content tree after a night, but for what the night left out (a tree fault, an invalid file)."""
+        faulted = tuple(f"{folder}/" for folder in self.world.tree_faults) + tuple(self.world.invalid)
         return [line for line in self.git("status", "--porcelain", "-uall").splitlines() if not line[3:].strip('"').startswith(faulted)]
 
     def check_snapshot(self, night: Night, report: dict[str, Any], status_page: str, uncommitted: list[str]) -> None:
