@@ -34,7 +34,9 @@ within a minute, while ``fetch.timeout`` stays above the trickle's 2 s gap.
 What the soak does not expect, as the product does not promise it: a failed snapshot is looked
 for only on a night that left changes to commit, and on the status page, like the warnings, only
 when the night published (an unchanged night keeps the published release's status page); a
-repair made by a killed run went with its report, so only a link still dangling is due next.
+repair made by a killed run went with its report, so only a link still dangling is due next; a
+rollback comes only after a finished night (what a killed night left pending lands, and publishes);
+a night after a rollback to a newer release may publish a new status page (see ``check_rollback``).
 
 ``fazhi nightly`` runs as a subprocess; ``fazhi serve`` serves the releases over HTTP the
 whole time. Run as root, every ``fazhi`` command runs without the capabilities that pass
@@ -921,9 +923,17 @@ class Soak:
                 night.failures.append(f"marked removed upstream but never deleted: {url}")
 
     def check_rollback(self, night: Night, report: dict[str, Any]) -> bool:
-        """After a rollback, a night with nothing new publishes nothing and says a rollback is in force; True when so."""
+        """After a rollback, a night with nothing new publishes nothing and says a rollback is in force; True when so.
+
+        A rollback to a newer release (a rollback undone by another) leaves the tree as the release rolled back to: a
+        night that then publishes only a new status page (a new warning) has not undone it, and is checked in full.
+        """
         assert self.world.rollback is not None
         was, to = self.world.rollback
+        changes = report.get("changes") or {}
+        status_only = not any((changes.get("articles") or {}).values()) and not changes.get("files")
+        if report.get("status") == "published" and status_only and self.current() != was:
+            return False
         if report.get("status") != "unchanged" or self.current() != to:
             night.failures.append(f"the rollback from {was} to {to} was undone: the night {report.get('status')}, current {self.current()}")
             return False
