@@ -206,7 +206,7 @@ def heal_baseline(settings: Settings) -> list[str]:
         try:
             if path.is_file() and file_sha(path) == sha:
                 continue
-        except PermissionError:  # a hard link to a tree file made unreadable: a fault of the tree, named there
+        except OSError:  # a hard link to a tree file made unreadable: the night names that file as a tree fault
             continue
         (missing if not path.is_file() else damaged).append(rel)
         path.unlink(missing_ok=True)

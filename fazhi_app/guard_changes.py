@@ -82,11 +82,10 @@ def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
     for rel, path in sorted(tree.items()):
         if rel in approved and _same_file(path, approved[rel]):
             continue
-        text = path.read_text("utf-8", "replace")
         try:
-            article = parse_article(text, PurePosixPath(rel))
-        except ArticleInvalid:
-            continue  # the loader reports it; a broken file is left out of the release anyway
+            article = parse_article(text := path.read_text("utf-8", "replace"), PurePosixPath(rel))
+        except (OSError, ArticleInvalid):
+            continue  # the loader reports it; a file that cannot be read or parsed is left out of the release anyway
         if article.origin != "scraped" or article.staff_edited or not article.origin_url:
             continue
         item = store.item(article.origin_url)

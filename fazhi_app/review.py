@@ -33,7 +33,7 @@ from fazhi_app.guard_holds import (
 )
 from fazhi_app.lock import hold_lock
 from fazhi_app.nightly import LOCK_NAME
-from fazhi_app.snapshot import commit_tree
+from fazhi_app.snapshot import commit_snapshot, snapshot_problem
 from scraper.store import Held, Store
 
 
@@ -102,8 +102,9 @@ def _reject(settings: Settings, store: Store, held: Held) -> None:
                 status="removed" if held.kind == "removed" else "active", file_sha=sha(held.held_text))
 
 
-def decide(settings: Settings, names: list[str], accept: bool, wait: float = 0.0) -> list[Decision]:
-    """Accept or reject the named holds (ids, URLs, paths or ``all``) under the nightly lock."""
+def decide(settings: Settings, names: list[str], accept: bool, wait: float = 0.0) -> tuple[list[Decision], str | None]:
+    """Accept or reject the named holds (ids, URLs, paths or ``all``) under the nightly lock; returns the decisions and a
+    failed snapshot (``<tree>: what``) or None. The decisions stand when git refuses: the next night's snapshot takes them."""
     status = "accepted" if accept else "rejected"
     with hold_lock(settings.paths.state / LOCK_NAME, wait, "review"):
         with Store(settings.paths.state) as store:
@@ -112,10 +113,11 @@ def decide(settings: Settings, names: list[str], accept: bool, wait: float = 0.0
                 (_accept if accept else _reject)(settings, store, held)
                 store.decide(held.id, status)
         decisions = [Decision(h, status) for h in chosen]
+        snapshot = None
         if decisions:
             lines = [f"  {d.held.url} ({d.held.kind}) {d.held.new_path}" for d in decisions]
-            commit_tree(settings.paths.content, f"review: {len(decisions)} held change(s) {status}", lines)
-    return decisions
+            snapshot = commit_snapshot(settings.paths.content, f"review: {len(decisions)} held change(s) {status}", lines)
+    return decisions, snapshot_problem(settings.paths.content, snapshot, "these decisions")
 
 
 def describe(held: Held) -> list[str]:

@@ -3,9 +3,10 @@
 Only when the content tree is itself the top of a git repository (``<content>/.git``
 exists): a content tree inside another repository (such as ``docs/`` of a checkout)
 is left alone. The commit takes every change of the tree, staff edits and held
-versions (``.held/``) included, with the run id and the night's new, changed, removed
-and held articles in its message, so any night can be looked at with ``git show`` and
-any file or the whole tree restored with ``git restore``/``git checkout``.
+versions (``.held/``) included, but what the night left out of its release, with the
+run id and the night's new, changed, removed and held articles in its message, so any
+night can be looked at with ``git show`` and any file or the whole tree restored with
+``git restore``/``git checkout``.
 
 The caller holds the nightly lock, so a ``.git/index.lock`` found here was left by a
 killed run and is removed. A failing git never stops publishing, which does not depend
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +58,16 @@ def _status(content: Path) -> dict[str, list[str]]:
     return changes
 
 
-def commit_tree(content: Path, subject: str, lines: list[str]) -> str | None:
-    """Commit everything changed in the tree; returns the commit id, or None when nothing changed."""
+def commit_tree(content: Path, subject: str, lines: list[str], leave_out: Iterable[str] = ()) -> str | None:
+    """Commit everything changed in the tree but the paths in ``leave_out``; returns the commit id, or None when nothing changed.
+
+    What the night left out of its release (``excluded``) is left out here too: git can no more read
+    an unreadable file than the build can, and it would otherwise fail the whole snapshot.
+    """
     if not is_repository(content):
         return None
     (content / ".git" / "index.lock").unlink(missing_ok=True)
-    _git(content, "add", "-A", ".")
+    _git(content, "add", "-A", "--", ".", *(f":(exclude,literal){path}" for path in leave_out))
     if not _git(content, "diff", "--cached", "--name-only"):
         return None
     changes = _status(content)
@@ -86,19 +92,24 @@ def night_message(record: RunRecord) -> tuple[str, list[str]]:
     return subject, lines
 
 
-def commit_night(content: Path, record: RunRecord) -> dict[str, Any] | None:
-    """The night's snapshot commit as the report records it (None when the tree is not a repository)."""
+def commit_snapshot(content: Path, subject: str, lines: list[str], leave_out: Iterable[str] = ()) -> dict[str, Any] | None:
+    """A snapshot commit as a report records it (None when the tree is not a repository): a refusing git is an error in it, not raised."""
     if not is_repository(content):
         return None
     try:
-        commit = commit_tree(content, *night_message(record))
+        commit = commit_tree(content, subject, lines, leave_out)
     except (SnapshotFailed, OSError, subprocess.SubprocessError) as exc:
         return {"commit": None, "error": str(exc)}
     return {"commit": commit, "error": None}
 
 
-def snapshot_problem(content: Path, snapshot: dict[str, Any] | None) -> str | None:
-    """A failed snapshot as a problem of the run (``<tree>: what``), or None: the night's changes are not in git."""
+def commit_night(content: Path, record: RunRecord) -> dict[str, Any] | None:
+    """The night's snapshot commit as the report records it (None when the tree is not a repository)."""
+    return commit_snapshot(content, *night_message(record), leave_out=record.validate.excluded)
+
+
+def snapshot_problem(content: Path, snapshot: dict[str, Any] | None, changes: str = "tonight's changes") -> str | None:
+    """A failed snapshot as a problem (``<tree>: what``), or None: the ``changes`` to the tree are not in git."""
     if not snapshot or not snapshot.get("error"):
         return None
-    return f"{content}: the git snapshot failed, so tonight's changes to the tree are not committed ({snapshot['error']})"
+    return f"{content}: the git snapshot failed, so {changes} to the tree are not committed ({snapshot['error']})"

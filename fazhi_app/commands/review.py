@@ -30,12 +30,14 @@ def review(settings: Settings, accept: tuple[str, ...], reject: tuple[str, ...],
         raise click.UsageError("--accept and --reject cannot be given together")
     if accept or reject:
         try:
-            decisions = decide(settings, list(accept or reject), accept=bool(accept), wait=wait)
+            decisions, unsaved = decide(settings, list(accept or reject), accept=bool(accept), wait=wait)
         except LockHeld as exc:
             click.echo(f"fazhi: {exc}", err=True)
             sys.exit(EXIT_LOCKED)
         for decision in decisions:
             click.echo(f"{decision.status}: #{decision.held.id} {decision.held.url}")
+        if unsaved:
+            click.echo(f"fazhi: {unsaved}", err=True)
         if accept:
             click.echo("accepted changes are published by the next `fazhi nightly`")
         return

@@ -100,6 +100,39 @@ def test_an_unreadable_article_file_is_left_out_and_named(deployment: Deployment
     article.chmod(0o644)
 
 
+def test_an_unreadable_article_file_of_the_service_user_is_left_out_when_the_guard_baseline_is_rebuilt(deployment: Deployment) -> None:
+    d = deployment
+    first_night(d)
+    article = scraped_article(d) / "index.md"
+    article.chmod(0)  # the service user's own file: it may be linked, not read
+    shutil.rmtree(d.settings.paths.state / "guard-baseline")
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, article))
+    assert any("guard-baseline" in warning for warning in report["warnings"]), report["warnings"]
+    article.chmod(0o644)
+
+
+def test_the_snapshot_commits_the_night_around_an_unreadable_file(deployment: Deployment) -> None:
+    d = deployment
+    content = d.settings.paths.content
+    subprocess.run(["git", "init", "-q", str(content)], check=True)
+    first_night(d)
+    article = scraped_article(d) / "index.md"
+    os.chown(article, OTHER_USER, OTHER_USER)
+    article.chmod(0)
+    staff = content / "cases/2026/snapshot-around-a-fault/index.md"
+    staff.parent.mkdir(parents=True)
+    staff.write_text("---\ntitle: 某县开展普法活动\ndate: 2026-02-10\ncolumn: cases\nslug: snapshot-around-a-fault\n---\n\n正文。\n",
+                     "utf-8")
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, article))
+    assert report["run_problems"] == [] and report["snapshot"]["commit"], report["snapshot"]
+    committed = subprocess.run(["git", "-C", str(content), "show", "--name-only", "--format=", "HEAD"], capture_output=True,
+                               text=True).stdout
+    assert rel(d, staff) in committed.splitlines(), committed
+    article.chmod(0o644)
+
+
 def test_an_unreadable_folder_is_left_out_and_named_every_night(deployment: Deployment) -> None:
     d = deployment
     articles = first_night(d)

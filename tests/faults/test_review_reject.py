@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
 from tests.fixtures.deployment import Deployment
 
@@ -35,3 +37,24 @@ def test_upstream_edits_and_deletions_after_a_rejection_reach_the_published_arti
     assert "removed_upstream:" not in rejected.read_text("utf-8")
     site_page = d.current().site / published.relative_to(d.settings.paths.content).parent / "index.html"
     assert "songlin6621" in site_page.read_text("utf-8")
+
+
+def test_a_rejection_stands_when_its_snapshot_fails_and_the_failure_is_named(deployment: Deployment) -> None:
+    d = deployment
+    content = d.settings.paths.content
+    subprocess.run(["git", "init", "-q", str(content)], check=True)
+    assert d.cli("nightly").returncode == EXIT_OK
+    article = d.mirror.articles("trs")[0]
+    url = d.mirror.url("trs", article)
+    published = d.article_file(url)
+    d.mirror.edit_article("trs", article["id"], body=DEFACED)
+    assert d.cli("nightly").returncode == EXIT_SOURCE_PROBLEM
+    (content / ".git" / "index.lock").mkdir()  # left behind as a folder: git can neither take nor clear the lock
+
+    decided = d.cli("review", "--reject", url)
+    assert decided.returncode == EXIT_OK, decided.stdout + decided.stderr
+    assert f"rejected: #1 {url}" in decided.stdout
+    [line] = decided.stderr.splitlines()
+    assert line.startswith(f"fazhi: {content}: the git snapshot failed") and "index.lock" in line, line
+    assert "正在维护升级" not in published.read_text("utf-8")
+    assert "no changes are held for review" in d.cli("review").stdout
