@@ -14,9 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fazhi_app.guard_baseline import BASELINE
 from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
+from scraper.store import Store
 from tests.fixtures.deployment import Deployment
 
 BUSY = "<p>系统繁忙，请稍后再试！如有疑问请联系网站管理员，我们将尽快为您处理，感谢您的理解。</p>"
@@ -101,3 +103,33 @@ def test_a_broken_baseline_heals_from_the_release_before_a_defacement_is_judged(
     assert repaired and "rebuilt" in repaired[0], report["warnings"]
     status = (d.current().site / "status" / "index.html").read_text("utf-8")
     assert BASELINE in status, "the repair is on the status page"
+
+
+def test_a_held_change_stays_held_when_the_baseline_is_emptied_the_next_night(deployment: Deployment) -> None:
+    d = deployment
+    word = "蓄意抹黑测试语"
+    raw = yaml.safe_load(d.config.read_text("utf-8"))
+    raw["guard"] = {"sensitive_words": [word]}
+    d.config.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    assert nightly(d)["exit_code"] == EXIT_OK
+    article = d.mirror.articles("hanweb")[0]
+    url = d.mirror.url("hanweb", article)
+    published = d.article_file(url)
+    approved = published.read_text("utf-8")
+    d.mirror.edit_article("hanweb", article["id"], body=article["body"] + f"<p>{word}</p>")
+    held = nightly(d)
+    assert [h["url"] for h in held["held_tonight"]] == [url], held["message"]
+    hold_id = held["held_tonight"][0]["id"]
+
+    emptied(d, d.settings.paths.state / BASELINE, d.root)
+    for n in range(2):  # the source's list changes, so the held article is extracted again
+        d.mirror.add_article("hanweb", f"第{n}份新的政策解读", f"<p>{'关于环境影响评价制度的解读内容。' * 5}（{n}）</p>")
+    report = nightly(d)
+
+    assert report["exit_code"] == EXIT_SOURCE_PROBLEM, report["message"]
+    assert url in {h["url"] for h in report["held"]}, "the held change is still waiting for review"
+    with Store(d.settings.paths.state) as store:
+        statuses = {h.id: h.status for h in store.held(None) if h.url == url}
+    assert statuses.get(hold_id) != "superseded" or "held" in statuses.values(), f"hold superseded without a staff edit: {statuses}"
+    assert published.read_text("utf-8") == approved, "the approved version stays in the tree"
+    assert word not in page(d, "hanweb", article)
