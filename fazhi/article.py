@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import PurePosixPath
@@ -25,6 +26,7 @@ from pydantic import AfterValidator, BeforeValidator, PlainValidator, Validation
 from pypinyin import lazy_pinyin
 
 from fazhi.errors import ArticleInvalid, Problem
+from fazhi.file_text import FileText
 from fazhi.law.names import law_table
 from fazhi.schema import Elsewhere, Found, Trimmed, fields_of, problems, schema, setting, validate
 from fazhi.yamlerrors import yaml_error_at
@@ -281,6 +283,12 @@ class Article:
         names = dict.fromkeys(table.canonical(n) for n in self.laws)
         names.update(dict.fromkeys(table.extract(self.title + "\n" + self.body)))
         return tuple(names)
+
+    def laws_cited_with(self, files: Sequence[FileText]) -> tuple[str, ...]:
+        """``cited_laws`` plus the laws cited in the text read from the article's ``files``: a citation in an attachment
+        counts like one in the body, for the index and the law pages alike."""
+        text = "\n".join(part.text for part in files if part.status == "ok")
+        return tuple(dict.fromkeys((*self.cited_laws, *law_table().extract(text)))) if text.strip() else self.cited_laws
 
     def transcript(self, name: str) -> str | None:
         """Staff's text of the file ``name`` (a path inside the article folder), None when they gave none."""

@@ -32,7 +32,7 @@ from fazhi_app.nightly import EXIT_NOT_PUBLISHED, run_nightly
 from fazhi_app.ports import port_free
 from fazhi_app.releases import Releases
 from fazhi_app.serving import serve as serve_site
-from scraper.mirror import Mirror
+from scraper.mirror import Mirror, filed
 from scraper.platforms import check_settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +40,9 @@ DEMO_DIR = REPO / "var" / "demo"
 DEMO_HOST = "127.0.0.1"
 # Our own, fictional statutes: the demo's law pages and citation links use them (production sets its own library).
 SAMPLE_LAW_LIBRARY = Path(__file__).resolve().parent / "sample_laws"
+# The searches the demo prints: a word, and a phrase found only inside a penalty decision's Word file (``scraper.mirror.filed``),
+# which finds its one-line article through the file's text.
+SEARCHES = ("执法", f'"{filed.PHRASES[filed.DECISION]}"')
 
 
 def seed_content(content: Path) -> None:
@@ -77,6 +80,11 @@ def fazhi_command() -> str:
     return shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m fazhi_app.cli"
 
 
+def search_command(fazhi: str, config: Path, query: str) -> str:
+    """A search as the demo prints it, for a fresh shell."""
+    return f"{fazhi} search {shlex.quote(query)} --config {shlex.quote(str(config))}"
+
+
 def run_demo(base: Path, port: int, serve: bool = True) -> int:
     """Mirror, nightly run, then serve until Ctrl-C; returns the exit code for the shell."""
     if serve and not port_free(DEMO_HOST, port):
@@ -103,7 +111,8 @@ def run_demo(base: Path, port: int, serve: bool = True) -> int:
         click.echo(f"\nfazhi demo: the archive and its search are at http://{DEMO_HOST}:{port}/  (Ctrl-C stops)")
         click.echo("            from another terminal, as printed:")
         click.echo(f"              rerun the job:  {fazhi} nightly --config {shlex.quote(str(config))}")
-        click.echo(f"              search:         {fazhi} search 执法 --config {shlex.quote(str(config))}")
+        for query in SEARCHES:
+            click.echo(f"              search:         {search_command(fazhi, config, query)}")
         click.echo(f"              releases:       {fazhi} releases --config {shlex.quote(str(config))}\n")
         serve_site(settings, host=DEMO_HOST, port=port)
     return 0

@@ -28,7 +28,6 @@ from whoosh.system import pack_uint
 
 from fazhi.article import Article, body_hash
 from fazhi.file_text import FileText
-from fazhi.law.names import law_table
 from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 
 # Bump with any change to the fields below, to ``document()`` or to how postings are written.
@@ -168,9 +167,7 @@ def document(article: Article, stamp: str | None = None, files: Sequence[FileTex
     body = plain_text(article.body)
     parts = searchable(files)
     text = "\n".join(part.text for part in parts)
-    cited = dict.fromkeys(article.cited_laws)
-    if text:
-        cited.update(dict.fromkeys(law_table().extract(text)))
+    cited = article.laws_cited_with(parts)
     doc: dict[str, object] = {
         "slug": article.slug,
         "kind": "articles",

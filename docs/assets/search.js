@@ -1,6 +1,6 @@
 /* The site's search page: reads the query from the URL, asks /api/search, renders results.
  *
- * The URL is the state (?q=…&kind=…&column=…&from=…&to=…&law=…&sort=…&page=…), so a result page
+ * The URL is the state (?q=…&kind=…&in=…&column=…&from=…&to=…&law=…&sort=…&page=…), so a result page
  * can be shared or bookmarked and back/forward work. Snippets arrive as HTML in which only
  * <mark> is markup; they are rebuilt node by node so nothing else from the index becomes markup.
  */
@@ -11,9 +11,10 @@
   if (!app) {
     return;
   }
-  var FIELDS = ["q", "kind", "column", "from", "to", "law", "sort"];
+  var FIELDS = ["q", "kind", "in", "column", "from", "to", "law", "sort"];
   var PER_PAGE = 10;
   var KIND_NAMES = { articles: "文章", laws: "法规" };
+  var IN_NAMES = { files: "附件与图片中的文字" };
   var TIMEOUT_MS = 15000;
 
   var form = document.getElementById("fz-search-form");
@@ -227,6 +228,8 @@
     if (Object.keys(kinds).length > 1 || kinds.laws) {
       blocks = blocks.concat(facetBlock(state, "按类型", "kind", kinds, KIND_NAMES, "取消此类型筛选"));
     }
+    /* Found in files: how many of the results matched in the text read from their attachments and pictures. */
+    blocks = blocks.concat(facetBlock(state, "按出处", "in", (data.facets && data.facets["in"]) || {}, IN_NAMES, "取消此出处筛选"));
     blocks = blocks.concat(facetBlock(state, "按栏目", "column", columns, columnNames(), "取消此栏目筛选"));
     var yearKeys = Object.keys(years).filter(function (key) { return years[key] > 0; }).sort().reverse();
     if (yearKeys.length) {
@@ -284,7 +287,7 @@
 
   function renderEmpty(state, data) {
     var children = [el("p", {}, ["没有找到" + (state.q ? "与“" + state.q + "”相关的" : "符合条件的") + "文章。"])];
-    var filtered = state.kind || state.column || state.from || state.to || state.law;
+    var filtered = state.kind || state["in"] || state.column || state.from || state.to || state.law;
     var unfiltered = { q: state.q, sort: state.sort, page: 1 };
     if (data.suggestion && data.suggestion_reason === "drop_filters") {
       children.push(el("p", { class: "fz-search__suggestion" }, [

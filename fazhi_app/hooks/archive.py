@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fazhi.article import COLUMNS, Article
 from fazhi.config import Settings
+from fazhi.file_text import FileText
 from fazhi.law.library import Library
 from fazhi.law.names import law_table, law_url
 
@@ -94,21 +96,23 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-def build_archive(articles: list[Article], settings: Settings) -> Archive:
-    """File every article under its column, year and cited laws in one pass."""
+def build_archive(articles: list[Article], settings: Settings, texts: Mapping[str, Sequence[FileText]] | None = None) -> Archive:
+    """File every article under its column, year and cited laws in one pass; ``texts`` (article path -> the text read from
+    its files, ``fazhi_app.extraction.file_texts``): laws cited there count like the body's."""
+    texts = texts or {}
     table = law_table()
     archive = Archive(settings)
     archive.columns = {key: [] for key in COLUMN_ORDER}
     archive.years = {key: {} for key in COLUMN_ORDER}
     for article in sorted(articles, key=lambda a: (a.date, a.slug), reverse=True):
+        src_uri = str(article.path) if article.path else f"{article.url}index.md"
         refs = []
-        for name in article.cited_laws:
+        for name in article.laws_cited_with(texts.get(src_uri, ())):
             ref = archive.law_refs.get(name)
             if ref is None:
                 slug = table.slug(name)
                 ref = archive.law_refs[name] = LawRef(name, slug, law_url(slug))
             refs.append(ref)
-        src_uri = str(article.path) if article.path else f"{article.url}index.md"
         entry = Entry(
             article=article,
             src_uri=src_uri,

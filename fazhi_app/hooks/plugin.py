@@ -134,8 +134,8 @@ class FazhiPlugin(BasePlugin):
                 raise PluginError(f"{len(tree.problems)} problem(s) in articles under {root}; nothing was built:\n{lines}")
             log.warning("these articles are left out of the preview until fixed:\n%s", lines)
             self.invalid = {p.path for p in tree.problems}
-        self.archive = build_archive(tree.articles, settings)
         texts = file_texts(settings, tree)  # from the extraction cache: a build reads no file
+        self.archive = build_archive(tree.articles, settings, texts)
         for entry in self.archive.entries:
             if found := readable(entry.article, texts.get(entry.src_uri, ())):
                 self.archive.readable[entry.src_uri] = found

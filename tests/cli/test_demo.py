@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 from fazhi_app import demo
 from fazhi_app.exit_codes import EXIT_INTERRUPTED, EXIT_USAGE
 from fazhi_app.nightly import PAUSE_ENV, PAUSE_MARKER
+from scraper.mirror import filed
 from tests.cli.conftest import World
 from tests.fixtures.site import REPO
 from tests.helpers import free_port, process_group
@@ -115,6 +117,22 @@ def test_ctrl_c_as_the_demo_starts_serving_stops_it_quietly(demo_dir: Path, tmp_
         code, output = interrupted_quietly(process, log)
     assert code == 0, output
     assert "Waiting for application startup" in output
+
+
+def test_the_printed_searches_find_what_they_show_the_phrase_from_a_file_its_article(demo_dir: Path) -> None:
+    """Each search the demo prints runs as printed; the phrase that is only inside a Word file finds its one-line article."""
+    config = demo_dir / "fazhi.yml"
+    shown = {}
+    for query in demo.SEARCHES:
+        done = subprocess.run(demo.search_command(demo.fazhi_command(), config, query), shell=True, cwd=demo_dir,
+                              env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        shown[query] = done.stdout
+    phrase = filed.PHRASES[filed.DECISION]
+    assert f'"{phrase}"' in demo.SEARCHES
+    found = shown[f'"{phrase}"']
+    assert found.startswith("1 results for"), found
+    assert "青环罚〔2024〕17号" in found and re.search(r"^   in \S+\.docx: ", found, re.M), found
 
 
 def test_ctrl_c_while_the_demo_serves_stops_it_quietly(demo_dir: Path, tmp_path: Path) -> None:

@@ -102,3 +102,14 @@ def test_a_staff_transcript_replaces_the_machine_text_and_is_not_marked_machine_
     assert disclosure.summary.get_text() == "图片文字"
     assert "一、排污口设置须经审批，并向社会公开监测数据。" in disclosure.get_text()
     assert "排污单位应当" not in disclosure.get_text()
+
+
+def test_a_law_cited_only_in_a_file_lists_its_article_on_the_law_page(settings: Settings) -> None:
+    folder = settings.paths.content / "interpretations/2023/tu-paiwukou"
+    (folder / "decision.docx").write_bytes(docx(f"{DECISION}，依据《中华人民共和国湿地保护法》第五十二条处罚。"))
+    assert extract_into_cache(settings, folder / "decision.docx").status == "ok"
+    site = build_site(settings).site_dir
+    citing = [resolve("laws/wetland-law/", a["href"]) for a in page(site, "laws/wetland-law/").select("main a")]
+    assert "interpretations/2023/tu-paiwukou/" in citing, citing
+    index = page(site, "laws/").get_text()
+    assert "湿地保护法" in index
