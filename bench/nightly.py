@@ -82,7 +82,7 @@ def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
 
 def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, index_mb: float, concurrency: int,
             command: str) -> str:
-    steps = ("scrape", "extract", "validate", "fingerprint", "build", "index", "publish")
+    steps = ("scrape", "guard", "validate", "extract", "verify", "fingerprint", "build", "index", "publish")
     lines = [
         HEADING,
         "",
@@ -104,7 +104,7 @@ def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, r
         lines.append(f"| {label} | {r['seconds']:.2f} s | {requests} | {r['report']['status']} (exit {r['exit']}) | {cells} |")
     incremental = results[-1][1]["report"]["timings"].get("index")
     quiet = results[1][1]
-    seen = quiet["report"]["extract"]
+    seen = quiet["report"]  # the record's sections are top-level keys
     lines += [
         "",
         f"No-change run: {quiet['report']['timings']['scrape']:.2f} s of the {quiet['seconds']:.2f} s are the scrape (one conditional"
