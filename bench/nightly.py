@@ -150,7 +150,8 @@ def main() -> None:
                                    date=f"2025-11-{1 + i % 28:02d} 09:{i % 60:02d}", files=[attachment(i)])
             results.append((f"{args.new} new articles", run(command, mirror, latest)))
             print(f"{results[-1][0]}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
-        index_mb = sum(f.stat().st_size for f in (base / "index").rglob("*") if f.is_file()) / 1024 / 1024
+        published = base / "releases" / "current" / "index"
+        index_mb = sum(f.stat().st_size for f in published.rglob("*") if f.is_file()) / 1024 / 1024
         staff = results[0][1]["report"]["articles"] - total
         start = time.perf_counter()
         rebuild_index(base / "content", base / "rebuilt-index")
