@@ -4,14 +4,15 @@ Three runs of the real command (``fazhi nightly`` as a subprocess, so Python
 start-up counts, as it does under cron), each timed wall-clock with the HTTP
 requests the mirror answered:
 
-1. first run: scrape everything, build, index, publish;
-2. no-change run: the scrape finds nothing new, the fingerprint matches, nothing
-   is rebuilt (target: 5 s or less for 500 articles);
-3. a run after 10 new articles appear upstream.
+1. first run: scrape everything, read the files' text (the ``extract`` step),
+   build, index, publish;
+2. no-change run: the scrape finds nothing new, no file is read again, the
+   fingerprint matches, nothing is rebuilt (target: 5 s or less for 500 articles);
+3. a run after 10 new articles appear upstream, each with a DOCX of its own.
 
 Then, on the content of run 3, a full index rebuild is timed against the
 incremental update run 3 did (copy of the published index + update), which is
-why the nightly job copies and updates. The results replace the "## Nightly"
+why the nightly job copies and updates; the published index's size is recorded. The results replace the "## Nightly"
 section of bench/RESULTS.md. Everything runs in a temporary folder on 127.0.0.1.
 
     .venv/bin/python bench/nightly.py [--articles 500] [--new 10] [--no-write]
@@ -59,6 +60,11 @@ def grow(mirror: Mirror, total: int, seed: int) -> int:
     return sum(len(mirror.articles(site)) for site in SITES)
 
 
+def attachment(i: int) -> dict[str, str]:
+    """A DOCX of its own for the i-th new article: the mirror serves a Word document with text unique to its path."""
+    return {"name": f"行政处罚决定书{i + 1}.docx", "path": f"/doc/ucap/bench/{i + 1}/decision-{i + 1}.docx"}
+
+
 def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
     """Run the nightly command once; wall time, mirror requests, exit code and the run report."""
     mirror.clear_log()
@@ -74,8 +80,9 @@ def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
     return {"seconds": seconds, "requests": len(answered), "not_modified": not_modified, "exit": proc.returncode, "report": report}
 
 
-def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, concurrency: int, command: str) -> str:
-    steps = ("scrape", "validate", "fingerprint", "build", "index", "publish")
+def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, index_mb: float, concurrency: int,
+            command: str) -> str:
+    steps = ("scrape", "guard", "validate", "extract", "verify", "fingerprint", "build", "index", "publish")
     lines = [
         HEADING,
         "",
@@ -85,7 +92,7 @@ def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, r
         f"The sample mirror grown to {total} articles over its four platforms (fetch delay 0, concurrency {concurrency}, max_pages",
         f"raised to {MAX_PAGES}), plus {staff} staff articles from docs/. Each run is the real `fazhi nightly` command",
         "(Python start-up included); requests are those the mirror answered during the run; step times come from the",
-        "run report.",
+        "run report. The mirror's file-only articles and every new article's DOCX put text read from files in the index.",
         "",
         "| run | wall time | requests (of which 304) | outcome | " + " | ".join(steps) + " |",
         "|---|---:|---:|---|" + "---:|" * len(steps),
@@ -97,12 +104,14 @@ def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, r
         lines.append(f"| {label} | {r['seconds']:.2f} s | {requests} | {r['report']['status']} (exit {r['exit']}) | {cells} |")
     incremental = results[-1][1]["report"]["timings"].get("index")
     quiet = results[1][1]
+    seen = quiet["report"]  # the record's sections are top-level keys
     lines += [
         "",
         f"No-change run: {quiet['report']['timings']['scrape']:.2f} s of the {quiet['seconds']:.2f} s are the scrape (one conditional"
         " request per archived article); the rest is start-up, validation and the fingerprint.",
+        f"Its extract step saw {seen['extract_seen']} files and read {seen['extract_read']} ({seen['extract_from_cache']} already read).",
         f"Index after 10 new articles: copy of the published index + incremental update {incremental:.2f} s,"
-        f" full rebuild of the same {total + staff + 10} articles {rebuild:.2f} s.",
+        f" full rebuild of the same {total + staff + 10} articles {rebuild:.2f} s; the published index {index_mb:.1f} MB.",
         "",
     ]
     return "\n".join(lines)
@@ -138,15 +147,17 @@ def main() -> None:
                 site = list(SITES)[i % len(SITES)]
                 body = f"<p>基准测试新增的第{i + 1}篇文章正文：某县生态环境局依法查处一起违法排放污水案件，责令改正并处罚款。</p>"
                 mirror.add_article(site, f"夜间基准新增文章第{i + 1}篇：生态环境执法通报", body,
-                                   date=f"2025-11-{1 + i % 28:02d} 09:{i % 60:02d}")
+                                   date=f"2025-11-{1 + i % 28:02d} 09:{i % 60:02d}", files=[attachment(i)])
             results.append((f"{args.new} new articles", run(command, mirror, latest)))
             print(f"{results[-1][0]}: {results[-1][1]['seconds']:.2f} s, {results[-1][1]['requests']} requests", flush=True)
+        published = base / "releases" / "current" / "index"
+        index_mb = sum(f.stat().st_size for f in published.rglob("*") if f.is_file()) / 1024 / 1024
         staff = results[0][1]["report"]["articles"] - total
         start = time.perf_counter()
         rebuild_index(base / "content", base / "rebuilt-index")
         rebuild = time.perf_counter() - start
     shown = f".venv/bin/python bench/nightly.py --articles {args.articles} --new {args.new} --concurrency {args.concurrency}"
-    text = section(results, total, staff, rebuild, args.concurrency, shown)
+    text = section(results, total, staff, rebuild, index_mb, args.concurrency, shown)
     print(text)
     if not args.no_write:
         write_section(text)

@@ -1,8 +1,11 @@
 """Text in pictures: Tesseract (Apache 2.0) with its simplified-Chinese model, run as a program.
 
 The image's size is read from its header (Pillow, which decodes nothing yet) and an image over the
-pixel cap is skipped before it is decoded. The decoded image goes to ``tesseract`` as a grey PNG on
-its standard input; one thread, so a night's OCR shares the machine. Where Tesseract or its ``chi_sim``
+pixel cap is skipped before it is decoded. The decoded image goes to ``tesseract`` binarised (grey,
+Otsu's threshold, dark text on white whatever the original colours) as a PNG on its standard input,
+read as one block of text (``--psm 6``): on coloured, dark and striped backgrounds this measured
+0.6 % character errors against 6.1 % for the grey image with automatic layout (bench/RESULTS.md). One
+thread, so a night's OCR shares the machine. Where Tesseract or its ``chi_sim``
 model is missing, ``ocr_missing`` says so and images are ``unavailable``.
 """
 
@@ -15,13 +18,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from extract.result import Limits, Unreadable
 
 LANGUAGES = "chi_sim+eng"
-# Small text reads better enlarged: images whose shorter side is under this are scaled up twice.
-UPSCALE_BELOW = 1200
+# One uniform block of text: automatic page segmentation (3) split or dropped lines on patterned backgrounds.
+PAGE_SEGMENTATION = "6"
 
 
 @functools.cache
@@ -44,7 +47,7 @@ def ocr(path: Path, limits: Limits, seconds: float) -> str:
     png = _prepared(path, limits)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", "3"], input=png, capture_output=True,
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANGUAGES, "--psm", PAGE_SEGMENTATION], input=png, capture_output=True,
                               timeout=seconds, env=env, check=False)
     except subprocess.TimeoutExpired:
         raise Unreadable("failed", f"OCR took longer than {seconds:g} s") from None
@@ -57,7 +60,8 @@ def ocr(path: Path, limits: Limits, seconds: float) -> str:
 
 
 def _prepared(path: Path, limits: Limits) -> bytes:
-    """The image as a grey PNG for Tesseract, enlarged when small; its pixels counted from the header first."""
+    """The image as a black-on-white PNG for Tesseract, at its own size (enlarging twice measured worse: bench/extract.py); its
+    pixels counted from the header first."""
     Image.MAX_IMAGE_PIXELS = None  # our cap below, from the header, decides (and says so in our words)
     try:
         with Image.open(path) as image:
@@ -68,11 +72,34 @@ def _prepared(path: Path, limits: Limits) -> bytes:
             grey = image.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise Unreadable("failed", f"a damaged image: {exc}") from None
-    if min(grey.size) < UPSCALE_BELOW and grey.width * grey.height * 4 <= limits.max_pixels:
-        grey = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    grey.save(out, "PNG")
+    binarised(grey).save(out, "PNG")
     return out.getvalue()
 
 
-__all__ = ["LANGUAGES", "ocr", "ocr_missing"]
+def binarised(grey: Image.Image) -> Image.Image:
+    """``grey`` in black and white at Otsu's threshold, inverted when most of it is dark (light text on a dark ground):
+    Tesseract reads dark text on white, and a coloured or striped ground falls to white with the threshold."""
+    threshold = otsu_threshold(grey.histogram())
+    bw = grey.point(lambda v: 255 if v > threshold else 0)
+    return ImageOps.invert(bw) if bw.histogram()[0] * 2 > bw.width * bw.height else bw
+
+
+def otsu_threshold(histogram: list[int]) -> int:
+    """The grey level that best splits ``histogram`` (256 counts) into two classes: the largest between-class variance."""
+    total, weighted = sum(histogram), sum(level * count for level, count in enumerate(histogram))
+    below = below_sum = 0
+    best, threshold = -1.0, 127
+    for level, count in enumerate(histogram):
+        below += count
+        below_sum += level * count
+        above = total - below
+        if below == 0 or above == 0:
+            continue
+        spread = below * above * (below_sum / below - (weighted - below_sum) / above) ** 2
+        if spread > best:
+            best, threshold = spread, level
+    return threshold
+
+
+__all__ = ["LANGUAGES", "binarised", "ocr", "ocr_missing", "otsu_threshold"]

@@ -54,7 +54,7 @@ READERS = (
     Reader("doc", 1, lambda p, _lim, _s: legacy.doc(p)),
     Reader("xls", 1, lambda p, _lim, _s: legacy.xls(p)),
     Reader("text", 1, lambda p, lim, _s: plain(p, lim)),
-    Reader("ocr", 1, ocr),
+    Reader("ocr", 2, ocr),
 )
 BY_NAME = {reader.name: reader for reader in READERS}
 EXTRACTOR_VERSIONS = {reader.name: reader.version for reader in READERS}

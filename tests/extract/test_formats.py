@@ -120,3 +120,21 @@ def test_types_without_a_reader_are_skipped(tmp_path: Path, kind: filetypes.File
     assert extractor_for(kind) is None
     done = extract_file(tmp_path / "x", kind, LIMITS)
     assert (done.status, done.reason) == ("skipped", f"no text is read from a {kind.label}")
+
+
+@pytest.mark.skipif(bool(ocr_missing()), reason=ocr_missing() or "-")
+@pytest.mark.parametrize(("lines", "background", "colour", "stripes", "name"), [
+    (["守护绿水青山", "建设项目环境影响评价分类管理", "排污许可证申请与核发"], (24, 78, 140), (255, 255, 255), None, "dark.jpg"),
+    (["建设项目环境影响评价分类管理", "排污许可证申请与核发", "一图读懂新修订的固体废物污染环境防治法"],
+     (222, 240, 226), (20, 70, 40), (200, 226, 206), "striped.png"),
+    (["排污许可证申请与核发", "一图读懂新修订的固体废物污染环境防治法", "生产者责任延伸制度"],
+     (250, 226, 226), (150, 20, 20), (240, 206, 206), "striped.jpg"),
+])
+def test_ocr_reads_text_on_dark_and_striped_grounds(tmp_path: Path, lines: list[str], background: tuple[int, int, int],
+                                                    colour: tuple[int, int, int], stripes: tuple[int, int, int] | None, name: str) -> None:
+    """Infographics of the benchmark at 32 px, where the grey image with automatic layout lost whole lines."""
+    path = tmp_path / name
+    files.image(lines, size=32, background=background, colour=colour, stripes=stripes).save(path, quality=70)
+    done = extract_file(path, identify(path.read_bytes()), LIMITS)
+    assert (done.status, done.version) == ("ok", EXTRACTOR_VERSIONS["ocr"])
+    assert files.error_rate("".join(lines), done.text) <= 0.05, done.text
