@@ -14,7 +14,6 @@ from fazhi_app.nightly import EXIT_NOT_PUBLISHED, EXIT_OK
 from fazhi_app.releases import Release
 from search.indexer import current_generation
 from search.query import SearchRequest, search
-from search.verify import verify_index
 from tests.fixtures.deployment import Deployment
 from tests.fixtures.search import write_tree
 from tests.fixtures.served import serve_process
@@ -50,7 +49,7 @@ def test_a_damaged_published_index_is_rebuilt_on_a_night_with_nothing_else_to_do
     assert d.run(scrape=False).status == "published"
     broken = d.current()
     victim = damage(broken, how)
-    assert not verify_index(d.settings.paths.content, broken.index).ok
+    assert not d.verify(broken.index).ok
 
     with serve_process(d.settings, d.root / "serve.log") as server:
         answer = server.get("api/search", params={"q": "生态环境"})
@@ -66,7 +65,7 @@ def test_a_damaged_published_index_is_rebuilt_on_a_night_with_nothing_else_to_do
         assert "warning: the published search index" in healed.summary
         status_page = (d.current().site / "status" / "index.html").read_text("utf-8")
         assert f"published search index of release {broken.name} is unsound" in status_page
-        assert verify_index(d.settings.paths.content, d.current().index).ok
+        assert d.verify(d.current().index).ok
         assert server.get("api/search", params={"q": "生态环境"}).status_code == 200, "served from the next request on"
 
     again = d.run(scrape=False)
@@ -84,7 +83,7 @@ def test_a_damaged_index_under_a_changed_night_is_repaired_with_a_warning(deploy
     assert result.report["index"]["repair"], result.report["index"]
     assert result.report["index"]["rebuilt"] is True
     assert any(w.startswith("search index repaired: ") for w in result.report["warnings"])
-    assert verify_index(d.settings.paths.content, d.current().index).ok
+    assert d.verify(d.current().index).ok
     assert search(d.current().index, SearchRequest(q=STAFF_WORD)).total == 1
 
 

@@ -14,7 +14,6 @@ from fazhi_app.exit_codes import EXIT_INTERRUPTED
 from fazhi_app.leftovers import UNFINISHED
 from fazhi_app.nightly import EXIT_OK
 from search.query import SearchRequest, search
-from search.verify import verify_index
 from tests.fixtures.deployment import Deployment
 
 KILLS = 3
@@ -51,7 +50,7 @@ def test_runs_killed_at_random_moments_leave_nothing_behind(deployment: Deployme
     assert not [r["run"] for r in reports if r["status"] in UNFINISHED], "a report is stuck"
     assert all(r.published() for r in d.releases.all())
     assert {r.name for r in d.releases.sealed()} == {r.name for r in d.releases.all()}, "a release sealed but never published is left"
-    assert verify_index(paths.content, d.current().index).ok
+    assert d.verify(d.current().index).ok
     for word in words:
         assert search(d.current().index, SearchRequest(q=word)).total == 1, word
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from fazhi.content import load_tree
 from fazhi.law.library import load_library
 from fazhi_app.cli import main
+from fazhi_app.extraction import file_texts
 from fazhi_app.nightly import EXIT_OK
 from search.indexer import content_articles, sync_articles
 from search.law_documents import law_document_id, law_documents
 from search.query import SearchRequest, search
-from search.verify import verify_index
 from tests.fixtures.deployment import Deployment
 from tests.fixtures.site import SAMPLE_LAWS
 
@@ -40,7 +41,7 @@ def article_text(d: Deployment, library: Path, q: str) -> str | None:
 def verify_cli(d: Deployment, library: Path) -> tuple[int, str]:
     paths = d.settings.paths
     result = CliRunner().invoke(main, ["index", "--verify", "--content", str(paths.content), "--index", str(d.current().index),
-                                       "--law-library", str(library)])
+                                       "--law-library", str(library), "--state", str(paths.state)])
     return result.exit_code, result.stdout
 
 
@@ -54,7 +55,7 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
     first = d.run(scrape=False)
     assert (first.exit_code, first.status) == (EXIT_OK, "published"), first.summary
     assert set(law_hits(d, library)) == {law_document_id(name) for name in load_library(library).laws}
-    assert verify_index(content, d.current().index, library).ok
+    assert d.verify(d.current().index, library).ok
     assert d.run(scrape=False).status == "unchanged"
 
     # night 3: one law's text edited -> a new release whose index has the new text
@@ -68,7 +69,7 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
 
     # the published index loses a law's document: `fazhi index --verify` names it, night 4 rebuilds it
     lost = law_document_id("示例市绿道管理办法")
-    sync_articles(content_articles(content), d.current().index,
+    sync_articles(content_articles(content), d.current().index, files=file_texts(d.settings, load_tree(content)),
                   laws=[doc for doc in law_documents(load_library(library)) if doc.slug != lost])
     code, out = verify_cli(d, library)
     assert code == 1 and "law '示例市绿道管理办法'" in out and "is not in the index" in out, out
@@ -89,4 +90,4 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
     d.settings = replace(d.settings, paths=replace(d.settings.paths, law_library=None))
     unset = d.run(scrape=False)
     assert unset.status == "published" and unset.report["index"]["removed"] == 3
-    assert law_hits(d, None) == {} and verify_index(content, d.current().index).ok
+    assert law_hits(d, None) == {} and d.verify(d.current().index).ok
