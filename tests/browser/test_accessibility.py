@@ -121,6 +121,17 @@ def mode_button(tab: Tab, mode: str) -> Any:
     return tab.page.locator(".md-header").get_by_role("button", name=MODES[mode], exact=True)
 
 
+def tab_in_mode(new_tab: Any, viewport: str, mode: str) -> Tab:
+    """A new tab with axe installed, switched to a reading mode (``plain``, ``large`` or ``contrast``) from the home page."""
+    tab = new_tab(viewport)
+    axe.install(tab.page.context)
+    if mode != "plain":
+        tab.open("")
+        mode_button(tab, mode).click()
+        expect(mode_button(tab, mode)).to_have_attribute("aria-pressed", "true")
+    return tab
+
+
 def font_px(tab: Tab, selector: str) -> float:
     return float(tab.page.eval_on_selector(selector, "node => parseFloat(getComputedStyle(node).fontSize)"))
 
@@ -128,12 +139,7 @@ def font_px(tab: Tab, selector: str) -> float:
 @pytest.mark.parametrize("mode", ["plain", "large", "contrast"])
 @BOTH
 def test_every_kind_of_page_has_no_axe_violations(new_tab: Any, visits: list[Visit], viewport: str, mode: str) -> None:
-    tab = new_tab(viewport)
-    axe.install(tab.page.context)
-    if mode != "plain":
-        tab.open("")
-        mode_button(tab, mode).click()
-        expect(mode_button(tab, mode)).to_have_attribute("aria-pressed", "true")
+    tab = tab_in_mode(new_tab, viewport, mode)
     problems: list[str] = []
     for visit in visits:
         show(tab, visit)

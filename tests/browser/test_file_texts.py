@@ -15,7 +15,7 @@ from fazhi.content import load_tree
 from fazhi_app.extraction import file_texts
 from search.indexer import update_index
 from tests.browser import axe
-from tests.browser.test_accessibility import BOTH, mode_button
+from tests.browser.test_accessibility import BOTH, tab_in_mode
 from tests.fixtures.file_texts import TEXTS_ARTICLE
 from tests.fixtures.served import Server, serve_process
 from tests.fixtures.site import SiteBuild
@@ -54,11 +54,7 @@ def relative(page: str, href: str | None) -> str:
 @pytest.mark.parametrize("mode", ["plain", "large", "contrast"])
 @BOTH
 def test_the_disclosure_and_text_versions_have_no_axe_violations(new_tab: Any, viewport: str, mode: str) -> None:
-    tab = new_tab(viewport)
-    axe.install(tab.page.context)
-    if mode != "plain":
-        tab.open("")
-        mode_button(tab, mode).click()
+    tab = tab_in_mode(new_tab, viewport, mode)
     problems: list[str] = []
     for path in text_pages(tab):
         tab.open(path)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser import axe
-from tests.browser.test_accessibility import mode_button
+from tests.browser.test_accessibility import tab_in_mode
 from tests.fixtures.site import HISTORY_NIGHTS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package (pip install -e '.[dev]')")
@@ -19,12 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("mode", ["plain", "contrast", "large"])
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_history_charts_are_named_images_with_tables_and_no_axe_violations(new_tab: Any, viewport: str, mode: str) -> None:
-    tab = new_tab(viewport)
-    axe.install(tab.page.context)
-    if mode != "plain":
-        tab.open("")
-        mode_button(tab, mode).click()
-        expect(mode_button(tab, mode)).to_have_attribute("aria-pressed", "true")
+    tab = tab_in_mode(new_tab, viewport, mode)
     tab.open("status/")
     page = tab.page
     charts = page.get_by_role("img", name="每次运行耗时")
