@@ -135,9 +135,9 @@ def _notes(record: RunRecord, before: RunRecord | None) -> list[str]:
         notes += [f"上次运行 {before.outcome.run} 的运行问题：{problem}" for problem in before.notes.run_problems]
         notes += [f"上次运行 {before.outcome.run}：{w}" for w in before.notes.warnings if w not in record.notes.warnings]
     rollback = record.releases.rollback
-    if rollback:
-        notes.append(f"已回滚：{rollback.get('since')} 起由 fazhi rollback 发布本版本 {rollback.get('to')}，"
-                     f"取代版本 {rollback.get('from')}；此后内容有变化时，每晚运行才会发布新版本")
+    if rollback:  # this page belongs to the release the run is building: it ends the rollback
+        notes.append(f"回滚已结束：{rollback.get('since')} 起由 fazhi rollback 发布的版本 {rollback.get('to')}"
+                     f"（取代版本 {rollback.get('from')}）在内容变化后由本版本 {record.outcome.run} 接替")
     notes += [f"上次运行 {run} 被中断，本次已清理其遗留的临时文件" for run in record.cleanup.interrupted]
     notes += record.notes.warnings
     items = "".join(f"<li>{escape(note)}</li>" for note in notes) or "<li>无</li>"

@@ -117,3 +117,6 @@ def test_rollback_refuses_an_incomplete_release_and_sticks_until_something_chang
     assert report["status"] == "published" and report["rollback"] is None
     assert d.current().name == report["release"] not in (first.release, second.release)
     assert "rollback in force" not in d.cli("releases").stdout
+    page = status_page(d)
+    assert "回滚已结束" in page and f"本版本 {report['release']}" in page, "the page of the release that ends the rollback says so"
+    assert "发布本版本" not in page, "it does not claim a rollback published it"

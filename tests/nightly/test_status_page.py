@@ -89,7 +89,8 @@ def test_notes_list_run_problems_rollback_interrupted_runs_and_warnings(tmp_path
               "rollback": {"from": "B", "to": "A", "since": "2025-11-26T09:00:00+08:00", "digest": "x"}}
     html = pages(_archive(tmp_path, report))[0].markdown
     assert "上次运行 20251125T020000Z 被中断" in html and "disk &lt;almost&gt; full" in html
-    assert "运行问题：git failed" in html and "发布本版本 A，取代版本 B" in html
+    assert "运行问题：git failed" in html
+    assert f"版本 A（取代版本 B）在内容变化后由本版本 {REPORT['run']} 接替" in html, "this page is the release that ends the rollback"
 
 
 def test_notes_the_run_before_added_after_its_build_show_on_the_next_page(tmp_path: Path) -> None:
