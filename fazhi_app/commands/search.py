@@ -94,7 +94,7 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     served = resolve_served(settings)  # the published release's index, as `fazhi serve` answers from
     index = served.index
     try:
-        response = search(index, SearchRequest.from_params(params), library=served.library)
+        response = search(index, SearchRequest.from_params(params), served.ranking, library=served.library)
     except SearchQueryError as exc:
         raise ConfigError(_query_problem(exc, index)) from None
     except Exception as exc:  # Whoosh reading damaged files fails with anything (EOFError, struct.error, TypeError …)
