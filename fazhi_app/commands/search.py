@@ -154,6 +154,8 @@ def _print_results(response: object) -> None:
             console.print(Text(f"   {paragraph}"))
         if law.article.repeal is not None:
             console.print(Text(f"   （已于 {law.article.repeal.date} 由《{law.article.repeal.by}》废止）", style="dim"))
+    if response.hint:
+        console.print(response.hint, soft_wrap=True)
     if not response.hits and response.suggestion:
         hint = "without the filters" if response.suggestion_reason == "drop_filters" else f"“{response.suggestion}”"
         console.print(f"Nothing found. Try {hint}.")
