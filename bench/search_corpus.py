@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fazhi.article import Article
 from fazhi.law.levels import law_level
+from fazhi.law.regions import law_jurisdiction
 from search.indexer import write_documents
 from search.schema import document
 
@@ -61,8 +62,8 @@ def law_articles(docs: list[tuple[str, str, str]]) -> tuple[list[Article], dict[
 
 
 def law_document(article: Article, rel: str) -> dict[str, object]:
-    """The index document of a library file: the article's fields, as kind ``laws`` at the file's level."""
-    return {**document(article), "kind": "laws", "level": law_level(rel)}
+    """The index document of a library file: the article's fields, as kind ``laws`` at the file's level and of its province."""
+    return {**document(article), "kind": "laws", "level": law_level(rel), "jurisdiction": law_jurisdiction(article.title, rel)}
 
 
 def write_law_index(docs: list[tuple[str, str, str]], index_dir: Path, procs: int | None = None) -> dict[str, str]:

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BeforeValidator, ValidationError, Validatio
 
 from fazhi.article import COLUMNS
 from fazhi.errors import ConfigError
+from fazhi.law.regions import province_named
 from fazhi.schema import Flag, Found, Name, Text, Trimmed, problems, schema, setting, validate
 from fazhi.yamlerrors import yaml_error_at
 
@@ -254,6 +255,31 @@ class ExtractSettings:
                                ge=1, le=100000)
 
 
+def _province(name: str) -> str:
+    """A province as its full name (江西 -> 江西省); empty stays empty (a site of no province)."""
+    if not name:
+        return ""
+    found = province_named(name)
+    if found is None:
+        raise ValueError(f"unknown province {name!r}; expected a provincial-level division's name, e.g. 江西省 (fazhi/law/regions.yaml)")
+    return found
+
+
+@schema
+class LevelWeights:
+    """How much a law library text's score counts, by its level in the hierarchy of norms (``level_weights``):
+    a question from the public is answered by a national law before a city's regulation that repeats its words.
+    The archive's own articles have no level and weigh 1. The defaults were measured on STARD (manual/search.md)."""
+
+    law: float = setting(1.0, "法律", ge=0, le=10)
+    administrative: float = setting(0.7, "行政法规", ge=0, le=10)
+    judicial: float = setting(0.6, "司法解释", ge=0, le=10)
+    rules: float = setting(0.4, "规章 (a ministry's or a local government's)", ge=0, le=10)
+    local: float = setting(0.3, "地方性法规", ge=0, le=10)
+    case: float = setting(0.3, "案例", ge=0, le=10)
+    other: float = setting(0.3, "anything else in the library", ge=0, le=10)
+
+
 @schema
 class Settings:
     """Everything a run needs to know; ``config_file`` is None when only defaults apply."""
@@ -276,6 +302,10 @@ class Settings:
     footer: Footer = setting(help="the government-site footer (below)", factory=Footer)
     guard: GuardSettings = setting(help="when a scraped change is held for review (below)", factory=GuardSettings)
     extract: ExtractSettings = setting(help="caps on reading the text inside attachments and images (below)", factory=ExtractSettings)
+    jurisdiction: Annotated[Trimmed, AfterValidator(_province)] = setting(
+        "", "the site's own province (江西省): its and its cities' regulations and rules weigh as national law in search; "
+        "empty: no province")
+    level_weights: LevelWeights = setting(help="search weights of the law library's texts by level (below)", factory=LevelWeights)
 
     def with_paths(self, **overrides: Path | str | None) -> Settings:
         """A copy with some locations replaced (command-line options); None leaves one as is."""
@@ -399,7 +429,8 @@ def load_settings(config: str | Path | None = None) -> Settings:
     for name in Settings.INTERNAL:
         if name in raw:
             raise schema_error(marks, Found((name,), f"unknown setting {name!r}", at_key=True))
-    raw = {k: v for k, v in raw.items() if not (v is None and k in ("paths", "fetch", "sources", "footer", "guard", "extract"))}
+    sections = ("paths", "fetch", "sources", "footer", "guard", "extract", "level_weights")
+    raw = {k: v for k, v in raw.items() if not (v is None and k in sections)}
     raw_paths = raw.get("paths", {})
     if not isinstance(raw_paths, dict):
         raise marks.error(("paths",), "must be a mapping of location: path")

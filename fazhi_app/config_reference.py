@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from fazhi.article import Attachment, FrontMatter
-from fazhi.config import ExtractSettings, FetchSettings, Footer, GuardSettings, Paths, Settings, Source
+from fazhi.config import ExtractSettings, FetchSettings, Footer, GuardSettings, LevelWeights, Paths, Settings, Source
 from fazhi.schema import default_text, fields_of, kind_text, range_text
 from scraper.platforms import PLATFORMS
 
@@ -39,6 +39,7 @@ SECTIONS: tuple[tuple[str, str, type], ...] = (
     ("`fetch:`", "fetch.", FetchSettings),
     ("`guard:`", "guard.", GuardSettings),
     ("`extract:`", "extract.", ExtractSettings),
+    ("`level_weights:`", "level_weights.", LevelWeights),
     ("`sources:` (a list; each item)", "sources[i].", Source),
     ("`footer:`", "footer.", Footer),
 )

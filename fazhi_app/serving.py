@@ -21,6 +21,7 @@ from fazhi_app.releases import Releases
 from fazhi_app.security_headers import SecurityHeaders
 from search.api import SEARCH_TIMEOUT, Served
 from search.api import create_app as create_search_app
+from search.ranking import site_ranking
 from search.workers import WorkerPool
 
 # uvicorn configures this logger, so the line appears beside its own.
@@ -46,10 +47,10 @@ def resolve_served(settings: Settings) -> Served:
         if said not in _FALLBACKS_SAID:
             _FALLBACKS_SAID.add(said)
             log.warning("%s", said)
-    library = settings.paths.law_library
+    library, ranking = settings.paths.law_library, site_ranking(settings)
     if release is not None:
-        return Served(release.site, release.index, release.name, library)
-    return Served(settings.paths.site, settings.paths.index, None, library)
+        return Served(release.site, release.index, release.name, library, ranking)
+    return Served(settings.paths.site, settings.paths.index, None, library, ranking)
 
 
 def served_by(settings: Settings) -> Callable[[], Served]:

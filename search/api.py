@@ -58,6 +58,7 @@ from search import query as query_module
 from search.deadline import SearchTimeout
 from search.indexer import current_generation, file_damage, read_meta
 from search.query import SearchRequest
+from search.ranking import DEFAULT_RANKING, Ranking
 from search.workers import WorkerPool
 
 __all__ = ["PARAMS", "SEARCH_TIMEOUT", "Served", "create_app"]
@@ -81,13 +82,15 @@ DAMAGED_INDEX = "the search index is damaged and is being repaired; pages are st
 
 @dataclass(frozen=True)
 class Served:
-    """The site and index being served, the release they come from (None outside releases) and the law
-    library whose articles a query may name (None without one)."""
+    """The site and index being served, the release they come from (None outside releases), the law
+    library whose articles a query may name (None without one) and the ranking searches use (the site's level weights
+    and province)."""
 
     site: Path
     index: Path
     release: str | None
     library: Path | None = None
+    ranking: Ranking = DEFAULT_RANKING
 
 
 def index_health(index_dir: Path) -> dict[str, Any] | None:
@@ -209,13 +212,15 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
     limiter = anyio.CapacityLimiter(SEARCH_THREADS)
     cache = ResultCache()
 
-    def run_search(index: Path, query: SearchRequest, library: Path | None) -> Any:
-        return query_module.search(index, query, library=library)
+    def run_search(index: Path, query: SearchRequest, library: Path | None, ranking: Ranking) -> Any:
+        return query_module.search(index, query, ranking, library=library)
 
-    async def in_thread(index: Path, query: SearchRequest, library: Path | None) -> dict[str, Any]:
+    async def in_thread(index: Path, query: SearchRequest, library: Path | None, ranking: Ranking) -> dict[str, Any]:
         try:
             with anyio.fail_after(search_timeout):
-                result = await anyio.to_thread.run_sync(run_search, index, query, library, abandon_on_cancel=True, limiter=limiter)
+                result = await anyio.to_thread.run_sync(
+                    run_search, index, query, library, ranking, abandon_on_cancel=True, limiter=limiter,
+                )
         except TimeoutError:
             raise SearchTimeout(search_timeout) from None
         return result.to_dict()
@@ -223,15 +228,16 @@ def create_app(served: Callable[[], Served], *, search_timeout: float = SEARCH_T
     async def api_search(request: Request) -> Response:
         query = search_request(request)
         now = served()
-        index, library = now.index, now.library
+        index, library, ranking = now.index, now.library, now.ranking
         generation = current_generation(index)
         if generation is None:
             return _error(503, NO_INDEX)
-        key = (ResultCache.generation_key(generation), library, query)
+        key = (ResultCache.generation_key(generation), library, ranking, query)
         result = cache.get(key)
         if result is None:
             try:
-                result = await (pool.search(index, query, library) if pool is not None else in_thread(index, query, library))
+                running = pool.search(index, query, library, ranking) if pool is not None else in_thread(index, query, library, ranking)
+                result = await running
             except (SearchQueryError, HTTPException):
                 raise
             except Exception:

@@ -30,7 +30,7 @@ KIND = "laws"
 
 @dataclass(frozen=True)
 class LawDocument:
-    """What the index holds of one law: its current version's text, level, page and fingerprint.
+    """What the index holds of one law: its current version's text, level, province (``jurisdiction``), page and fingerprint.
 
     ``slug`` is the document's id in the index (its page URL); ``file`` the library
     file that names it in ``search.verify``'s messages.
@@ -42,6 +42,7 @@ class LawDocument:
     title: str
     text: str
     level: str
+    jurisdiction: str
     file: str
     fingerprint: str
 
@@ -113,6 +114,7 @@ def document_fields(doc: LawDocument) -> dict[str, object]:
         "slug": doc.slug,
         "kind": KIND,
         "level": doc.level,
+        "jurisdiction": doc.jurisdiction,
         "fingerprint": doc.fingerprint,
         "title": doc.title,
         "title_bigram": doc.title,
@@ -136,11 +138,12 @@ def _document(library: Library, law: LawText, day: dt.date) -> LawDocument:
     if note:
         text = f"{note}\n{text}"
     slug = law_document_id(law.name)
-    level = law.level
+    level, jurisdiction = law.level, law.jurisdiction
     stamp = {
-        "slug": slug, "title": version.title, "level": level, "version": version.key,
+        "slug": slug, "title": version.title, "level": level, "jurisdiction": jurisdiction, "version": version.key,
         "effective": version.effective.isoformat(), "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
     }
     digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
     root = library.root
-    return LawDocument(law, version, slug, version.title, text, level, str(root / version.files[0]) if version.files else str(root), digest)
+    file = str(root / version.files[0]) if version.files else str(root)
+    return LawDocument(law, version, slug, version.title, text, level, jurisdiction, file, digest)

@@ -45,10 +45,13 @@ from search.searchers import open_view
 from search.syntax import MAX_EXCLUSIONS, MAX_PHRASES, MAX_WORDS, ParsedQuery, Part, parse_query
 
 __all__ = [
-    "MAX_EXCLUSIONS", "MAX_PAGE", "MAX_PER_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_WORDS", "SORTS", "TIME_BUDGET", "Hit",
-    "LawArticle", "LawBlock", "ParsedQuery", "Part", "SearchRequest", "SearchResponse", "SearchTimeout", "parse_query", "search",
+    "MAX_EXCLUSIONS", "MAX_PAGE", "MAX_PER_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_WORDS", "NO_WORDS_HINT", "SORTS", "TIME_BUDGET",
+    "Hit", "LawArticle", "LawBlock", "ParsedQuery", "Part", "SearchRequest", "SearchResponse", "SearchTimeout", "parse_query", "search",
 ]
 
+# The answer to a question with text but nothing to look up (only question words, emoji or punctuation): no results
+# and what to write instead. Not an error: the person asked something, in words search cannot use.
+NO_WORDS_HINT = "这个问题里没有可以检索的词（只有疑问词、表情或标点）。请用几个词写出具体的事情，例如：房东不退押金。"
 # Seconds one search may take, all of it: past this it stops and is answered with SearchTimeout (503).
 TIME_BUDGET = 2.0
 
@@ -73,7 +76,7 @@ def search(
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
         if request.q.strip():
-            raise SearchQueryError("the query has no searchable words (only punctuation, stop words or exclusions)")
+            return SearchResponse(request.q, 0, request.page, 1, request.per_page, [], {}, hint=NO_WORDS_HINT)
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()

@@ -15,9 +15,12 @@ best one counts. Titles are short and few documents share a title word, so a
 word of the title outweighs many mentions of it in a body. A document's score is the sum over clauses
 times ``(matched clauses / clauses) ** coordination``, so documents matching
 more of a question's words and bigrams rise, times the weight of the
-document's level in the hierarchy of norms (``Ranking.levels``; 1.0 for the
-archive's own articles, which have none): a question from the public is
-answered by a national law before a city's regulation that repeats its words.
+document's level in the hierarchy of norms (``Ranking.levels``, the setting
+``level_weights``; 1.0 for the archive's own articles, which have none): a
+question from the public is answered by a national law before a city's
+regulation that repeats its words. On a provincial site (``Ranking.jurisdiction``,
+the setting ``jurisdiction``) the regulations and rules of its own province and
+cities weigh as national law: they are the site's law too.
 Lengths are character counts stored in the index (proportional to token counts for Chinese).
 
 Two cuts keep long questions fast on large indexes, both by document
@@ -36,11 +39,12 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from whoosh.searching import Searcher
 
+from fazhi.config import LevelWeights, Settings
 from search.columns import column_values
 from search.deadline import Deadline
 
@@ -56,10 +60,11 @@ LENGTH_COLUMN = {
 # Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
-# Weight of a law document by its level (fazhi.law.levels), highest level first; a level not listed weighs as "other".
-LEVEL_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("law", 1.0), ("administrative", 0.7), ("judicial", 0.6), ("rules", 0.4), ("local", 0.3), ("case", 0.3), ("other", 0.3),
-)
+# Weight of a law document by its level (fazhi.law.levels), highest level first, as the setting ``level_weights``
+# declares its defaults; a level not listed weighs as "other".
+LEVEL_WEIGHTS: tuple[tuple[str, float], ...] = tuple(asdict(LevelWeights()).items())
+# The levels a province makes (地方性法规, 地方政府规章): on that province's own site they weigh as "law".
+OWN_LEVELS = frozenset(("local", "rules"))
 
 
 @dataclass(frozen=True)
@@ -104,16 +109,26 @@ class Ranking:
     # Multiplies the score of a law document by the weight of its level (LEVEL_WEIGHTS); documents without a
     # level (the archive's own articles) weigh 1.0. A pair per level, so the dataclass stays frozen and hashable.
     levels: tuple[tuple[str, float], ...] = LEVEL_WEIGHTS
+    # The site's own province (fazhi.law.regions): its regulations and rules, and its cities', weigh as "law".
+    jurisdiction: str = ""
 
-    def level_weight(self, level: str) -> float:
-        """The weight of a document of ``level`` ("" for an article: 1.0)."""
+    def level_weight(self, level: str, jurisdiction: str = "") -> float:
+        """The weight of a document of ``level`` made in ``jurisdiction`` (a province, "" for national texts; "" level for an
+        article: 1.0)."""
         if not level:
             return 1.0
         weights = dict(self.levels)
+        if self.jurisdiction and jurisdiction == self.jurisdiction and level in OWN_LEVELS:
+            level = "law"
         return weights.get(level, weights.get("other", 1.0))
 
 
 DEFAULT_RANKING = Ranking()
+
+
+def site_ranking(settings: Settings) -> Ranking:
+    """The ranking a deployment searches with: the defaults, with its level weights and its province."""
+    return replace(DEFAULT_RANKING, levels=tuple(asdict(settings.level_weights).items()), jurisdiction=settings.jurisdiction)
 
 
 @dataclass(frozen=True)
@@ -137,12 +152,12 @@ class IndexView:
         self.lengths = {name: array("f", _column(reader, name, self.size, 0)) for name in set(LENGTH_COLUMN.values())}
         self.average = {name: max(1.0, sum(self.lengths[name][d] for d in self.live) / self.count) for name in self.lengths}
         self.dates = _column(reader, "date", self.size, 0, translate=False)
-        # Each document's level as a small number (its place in ``level_names``), read once per generation.
-        levels = _column(reader, "level", self.size, "")
+        # Each document's level and province as a small number (its place in ``level_names``), read once per generation.
+        levels = list(zip(_column(reader, "level", self.size, ""), _column(reader, "jurisdiction", self.size, ""), strict=True))
         self.level_names = sorted(set(levels))
         codes = {name: n for n, name in enumerate(self.level_names)}
         self.level_codes = array("B" if len(codes) < 256 else "I", (codes[name] for name in levels))
-        self._level_weights: dict[tuple[tuple[str, float], ...], array | None] = {}
+        self._level_weights: dict[tuple[tuple[tuple[str, float], ...], str], array | None] = {}
         self.groups: dict[str, dict[Any, set[int]]] = {}
         for name in ("column", "year", "kind"):
             values = _column(reader, name, self.size, None)
@@ -158,10 +173,10 @@ class IndexView:
         self._cached = 0
 
     def level_weights(self, ranking: Ranking) -> array | None:
-        """Per document the weight of its level under ``ranking``; None when every document weighs 1.0."""
-        key = ranking.levels
+        """Per document the weight of its level (and province) under ``ranking``; None when every document weighs 1.0."""
+        key = (ranking.levels, ranking.jurisdiction)
         if key not in self._level_weights:
-            by_code = [ranking.level_weight(name) for name in self.level_names]
+            by_code = [ranking.level_weight(level, place) for level, place in self.level_names]
             weights = None if all(w == 1.0 for w in by_code) else array("d", (by_code[c] for c in self.level_codes))
             self._level_weights[key] = weights
         return self._level_weights[key]

@@ -157,7 +157,8 @@ class SearchResponse:
     says why: ``drop_filters`` (the same query finds documents without the
     filters), ``fewer_terms`` (without its phrases and exclusions) or
     ``similar_term`` (a word of the titles one edit away from a word of the query).
-    ``law`` is set when the query names a law (by name, short form or in 《》).
+    ``law`` is set when the query names a law (by name, short form or in 《》). ``hint`` says what to write
+    instead when the query has text but no word to search for (only question words, emoji or punctuation).
     """
 
     query: str
@@ -172,6 +173,7 @@ class SearchResponse:
     partial: bool = False
     took_ms: float = 0.0
     law: LawBlock | None = None
+    hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body; the law block has an ``article`` only when the query names one."""

@@ -34,7 +34,8 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 # 4: Whoosh's stock W3 codec again (3 inlined short posting lists, which Whoosh's segment merge cannot read).
 # 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.law.levels).
 # 6: the text inside an article's files (``files``, ``files_bigram``, ``files_len``, ``file_parts``).
-SCHEMA_VERSION = 6
+# 7: ``jurisdiction`` (the province a local regulation or rule belongs to, fazhi.law.regions).
+SCHEMA_VERSION = 7
 # The kinds of document: the archive's own articles, and the texts of the law library.
 KINDS = ("articles", "laws")
 LAW_SEPARATOR = ","
@@ -107,6 +108,7 @@ def build_schema() -> Schema:
         slug=ID(stored=True, unique=True, sortable=True),
         kind=ID(stored=True, sortable=True),
         level=ID(stored=True, sortable=True),
+        jurisdiction=ID(stored=True, sortable=True),
         fingerprint=ID(sortable=True),
         title=_text(words, stored=True),
         title_bigram=_text(bigrams, positions=False),

@@ -48,6 +48,7 @@ from search.analysis import segmenter
 from search.deadline import SearchTimeout, SlowSearch
 from search.law_library import searched_library
 from search.query import TIME_BUDGET, search
+from search.ranking import DEFAULT_RANKING, Ranking
 from search.request import SearchRequest
 
 log = logging.getLogger("uvicorn.error")
@@ -101,12 +102,12 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
             while last is not None and not conn.poll(LIBRARY_CHECK):
                 with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
                     searched_library(Path(last[1]), Path(last[0]))
-            index, request, budget, lane, library = conn.recv()
+            index, request, budget, lane, library, ranking = conn.recv()
         except (EOFError, OSError):
             return
         last = (index, library) if library else None
         try:
-            found = search(Path(index), request, budget=budget, lane=lane, library=Path(library) if library else None)
+            found = search(Path(index), request, ranking, budget=budget, lane=lane, library=Path(library) if library else None)
             answer: tuple[Any, ...] = ("ok", found.to_dict())
         except SlowSearch:
             answer = ("slow",)
@@ -190,18 +191,19 @@ class WorkerPool:
         self._workers.append(worker)
         return worker
 
-    async def search(self, index: Path, request: SearchRequest, library: Path | None = None) -> dict[str, Any]:
+    async def search(self, index: Path, request: SearchRequest, library: Path | None = None,
+                     ranking: Ranking = DEFAULT_RANKING) -> dict[str, Any]:
         """The response of one search; SearchQueryError (400/503), SearchTimeout (503) or Busy (429) otherwise."""
         arrived = time.monotonic()
         if request not in self._slow_requests:
-            answer = await self._run(False, index, request, arrived, library)
+            answer = await self._run(False, index, request, arrived, library, ranking)
             if answer[0] in ("slow", "timeout"):  # a search that overran the fast lane never returns to it
                 self._slow_requests[request] = None
                 while len(self._slow_requests) > REMEMBER_SLOW:
                     self._slow_requests.popitem(last=False)
             if answer[0] != "slow":
                 return self._result(answer)
-        return self._result(await self._run(True, index, request, arrived, library))
+        return self._result(await self._run(True, index, request, arrived, library, ranking))
 
     def _result(self, answer: tuple[Any, ...]) -> dict[str, Any]:
         if answer[0] == "ok":
@@ -212,14 +214,16 @@ class WorkerPool:
             raise SearchTimeout(self.budget)
         raise RuntimeError(f"a search worker failed: {answer[1]}")
 
-    async def _run(self, slow: bool, index: Path, request: SearchRequest, arrived: float, library: Path | None) -> tuple[Any, ...]:
+    async def _run(
+        self, slow: bool, index: Path, request: SearchRequest, arrived: float, library: Path | None, ranking: Ranking,
+    ) -> tuple[Any, ...]:
         """Run on a worker of one lane: wait for one (bounded), send the job, wait for the answer (bounded)."""
         worker = self._idle[slow].get_nowait() if not self._idle[slow].empty() else await self._wait_for_worker(slow, arrived)
         if worker is None:
             return ("timeout",)
         left = self.budget - (time.monotonic() - arrived)
         try:
-            worker.conn.send((str(index), request, left, None if slow else self.fast_lane, str(library) if library else None))
+            worker.conn.send((str(index), request, left, None if slow else self.fast_lane, str(library) if library else None, ranking))
             answer = await self._answer(worker, left + GRACE)
         except (OSError, EOFError) as exc:
             log.error("search worker %s lost: %s", worker.process.pid, exc)

@@ -286,6 +286,12 @@
   }
 
   function renderEmpty(state, data) {
+    if (data.hint) {
+      /* The question had nothing to search for (only question words, emoji or punctuation): say what to write. */
+      empty.appendChild(el("p", { class: "fz-search__suggestion" }, [data.hint]));
+      empty.hidden = false;
+      return;
+    }
     var children = [el("p", {}, ["没有找到" + (state.q ? "与“" + state.q + "”相关的" : "符合条件的") + "文章。"])];
     var filtered = state.kind || state["in"] || state.column || state.from || state.to || state.law;
     var unfiltered = { q: state.q, sort: state.sort, page: 1 };
@@ -380,6 +386,16 @@
     if (!hasQuery(state)) {
       status.textContent = "";
       document.title = baseTitle;
+      return;
+    }
+    /* The API refuses a question longer than the search box allows (its maxlength, the API's limit in characters);
+       one from a shared link or a script is not sent, and the page says to shorten it. */
+    var limit = form.elements.namedItem("q").maxLength;
+    var length = Array.from(state.q || "").length;
+    if (limit > 0 && length > limit) {
+      status.textContent = "";
+      document.title = baseTitle;
+      showError("问题有 " + length + " 个字，超过了 " + limit + " 字的上限。请缩短到 " + limit + " 字以内，只写要问的事情，再搜索。");
       return;
     }
     var controller = new AbortController();

@@ -37,6 +37,7 @@ from fazhi.errors import Problem
 from fazhi.law.levels import law_level
 from fazhi.law.names import PRC_PREFIX, QUALIFIER_RE, law_table
 from fazhi.law.numerals import NUMBER, ArticleNo, to_int
+from fazhi.law.regions import law_jurisdiction
 
 INFO_END = "<!-- INFO END -->"
 FILE_DATE_RE = re.compile(r"^(?P<name>.+?)\((?P<date>\d{4}-\d{2}-\d{2})\)$")
@@ -144,6 +145,12 @@ class LawText:
         """Its place in the hierarchy of norms (``fazhi.law.levels``), from the folder of its first file."""
         files = self.versions[0].files if self.versions else ()
         return law_level(files[0]) if files else "other"
+
+    @property
+    def jurisdiction(self) -> str:
+        """The province it belongs to (``fazhi.law.regions``), from its title or the folder of its first file; "" for none."""
+        files = self.versions[0].files if self.versions else ()
+        return law_jurisdiction(self.title, files[0] if files else "")
 
 
 @dataclass

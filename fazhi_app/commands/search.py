@@ -94,7 +94,7 @@ def search_command(settings: Settings, query: str, as_json: bool, **options: str
     served = resolve_served(settings)  # the published release's index, as `fazhi serve` answers from
     index = served.index
     try:
-        response = search(index, SearchRequest.from_params(params), library=served.library)
+        response = search(index, SearchRequest.from_params(params), served.ranking, library=served.library)
     except SearchQueryError as exc:
         raise ConfigError(_query_problem(exc, index)) from None
     except Exception as exc:  # Whoosh reading damaged files fails with anything (EOFError, struct.error, TypeError …)
@@ -154,6 +154,8 @@ def _print_results(response: object) -> None:
             console.print(Text(f"   {paragraph}"))
         if law.article.repeal is not None:
             console.print(Text(f"   （已于 {law.article.repeal.date} 由《{law.article.repeal.by}》废止）", style="dim"))
+    if response.hint:
+        console.print(response.hint, soft_wrap=True)
     if not response.hits and response.suggestion:
         hint = "without the filters" if response.suggestion_reason == "drop_filters" else f"“{response.suggestion}”"
         console.print(f"Nothing found. Try {hint}.")

@@ -96,8 +96,8 @@ def test_each_law_is_one_document_of_kind_laws_with_its_level_text_url_and_date(
     stats = update_index(content, index, law_library=library)
     laws = load_library(library).laws
     docs = stored_laws(index)
-    assert stats.documents == len(sample_articles()) + len(laws) == 27 + 4
-    assert kinds(index) == {"articles": 27, "laws": 4}
+    assert stats.documents == len(sample_articles()) + len(laws) == 27 + 7
+    assert kinds(index) == {"articles": 27, "laws": 7}
     assert set(docs) == {law_document_id(name) for name in laws}
     for slug, doc in docs.items():
         assert slug.startswith("laws/") and slug.endswith("/") and doc["url"] == slug, "the id is the page URL, never an article slug"
@@ -126,7 +126,7 @@ def test_kind_filters_and_the_kind_facet_counts_both_kinds(content: Path, librar
         assert {hit["kind"] for hit in only["hits"]} == {kind}
         assert only["facets"]["kind"] == facet, "the kind facet still counts the other kind while one is chosen"
     laws = ask(index, library, "", kind="laws")
-    assert laws["total"] == 4, "a kind alone lists its documents"
+    assert laws["total"] == 7, "a kind alone lists its documents"
     assert {hit["level_name"] for hit in laws["hits"]} == {"地方性法规", "规章"}
     assert all(hit["column"] == "" and hit["url"].startswith("laws/") for hit in laws["hits"])
     assert ask(index, library, "垃圾", column="cases")["facets"]["kind"].get("laws") is None, "a law has no column"
@@ -188,7 +188,7 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
     path = library / RIVERS_FILE
     path.write_text(path.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
     stats = update_index(content, index, law_library=library)
-    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 1, 0, 30)
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 1, 0, 33)
     after = stored_laws(index)
     changed = {slug for slug in before if before[slug]["fingerprint"] != after[slug]["fingerprint"]}
     assert changed == {law_document_id(RIVERS)}
@@ -205,9 +205,9 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
     assert ask(index, library, "示例省生态环境保护条例第7条")["law"] is None
 
     # 4. nothing edited: nothing written; 5. the library unset: every law leaves, the articles stay
-    assert update_index(content, index, law_library=library).unchanged == 31
+    assert update_index(content, index, law_library=library).unchanged == 34
     stats = update_index(content, index)
-    assert (stats.removed, stats.unchanged, kinds(index)) == (4, 27, {"articles": 27})
+    assert (stats.removed, stats.unchanged, kinds(index)) == (7, 27, {"articles": 27})
     assert verify_index(content, index).ok
 
     # 6. set again, and a rebuild writes the same documents the updates did
@@ -287,7 +287,7 @@ def test_a_law_without_any_date_is_indexed_and_verified(content: Path, library: 
     assert verify_index(content, index, library).ok
     listed = ask(index, library, "", kind="laws", sort="date", per_page="10")
     assert listed["hits"][-1]["title"] == "示例县禁渔办法" and listed["hits"][-1]["date"] == "", "undated: last, newest first"
-    assert "2147483647" not in listed["facets"]["year"] and sum(listed["facets"]["year"].values()) == 4, "an undated law counts in no year"
+    assert "2147483647" not in listed["facets"]["year"] and sum(listed["facets"]["year"].values()) == 7, "an undated law counts in no year"
     assert ask(index, library, "示例县禁渔办法第2条")["law"]["article"]["text"] == "禁渔期内禁止在县内河流捕捞。"
     shutil.rmtree(content / "cases")
     ghosts = [str(d) for d in verify_index(content, index, library).differences]
