@@ -132,14 +132,14 @@ def save_questions(state_dir: Path, questions: list[KnownQuestion]) -> None:
     write_json(questions_path(state_dir), rows, indent=1)
 
 
-def questions_digest(questions: list[KnownQuestion]) -> str:
-    """SHA-256 of the set (order and duplicates aside); "" for none, so a site without questions records nothing new."""
-    if not questions:
-        return ""
-    h = hashlib.sha256()
-    for q in sorted(set(questions)):
-        h.update(f"{q.law}\0{q.number}\0{q.sub}\0{q.question}\n".encode())
-    return h.hexdigest()
+def questions_digest(state_dir: Path) -> str:
+    """SHA-256 of the imported set's file ("" when nothing is imported): what the fingerprint and the index record.
+
+    The file is written sorted, each pair once, so equal sets have equal bytes; a damaged file still has a
+    digest (the import and the index name what is wrong with it).
+    """
+    path = questions_path(state_dir)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def questions_by_article(questions: list[KnownQuestion]) -> dict[tuple[str, ArticleNo], list[str]]:
