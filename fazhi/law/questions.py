@@ -132,6 +132,27 @@ def save_questions(state_dir: Path, questions: list[KnownQuestion]) -> None:
     write_json(questions_path(state_dir), rows, indent=1)
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What one import did: pairs added, pairs already known, bad lines skipped, and the size of the set now."""
+
+    added: int
+    known: int
+    problems: list[Problem]
+    total: int
+
+
+def import_questions(state_dir: Path, library: Library, path: Path) -> Imported:
+    """Add the good pairs of the question file ``path`` to the set in ``state_dir`` in one write (none when nothing is new)."""
+    pairs, problems = read_question_file(path, library)
+    stored = load_questions(state_dir)
+    known = set(stored)
+    new = [pair for pair in pairs if pair not in known]
+    if new:
+        save_questions(state_dir, stored + new)
+    return Imported(len(new), len(pairs) - len(new), problems, len(stored) + len(new))
+
+
 def questions_digest(state_dir: Path) -> str:
     """SHA-256 of the imported set's file ("" when nothing is imported): what the fingerprint and the index record.
 

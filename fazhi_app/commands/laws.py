@@ -17,7 +17,7 @@ import click
 from fazhi.config import Settings
 from fazhi.errors import ConfigError
 from fazhi.law.library import Library, load_library
-from fazhi.law.questions import KnownQuestion, load_questions, questions_path, read_question_file, save_questions
+from fazhi.law.questions import KnownQuestion, import_questions, load_questions, questions_path
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.options import settings_options
 
@@ -93,16 +93,15 @@ def questions_import(settings: Settings, file: Path) -> None:
     if not file.is_file():
         raise ConfigError(f"{file}: question file not found")
     library = _library(settings)
-    pairs, problems = read_question_file(file, library)
-    for problem in problems:
+    try:
+        done = import_questions(settings.paths.state, library, file)
+    except ValueError as exc:  # the stored set is damaged: say so, change nothing
+        raise ConfigError(str(exc)) from exc
+    for problem in done.problems:
         click.echo(str(problem))
-    known = _stored(settings)
-    new = [pair for pair in pairs if pair not in set(known)]
-    if new:
-        save_questions(settings.paths.state, known + new)
-    click.echo(f"{file}: {len(new)} question(s) added, {len(pairs) - len(new)} already known, {len(problems)} line(s) skipped;"
-               f" {len(known) + len(new)} known question(s) in {questions_path(settings.paths.state)}", err=True)
-    if problems:
+    click.echo(f"{file}: {done.added} question(s) added, {done.known} already known, {len(done.problems)} line(s) skipped;"
+               f" {done.total} known question(s) in {questions_path(settings.paths.state)}", err=True)
+    if done.problems:
         sys.exit(EXIT_PROBLEMS)
 
 
