@@ -116,7 +116,7 @@ def questions_list(settings: Settings) -> None:
 @questions.command("clear", epilog=epilog("laws"))
 @settings_options
 def questions_clear(settings: Settings) -> None:
-    """Forget every known question (the next index update drops them from the search)."""
+    """Forget every known question (the next index update records the empty set)."""
     path = questions_path(settings.paths.state)
     try:
         count = str(len(load_questions(settings.paths.state)))
