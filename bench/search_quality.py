@@ -6,7 +6,9 @@ Three systems are scored in the same run, on the same documents and questions:
   search`` runs it, over an index of the files as law documents (kind ``laws``,
   their level in the hierarchy of norms; ``bench.search_corpus.write_law_index``,
   the product's schema and writer). Each file is its own document, old versions of
-  a law included, because STARD judges files;
+  a law included, because STARD judges files. Its row is given without and with the
+  learned lay word -> legal term associations (``search.associations``; ``--associations``
+  picks one or both: ``Ranking.learned_weight`` 0 turns them off);
 - bigram BM25: one Whoosh field of character bigrams (title + body), the
   question's bigrams OR-ed, Whoosh's BM25F defaults, no segmenter;
 - jieba + Whoosh: jieba's ``ChineseAnalyzer`` on title and body and Whoosh's
@@ -47,6 +49,7 @@ from bench.results import RESULTS, machine, write_section
 from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
 from fazhi.errors import SearchQueryError
 from search.query import SearchRequest, search
+from search.ranking import DEFAULT_RANKING, Ranking
 
 CUTOFF = 10
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
@@ -72,18 +75,14 @@ Queries = list[tuple[str, str]]
 Run = tuple[dict[str, list[str]], float, float]
 
 
-def run_ours(docs: Docs, queries: Queries, workdir: Path, index_dir: Path | None) -> Run:
+def run_ours(docs: Docs, queries: Queries, index_dir: Path, built: float, ranking: Ranking = DEFAULT_RANKING) -> Run:
+    """Our rankings from the index in ``index_dir`` (built in ``built`` seconds, 0 when reused)."""
     paths = law_articles(docs)[1]
-    started = time.perf_counter()
-    if index_dir is None:
-        index_dir = workdir / "ours"
-        write_law_index(docs, index_dir)
-    built = time.perf_counter() - started
     ranked: dict[str, list[str]] = {}
     started = time.perf_counter()
     for qid, question in queries:
         try:
-            response = search(index_dir, SearchRequest(q=question, per_page=CUTOFF))
+            response = search(index_dir, SearchRequest(q=question, per_page=CUTOFF), ranking)
         except SearchQueryError:
             continue
         ranked[qid] = [paths[hit.url.rstrip("/").rsplit("/", 1)[1]] for hit in response.hits]
@@ -158,6 +157,8 @@ def main() -> int:
     ap.add_argument("--only-ours", action="store_true", help="skip the two baselines (for tuning)")
     ap.add_argument("--index", type=Path, help="reuse an index of ours built earlier (for tuning query-side knobs)")
     ap.add_argument("--keep", type=Path, help="build our index here and keep it")
+    ap.add_argument("--associations", choices=("both", "on", "off"), default="both",
+                    help="our rows with the learned associations (on), without them (off), or both (default)")
     args = ap.parse_args()
 
     docs, queries, judged = law_documents(), questions(), qrels()
@@ -170,14 +171,20 @@ def main() -> int:
     rows: list[tuple[str, dict[str, float], dict[str, float], dict[str, float], float, float]] = []
     with tempfile.TemporaryDirectory(prefix="fazhi-quality-") as tmp:
         workdir = Path(tmp)
-        index_dir = args.index
-        if args.keep:
-            shutil.rmtree(args.keep, ignore_errors=True)
-            write_law_index(docs, args.keep)
-            index_dir = args.keep
-        systems: list[tuple[str, Callable[[], Run]]] = [
-            ("ours (rjieba words + bigrams, OR + coordination, level prior)", lambda: run_ours(docs, queries, workdir, index_dir)),
-        ]
+        index_dir, built = args.index, 0.0
+        if index_dir is None:
+            index_dir = args.keep or workdir / "ours"
+            shutil.rmtree(index_dir, ignore_errors=True)
+            started = time.perf_counter()
+            write_law_index(docs, index_dir)
+            built = time.perf_counter() - started
+        ours = "ours (rjieba words + bigrams, OR + coordination, level prior)"
+        without = Ranking(learned_weight=0.0)
+        systems: list[tuple[str, Callable[[], Run]]] = []
+        if args.associations != "on":
+            systems.append((ours, lambda: run_ours(docs, queries, index_dir, built, without)))
+        if args.associations != "off":
+            systems.append((f"{ours} with learned associations", lambda: run_ours(docs, queries, index_dir, built)))
         if not args.only_ours:
             systems += [
                 ("baseline: character-bigram BM25 (Whoosh)", lambda: run_bigram(docs, queries, workdir)),

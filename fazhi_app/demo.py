@@ -5,7 +5,9 @@
 2. write ``var/demo/fazhi.yml``: the default sources pointed at the mirror, every
    location under ``var/demo/`` (the content tree is seeded from the repository's
    ``docs/`` on first use, so the repository's tracked files are never modified);
-3. run ``fazhi nightly`` with it: scrape, validate, build, index, publish;
+3. import the demo's known questions for the sample laws (``sample_questions.jsonl``, fictional, our own
+   words; what ``fazhi laws questions import`` does), then run ``fazhi nightly``: scrape, validate, build,
+   index, publish;
 4. serve the published release (site and search API) on 127.0.0.1 until Ctrl-C.
 
 Run it again and the nightly run finds nothing changed and serves at once; while
@@ -26,6 +28,8 @@ import yaml
 
 from fazhi.config import load_settings
 from fazhi.errors import ConfigError, FazhiError
+from fazhi.law.library import load_library
+from fazhi.law.questions import import_questions
 from fazhi_app.exit_codes import EXIT_USAGE
 from fazhi_app.failures import run_reporting
 from fazhi_app.nightly import EXIT_NOT_PUBLISHED, run_nightly
@@ -40,6 +44,8 @@ DEMO_DIR = REPO / "var" / "demo"
 DEMO_HOST = "127.0.0.1"
 # Our own, fictional statutes: the demo's law pages and citation links use them (production sets its own library).
 SAMPLE_LAW_LIBRARY = Path(__file__).resolve().parent / "sample_laws"
+# Known questions for those statutes, fictional and in our own words, imported on every start (a second import adds nothing).
+SAMPLE_QUESTIONS = Path(__file__).resolve().parent / "sample_questions.jsonl"
 # The searches the demo prints: a word, and a phrase found only inside a penalty decision's Word file (``scraper.mirror.filed``),
 # which finds its one-line article through the file's text.
 SEARCHES = ("执法", f'"{filed.PHRASES[filed.DECISION]}"')
@@ -96,6 +102,9 @@ def run_demo(base: Path, port: int, serve: bool = True) -> int:
         click.echo(f"fazhi demo: sample mirror on {mirror.base_url}")
         config = write_config(mirror, base, port)
         settings = check_settings(load_settings(config))
+        imported = import_questions(settings.paths.state, load_library(SAMPLE_LAW_LIBRARY), SAMPLE_QUESTIONS)
+        if imported.added:
+            click.echo(f"fazhi demo: {imported.added} known question(s) imported from {SAMPLE_QUESTIONS}")
         result = run_nightly(settings, progress=sys.stderr.isatty(), log=lambda line: click.echo(line, err=True))
         click.echo(result.summary)
         click.echo(f"report: {result.report_path}")

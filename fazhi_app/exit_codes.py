@@ -65,7 +65,10 @@ OWN: dict[str, dict[int, str]] = {
         EXIT_LOCKED: "a nightly run holds the lock",
     },
     "withdraw": {EXIT_OK: "the article was withdrawn (or brought back with --undo)"},
-    "laws": {EXIT_OK: "every file of the law library was read", EXIT_PROBLEMS: "files left out or read in part (one line each on stdout)"},
+    "laws": {
+        EXIT_OK: "every file of the law library was read (questions: every line imported)",
+        EXIT_PROBLEMS: "files left out or read in part, or question-file lines skipped (one line each on stdout)",
+    },
 }
 
 

@@ -4,8 +4,9 @@ Inputs, in groups: the content tree (articles, their files and site pages),
 the law library when one is set, the templates (``overrides/`` or mkdocs.yml's ``custom_dir``), mkdocs.yml, our
 own code (the ``fazhi``, ``fazhi_app`` and ``search`` packages), and as values the versions of
 the packages that render or index, the settings the site is rendered with, a digest of the text kept for
-the tree's files (``fazhi_app.extraction``), and with a law library the versions in force on the day (a
-revision taking effect changes the site though no file changed). Each file is recorded
+the tree's files (``fazhi_app.extraction``), the known questions imported into the state folder
+(``fazhi.law.questions``: they are searched with their articles), and with a law library the versions in
+force on the day (a revision taking effect changes the site though no file changed). Each file is recorded
 as relative path, size, mtime_ns and SHA-256. A new scan hashes only files
 whose size or mtime differ from the previous fingerprint, so an unchanged tree
 costs one ``stat`` per file; a file touched but not changed (same bytes, new
@@ -29,6 +30,7 @@ import fazhi_app
 import search
 from fazhi.config import Settings
 from fazhi.law.library import load_library
+from fazhi.law.questions import questions_digest
 from fazhi_app.extraction import extraction_digest
 
 # name -> [size, mtime_ns, sha256]
@@ -47,6 +49,8 @@ IN_FORCE_UNTIL = "law_library:in_force_until"
 STATUS_VALUES = "status:"
 # The text kept for the content tree's files (``fazhi_app.extraction``): new text is new index content.
 EXTRACTED = "extract:texts"
+# The known questions imported into the state folder (``fazhi laws questions import``): new index content.
+QUESTIONS = "law_library:questions"
 NOT_BUILD_SETTINGS = {"paths", "config_file", "fetch", "sources", "serve_host", "serve_port", "keep_releases", "guard", "extract"}
 
 
@@ -232,4 +236,5 @@ def fingerprint(settings: Settings, previous: Fingerprint | None = None, today: 
     groups = {group: scan_files(roots, old.get(group)) for group, roots in input_roots(settings).items()}
     values = site_values(settings) | law_values(settings, groups.get("law_library", {}), previous, today or dt.date.today())
     values[EXTRACTED] = extraction_digest(settings)
+    values[QUESTIONS] = questions_digest(settings.paths.state)
     return Fingerprint(groups=groups, values=values)

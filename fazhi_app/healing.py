@@ -58,14 +58,15 @@ def describe(verification: Verification) -> str:
 
 def build_release_index(
     content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None], articles: list[Article] | None = None,
-    laws: Sequence[LawDocument] = (), files: FileTexts = NO_FILES,
+    laws: Sequence[LawDocument] = (), files: FileTexts = NO_FILES, questions: str = "",
 ) -> ReleaseIndex:
     """Write the index of ``content_dir`` into ``target`` (absent), starting from ``previous`` when there is one.
 
     ``articles``: exactly what to index (for a release that leaves some files out);
     by default every article of the content tree, which then must all be valid
     (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.law_documents``); ``files``: the
-    texts read from the articles' files (``fazhi_app.extraction.file_texts``), indexed and verified with them.
+    texts read from the articles' files (``fazhi_app.extraction.file_texts``), indexed and verified with them;
+    ``questions``: the known questions' digest, recorded and verified.
     Raises IndexUnsound when a rebuild does not verify.
     """
     articles = content_articles(content_dir) if articles is None else articles
@@ -73,8 +74,8 @@ def build_release_index(
     if previous is not None and previous.is_dir():
         try:
             shutil.copytree(previous, target)
-            stats = sync_articles(articles, target, laws=laws, files=files)
-            verification = verify_articles(articles, target, laws, files)
+            stats = sync_articles(articles, target, laws=laws, files=files, questions=questions)
+            verification = verify_articles(articles, target, laws, files, questions)
             if verification.ok:
                 return ReleaseIndex(stats, verification, None)
             repair = f"the updated index did not match the content tree ({describe(verification)})"
@@ -82,8 +83,8 @@ def build_release_index(
             repair = f"updating the index failed ({type(exc).__name__}: {exc})"
         log(f"warning: {repair}; rebuilding the index from the content tree")
         shutil.rmtree(target, ignore_errors=True)
-    stats = sync_articles(articles, target, rebuild=True, laws=laws, files=files)
-    verification = verify_articles(articles, target, laws, files)
+    stats = sync_articles(articles, target, rebuild=True, laws=laws, files=files, questions=questions)
+    verification = verify_articles(articles, target, laws, files, questions)
     if not verification.ok:
         raise IndexUnsound(f"the index rebuilt from the content tree does not match it: {describe(verification)}")
     return ReleaseIndex(stats, verification, repair)
@@ -91,9 +92,9 @@ def build_release_index(
 
 def published_index_problem(
     content_dir: Path, index_dir: Path, articles: list[Article] | None = None, laws: Sequence[LawDocument] = (),
-    files: FileTexts = NO_FILES,
+    files: FileTexts = NO_FILES, questions: str = "",
 ) -> str | None:
     """Why the index being served does not match the content tree (or ``articles``), their ``files``' texts and ``laws``,
     or None when it does."""
-    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir, laws, files)
+    verification = verify_articles(content_articles(content_dir) if articles is None else articles, index_dir, laws, files, questions)
     return None if verification.ok else describe(verification)

@@ -50,6 +50,7 @@ from fazhi.article import COLUMNS
 from fazhi.config import Settings
 from fazhi.errors import ArticleInvalid
 from fazhi.file_text import FileText
+from fazhi.law.questions import questions_digest
 from fazhi_app.build import build_site
 from fazhi_app.extraction import extract_tree, file_texts
 from fazhi_app.fingerprint import Fingerprint, build_digest, fingerprint
@@ -178,6 +179,7 @@ class _Run:
         self.view: PublishView | None = None
         self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
         self.files: dict[str, list[FileText]] = {}  # the texts kept for the articles' files (``file_texts``), indexed with them
+        self.questions = ""  # the digest of the known questions (``fazhi.law.questions``), recorded in the index
         self.current: Release | None = None
         self.repaired: str | None = None
         self.new: Fingerprint | None = None
@@ -257,7 +259,8 @@ class _Run:
     def published_index_sound(self, current: Release) -> bool:
         """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
         start = time.monotonic()
-        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws, files=self.files)
+        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws, files=self.files,
+                                          questions=self.questions)
         self.record.timings["verify"] = round(time.monotonic() - start, 3)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
@@ -300,6 +303,7 @@ class _Run:
 
     def step_laws(self) -> None:
         self.laws = library_documents(self.built_from.paths.law_library)
+        self.questions = questions_digest(self.built_from.paths.state)
 
     def step_extract(self) -> None:
         """Read the text of new and changed files within the night's budget, ending in time for the build (``run_limit``)."""
@@ -360,7 +364,7 @@ class _Run:
         assert self.partial is not None
         previous = self.rebuild_from.index if self.rebuild_from else None
         index = build_release_index(self.built_from.paths.content, self.partial / "index", previous, self.log, laws=self.laws,
-                                    files=self.files)
+                                    files=self.files, questions=self.questions)
         self.record.index.index = _to_json(index)
         if index.repair:
             self.warn(f"search index repaired: {index.repair}; it was rebuilt from the content tree")

@@ -3,7 +3,8 @@
 - free words: one clause per word position (its alternatives), searched in title
   and body, plus one clause per character bigram in the bigram fields; legal terms
   for everyday words (``ParsedQuery.related``) add clauses of lower weight. The
-  clauses are OR-ed and scored by ``search.ranking``;
+  clauses are OR-ed and scored by ``search.ranking``; terms learned for the query's words
+  (``ParsedQuery.learned``) add clauses of lower weight still, each scaled by its pair's weight;
 - a law the query names (``ParsedQuery.laws``): the documents whose title is that
   law rank first, and the response carries its ``law`` block;
 - a law and article the query names (环境保护法第二十五条, found in the law library by
@@ -91,11 +92,13 @@ class Run:
         self.partial = False
 
     def clauses(self) -> list[Clause]:
-        """Scored clauses: every word position of free text and phrases, the free text's bigrams, related terms."""
+        """Scored clauses: every word position of free text and phrases, the free text's bigrams, related and learned terms."""
         words = self.parsed.words + [[w] for p in self.parsed.phrases for w in p.words]
         out = [Clause(tuple(group), WORD_FIELDS) for group in dedupe(words)]
         out += [Clause((bigram,), BIGRAM_FIELDS, weight=self.ranking.bigram_weight) for bigram in self.parsed.bigrams]
         out += [Clause(tuple(group), WORD_FIELDS, weight=self.ranking.related_weight) for group in self.parsed.related]
+        if self.ranking.learned_weight > 0:
+            out += [Clause((term,), WORD_FIELDS, weight=self.ranking.learned_weight * weight) for term, weight in self.parsed.learned]
         return out
 
     def _docs(self, q: wq.Query) -> set[int]:

@@ -51,6 +51,8 @@ from search.schema import build_schema, schema_version
 
 POINTER = "CURRENT"
 META = "fazhi-index.json"
+# The meta key of the digest of the known questions the index was written with ("" for none).
+QUESTIONS = "questions"
 GENERATION_PREFIX = "gen-"
 # Whoosh's names: the index inside a generation, its scratch folder and the temporary copy of a commit's TOC.
 INDEX_NAME = "MAIN"  # Whoosh's default
@@ -115,10 +117,11 @@ def rebuild_index(
 
 def sync_articles(
     articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None, laws: Iterable[LawDocument] = (),
-    files: FileTexts = NO_FILES,
+    files: FileTexts = NO_FILES, questions: str = "",
 ) -> IndexStats:
     """Index exactly ``articles`` (with their ``files``' texts, by article path) and ``laws`` (by slug) into ``index_dir``;
-    the content-tree commands and the benchmarks share it."""
+    the content-tree commands and the benchmarks share it. ``questions``: the digest of the known questions the
+    application passes (``fazhi.law.questions.questions_digest``), recorded so ``--verify`` sees a stale set."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -132,8 +135,11 @@ def sync_articles(
             counts = _write_generation(index_dir, live, by_slug, stamps, procs, files)
         else:
             counts = _update_generation(live, by_slug, stamps, procs, files)
-    generation = current_generation(index_dir)
-    assert generation is not None
+        generation = current_generation(index_dir)
+        assert generation is not None
+        meta = read_meta(generation)
+        if meta.get(QUESTIONS, "") != questions:
+            write_json(generation / META, {**meta, QUESTIONS: questions}, indent=1)
     return IndexStats(**counts, documents=len(by_slug), seconds=round(time.perf_counter() - started, 3), directory=str(generation))
 
 
@@ -327,9 +333,10 @@ def _update_generation(
 def _write_meta(generation: Path, count: int) -> None:
     """Record the schema, the document count and every file of the last commit (size, SHA-256)."""
     try:
-        known = read_meta(generation).get("files") or {}
+        old = read_meta(generation)
     except (OSError, ValueError):
-        known = {}
+        old = {}
+    known, recorded = old.get("files") or {}, old.get(QUESTIONS, "")
     commit = _latest_commit(generation)
     segments = {segment.segment_id() for segment in TOC.read(FileStorage(str(generation)), INDEX_NAME).segments}
     files: dict[str, list[object]] = {}
@@ -342,7 +349,7 @@ def _write_meta(generation: Path, count: int) -> None:
         files[path.name] = [size, old[1] if old and old[0] == size and path.name.split(".", 1)[0] in segments else _sha256(path)]
     meta = {
         "schema": schema_version(), "documents": count, "written": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "commit": commit, "files": files,
+        "commit": commit, "files": files, QUESTIONS: recorded,
     }
     write_json(generation / META, meta, indent=1)
 

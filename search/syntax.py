@@ -10,7 +10,8 @@ character is ignored. Each part is analysed by ``search.analysis``:
   included: on the STARD tuning half leaving their pairs out cost 0.007 nDCG@10,
   as words like 应当 carry signal on a law corpus). A law named in the text (``search.law_mentions``) is searched as
   its canonical name (one word, no bigrams), and everyday words add the legal terms they stand for
-  (``search.colloquial``) as ``related`` words, scored lower than the user's own;
+  (``search.colloquial``) as ``related`` words, scored lower than the user's own; the query's words
+  add the legal terms learned for them (``search.associations``) as ``learned`` terms, lower still;
 - "quoted phrase": required; -exclusion: dropped. Both are de-duplicated and
   capped (MAX_PHRASES, MAX_EXCLUSIONS), like the words (MAX_WORDS).
 """
@@ -23,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from search.analysis import normalize, query_bigrams, query_words
+from search.associations import learned_terms
 from search.colloquial import legal_terms
 from search.law_mentions import resolve_laws
 from search.normalize import normalize_query
@@ -57,6 +59,7 @@ class ParsedQuery:
     free_text: list[str] = field(default_factory=list)
     laws: list[str] = field(default_factory=list)
     related: list[list[str]] = field(default_factory=list)
+    learned: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def positive(self) -> bool:
@@ -111,6 +114,7 @@ def parse_query(text: str) -> ParsedQuery:
     own = {w for group in parsed.words for w in group}
     related = [group for term in legal_terms(typed) for group in query_words(term)]
     parsed.related = [g for g in dedupe(related) if not own.intersection(g)][:MAX_WORDS]
+    parsed.learned = learned_terms((w for group in parsed.words for w in group), own.union(*parsed.related))
     return parsed
 
 

@@ -10,7 +10,9 @@ printed as ``path:line: message`` like the content checks:
   law of it (``search.law_documents``), is there exactly once at its current fingerprint
   (``search.documents.fingerprint``: a changed text read from one of its files
   counts), and no document stands for an article or a
-  law that no longer exists (a ghost).
+  law that no longer exists (a ghost);
+- the known questions: the digest the index recorded (``fazhi-index.json``) is that of
+  the imported set the caller passes, so a set imported or cleared since is seen.
 
 Article differences name the article file relative to the content root, as
 ``fazhi check`` does; a ghost names the file its article used to have. Law
@@ -32,7 +34,7 @@ from fazhi.content import load_tree
 from fazhi.errors import Problem
 from search.columns import column_values
 from search.documents import NO_FILES, FileTexts, Indexed, fingerprint
-from search.indexer import current_generation, file_damage
+from search.indexer import META, QUESTIONS, current_generation, file_damage, read_meta
 from search.law_documents import KIND as LAW_KIND
 from search.law_documents import LawDocument, library_documents
 
@@ -62,18 +64,21 @@ class Verification:
                 f" ({self.articles} articles{laws}, {self.documents} documents){left_out}")
 
 
-def verify_index(content_dir: Path, index_dir: Path, law_library: Path | None = None, files: FileTexts = NO_FILES) -> Verification:
+def verify_index(
+    content_dir: Path, index_dir: Path, law_library: Path | None = None, files: FileTexts = NO_FILES, questions: str = "",
+) -> Verification:
     """Compare the index in ``index_dir`` with the valid articles of the content tree in ``content_dir`` and the texts
-    read from their ``files`` (and the laws of ``law_library``, when given)."""
+    read from their ``files`` (and the laws of ``law_library``, when given; and the known questions' digest)."""
     tree = load_tree(Path(content_dir))
-    found = verify_articles(tree.articles, index_dir, library_documents(law_library), files)
+    found = verify_articles(tree.articles, index_dir, library_documents(law_library), files, questions)
     return Verification(found.differences, found.articles, found.documents, len({p.path for p in tree.problems}), found.laws)
 
 
 def verify_articles(
-    articles: Iterable[Article], index_dir: Path, laws: Iterable[LawDocument] = (), files: FileTexts = NO_FILES,
+    articles: Iterable[Article], index_dir: Path, laws: Iterable[LawDocument] = (), files: FileTexts = NO_FILES, questions: str = "",
 ) -> Verification:
-    """Compare the index with exactly ``articles`` (with their ``files``' texts) and ``laws`` (what was meant to be indexed)."""
+    """Compare the index with exactly ``articles`` (with their ``files``' texts), ``laws`` and the known questions' digest
+    ``questions`` (what was meant to be indexed)."""
     expected: dict[str, Indexed] = {a.slug: a for a in articles}
     articles_count = len(expected)
     expected.update((law.slug, law) for law in laws)
@@ -90,7 +95,12 @@ def verify_articles(
     except Exception as exc:  # any failure to read the index is what is being checked for
         problem = Problem(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")
         return Verification([problem], articles_count, 0, 0, laws_count)
-    return Verification(_compare(expected, indexed, files), articles_count, len(indexed), 0, laws_count)
+    differences = _compare(expected, indexed, files)
+    recorded = read_meta(live).get(QUESTIONS, "")
+    if recorded != questions:
+        differences.append(Problem(str(live / META), 1, f"indexed with known questions {recorded[:12] or '(none)'},"
+                                                        f" the imported set is now {questions[:12] or '(none)'}"))
+    return Verification(differences, articles_count, len(indexed), 0, laws_count)
 
 
 def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:

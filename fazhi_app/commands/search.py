@@ -12,6 +12,7 @@ import click
 from fazhi.config import Settings
 from fazhi.content import load_tree
 from fazhi.errors import ConfigError, SearchQueryError
+from fazhi.law.questions import questions_digest
 from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.extraction import file_texts
@@ -43,7 +44,7 @@ def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: boo
     tree = valid_tree(content_root(settings))
     # the text the nightly job read from the articles' files, as kept: indexing reads no file itself
     stats = sync_articles(tree.articles, settings.paths.index, rebuild=rebuild, laws=library_documents(settings.paths.law_library),
-                          files=file_texts(settings, tree))
+                          files=file_texts(settings, tree), questions=questions_digest(settings.paths.state))
     how = "rebuilt" if stats.rebuilt else "updated"
     click.echo(
         f"index {how}: {stats.added} added, {stats.updated} updated, {stats.removed} removed, {stats.unchanged} unchanged"
@@ -57,7 +58,8 @@ def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: boo
 def _verify(settings: Settings) -> None:
     """Differences on stdout, one a line; the summary on stderr; exit 1 when there is any."""
     root = content_root(settings)
-    verification = verify_index(root, settings.paths.index, settings.paths.law_library, file_texts(settings, load_tree(root)))
+    verification = verify_index(root, settings.paths.index, settings.paths.law_library, file_texts(settings, load_tree(root)),
+                                questions_digest(settings.paths.state))
     for difference in verification.differences:
         click.echo(str(difference))
     hint = "; run `fazhi index --rebuild` to rebuild it" if not verification.ok else ""

@@ -152,3 +152,15 @@ def test_ctrl_c_during_the_demo_s_nightly_run_ends_it_with_130(demo_dir: Path, t
         code, output = interrupted_quietly(process, log)
     assert code == EXIT_INTERRUPTED, output
     assert output.strip().splitlines()[-1] == "fazhi: interrupted"
+
+
+def test_the_demo_imports_its_known_questions_and_publishes_an_index_recording_them(demo_dir: Path) -> None:
+    """The sample laws' question file is in the demo's state, and the published index was written with that set."""
+    config = demo_dir / "fazhi.yml"
+    listed = subprocess.run([demo.fazhi_command(), "laws", "questions", "list", "--config", str(config)], cwd=demo_dir,
+                            capture_output=True, text=True, timeout=120)
+    lines = [line for line in demo.SAMPLE_QUESTIONS.read_text("utf-8").splitlines() if line.strip()]
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == len(lines) >= 10, listed.stderr
+    verified = subprocess.run([demo.fazhi_command(), "index", "--verify", "--config", str(config), "--index",
+                               str(demo_dir / "releases" / "current" / "index")], cwd=demo_dir, capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
