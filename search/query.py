@@ -75,6 +75,8 @@ def search(
     deadline = Deadline(ranking.budget, budget, lane)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
+        if parsed.excluded:
+            raise SearchQueryError("the query only excludes words: add a word to look for")
         if request.q.strip():
             return SearchResponse(request.q, 0, request.page, 1, request.per_page, [], {}, hint=NO_WORDS_HINT)
         raise SearchQueryError("empty query: type a word, or choose a filter")
