@@ -69,6 +69,18 @@ def attachment(i: int) -> dict[str, str]:
     return {"name": f"行政处罚决定书{i + 1}.docx", "path": f"/doc/ucap/bench/{i + 1}/decision-{i + 1}.docx"}
 
 
+def nightly_command(mirror: Mirror, base: Path, concurrency: int) -> list[str]:
+    """The real ``fazhi nightly`` over the grown mirror, with content, state, releases, site and index under ``base`` and its
+    fazhi.yml written there."""
+    defaults = load_settings(REPO / "fazhi.yml")
+    # The real column pages are short; the grown mirror needs more list pages than fazhi.yml allows.
+    defaults = replace(defaults, sources=tuple(replace(s, max_pages=MAX_PAGES) for s in defaults.sources),
+                       fetch=replace(defaults.fetch, concurrency=concurrency))
+    config = mirror.write_config(base / "fazhi.yml", content=base / "content", state=base / "state", settings=defaults)
+    return [str(Path(sys.executable).with_name("fazhi")), "nightly", "--no-progress", "--config", str(config), "--mkdocs-config",
+            str(REPO / "mkdocs.yml"), "--releases", str(base / "releases"), "--site", str(base / "site"), "--index", str(base / "index")]
+
+
 def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
     """Run the nightly command once; wall time, mirror requests, exit code and the run report."""
     mirror.clear_log()
@@ -135,19 +147,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the results instead of updating bench/RESULTS.md")
     args = parser.parse_args()
 
-    fazhi = str(Path(sys.executable).with_name("fazhi"))
     with tempfile.TemporaryDirectory(prefix="fazhi-bench-nightly-") as tmp:
         base = Path(tmp)
         shutil.copytree(REPO / "docs", base / "content")
         with Mirror(base / "mirror") as mirror:
             total = grow(mirror, args.articles, seed=4242)
-            defaults = load_settings(REPO / "fazhi.yml")
-            # The real column pages are short; the grown mirror needs more list pages than fazhi.yml allows.
-            defaults = replace(defaults, sources=tuple(replace(s, max_pages=MAX_PAGES) for s in defaults.sources),
-                               fetch=replace(defaults.fetch, concurrency=args.concurrency))
-            config = mirror.write_config(base / "fazhi.yml", content=base / "content", state=base / "state", settings=defaults)
-            command = [fazhi, "nightly", "--no-progress", "--config", str(config), "--mkdocs-config", str(REPO / "mkdocs.yml"),
-                       "--releases", str(base / "releases"), "--site", str(base / "site"), "--index", str(base / "index")]
+            command = nightly_command(mirror, base, args.concurrency)
             latest = base / "state" / "reports" / "latest.json"
             results = []
             for label in ("first run", "no-change run"):
