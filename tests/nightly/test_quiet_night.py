@@ -1,4 +1,5 @@
-"""A night with no news does no work it has no use for: no reader library loaded, no article read twice, no walk for kept text."""
+"""A night with no news does no work it has no use for: no reader library loaded, no article read twice, no walk for kept
+text, no guard baseline made again."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fazhi.article import parse_article
 from fazhi.content import load_tree
 from fazhi_app import extraction
 from fazhi_app.extraction import extraction_digest, file_texts
+from fazhi_app.guard_baseline import baseline_dir, file_sha, read_record
 from fazhi_app.nightly import EXIT_OK
 from tests.extract import files
 from tests.fixtures.deployment import Deployment
@@ -75,3 +77,21 @@ def test_kept_text_is_found_without_listing_the_tree(deployment: Deployment, mon
     (d.settings.paths.content / ARTICLE / "decision.docx").write_bytes(files.docx(["改过的文件"]))  # changed since it was read
     assert {t.name for t in file_texts(d.settings, tree)[f"{ARTICLE}/index.md"]} == {"list.xlsx"}
     assert extraction_digest(d.settings) != digest
+
+
+def test_a_night_with_no_news_leaves_the_guard_baseline_as_it_was(deployment: Deployment) -> None:
+    d = published_with_files(deployment)
+    first = d.run()  # the mirror's articles (the guard judges scraping nights), with a warning: the baseline was made
+    second = d.run()  # the status page without that warning
+    assert (first.status, second.status) == ("published", "published"), second.summary
+    base = baseline_dir(d.settings)
+    before = {path: path.stat().st_ino for path in [base, *base.rglob("*")]}
+    night = d.run()
+    assert night.status == "unchanged", night.summary
+    assert {path: path.stat().st_ino for path in [base, *base.rglob("*")]} == before  # not made again: the same folders and links
+    staff = d.settings.paths.content / ARTICLE / "index.md"
+    staff.write_text(staff.read_text("utf-8") + "\n补充一段说明。\n", "utf-8")
+    edited = d.run()
+    assert edited.status == "published", edited.summary
+    assert (base / ARTICLE / "index.md").read_text("utf-8") == staff.read_text("utf-8")
+    assert read_record(base)["files"][f"{ARTICLE}/index.md"] == file_sha(staff)
