@@ -1,8 +1,10 @@
 """Benchmark of ``fazhi nightly`` against the sample mirror grown to N articles (default 500).
 
 Three runs of the real command (``fazhi nightly`` as a subprocess, so Python
-start-up counts, as it does under cron), each timed wall-clock with the HTTP
-requests the mirror answered:
+start-up counts, as it does under cron), each timed wall-clock and in CPU seconds
+(user + system of the command and its children: on a shared machine the wall time
+follows the load, the CPU time much less), with the load average before it and the
+HTTP requests the mirror answered:
 
 1. first run: scrape everything, read the files' text (the ``extract`` step),
    build, index, publish;
@@ -24,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.results import RESULTS, machine, write_section  # noqa: E402
+from bench.search_corpus import load_average  # noqa: E402
 from fazhi.config import load_settings  # noqa: E402
 from scraper.mirror import SITES, Mirror  # noqa: E402
 from scraper.mirror import generator as g  # noqa: E402
@@ -65,19 +69,36 @@ def attachment(i: int) -> dict[str, str]:
     return {"name": f"行政处罚决定书{i + 1}.docx", "path": f"/doc/ucap/bench/{i + 1}/decision-{i + 1}.docx"}
 
 
+def nightly_command(mirror: Mirror, base: Path, concurrency: int) -> list[str]:
+    """The real ``fazhi nightly`` over the grown mirror, with content, state, releases, site and index under ``base`` and its
+    fazhi.yml written there."""
+    defaults = load_settings(REPO / "fazhi.yml")
+    # The real column pages are short; the grown mirror needs more list pages than fazhi.yml allows.
+    defaults = replace(defaults, sources=tuple(replace(s, max_pages=MAX_PAGES) for s in defaults.sources),
+                       fetch=replace(defaults.fetch, concurrency=concurrency))
+    config = mirror.write_config(base / "fazhi.yml", content=base / "content", state=base / "state", settings=defaults)
+    return [str(Path(sys.executable).with_name("fazhi")), "nightly", "--no-progress", "--config", str(config), "--mkdocs-config",
+            str(REPO / "mkdocs.yml"), "--releases", str(base / "releases"), "--site", str(base / "site"), "--index", str(base / "index")]
+
+
 def run(command: list[str], mirror: Mirror, latest: Path) -> dict[str, Any]:
     """Run the nightly command once; wall time, mirror requests, exit code and the run report."""
     mirror.clear_log()
+    load = load_average()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 3):
         sys.exit(f"nightly failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     report = json.loads(latest.read_text("utf-8"))
     print(proc.stdout, flush=True)
     answered = mirror.requests()
     not_modified = sum(1 for r in answered if r.status == 304)
-    return {"seconds": seconds, "requests": len(answered), "not_modified": not_modified, "exit": proc.returncode, "report": report}
+    return {"seconds": seconds, "cpu": cpu, "load": load, "requests": len(answered), "not_modified": not_modified, "exit": proc.returncode,
+            "report": report}
 
 
 def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, rebuild: float, index_mb: float, concurrency: int,
@@ -94,14 +115,15 @@ def section(results: list[tuple[str, dict[str, Any]]], total: int, staff: int, r
         "(Python start-up included); requests are those the mirror answered during the run; step times come from the",
         "run report. The mirror's file-only articles and every new article's DOCX put text read from files in the index.",
         "",
-        "| run | wall time | requests (of which 304) | outcome | " + " | ".join(steps) + " |",
-        "|---|---:|---:|---|" + "---:|" * len(steps),
+        "| run | wall time | CPU time | load average before | requests (of which 304) | outcome | " + " | ".join(steps) + " |",
+        "|---|---:|---:|---|---:|---|" + "---:|" * len(steps),
     ]
     for label, r in results:
         timings = r["report"]["timings"]
         cells = " | ".join(f"{timings[s]:.2f} s" if s in timings else "—" for s in steps)
         requests = f"{r['requests']} ({r['not_modified']})"
-        lines.append(f"| {label} | {r['seconds']:.2f} s | {requests} | {r['report']['status']} (exit {r['exit']}) | {cells} |")
+        lines.append(f"| {label} | {r['seconds']:.2f} s | {r['cpu']:.2f} s | {r['load']} | {requests} | {r['report']['status']} "
+                     f"(exit {r['exit']}) | {cells} |")
     incremental = results[-1][1]["report"]["timings"].get("index")
     quiet = results[1][1]
     seen = quiet["report"]  # the record's sections are top-level keys
@@ -125,19 +147,12 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the results instead of updating bench/RESULTS.md")
     args = parser.parse_args()
 
-    fazhi = str(Path(sys.executable).with_name("fazhi"))
     with tempfile.TemporaryDirectory(prefix="fazhi-bench-nightly-") as tmp:
         base = Path(tmp)
         shutil.copytree(REPO / "docs", base / "content")
         with Mirror(base / "mirror") as mirror:
             total = grow(mirror, args.articles, seed=4242)
-            defaults = load_settings(REPO / "fazhi.yml")
-            # The real column pages are short; the grown mirror needs more list pages than fazhi.yml allows.
-            defaults = replace(defaults, sources=tuple(replace(s, max_pages=MAX_PAGES) for s in defaults.sources),
-                               fetch=replace(defaults.fetch, concurrency=args.concurrency))
-            config = mirror.write_config(base / "fazhi.yml", content=base / "content", state=base / "state", settings=defaults)
-            command = [fazhi, "nightly", "--no-progress", "--config", str(config), "--mkdocs-config", str(REPO / "mkdocs.yml"),
-                       "--releases", str(base / "releases"), "--site", str(base / "site"), "--index", str(base / "index")]
+            command = nightly_command(mirror, base, args.concurrency)
             latest = base / "state" / "reports" / "latest.json"
             results = []
             for label in ("first run", "no-change run"):

@@ -19,7 +19,15 @@ Clients talk to 127.0.0.1 only, are bounded in number (at most MAX_CLIENTS) and
 each has one request in flight. Reported: throughput, p50/p95/max latency and
 the answers by status, with the load average before and after.
 
+With ``--file-text N`` the split's articles carry text read from files, as the
+nightly job indexes it (``files``, ``files_bigram``, ``file_parts``): every Nth
+article has an attachment, ``汇编.pdf``, whose pages are the texts of the next
+``PAGES`` articles, so at N = 10 the index holds about as much file text as
+article text. The index is also built without that text, for its size only; the
+results go to a section of their own.
+
     .venv/bin/python bench/search_load.py --write
+    .venv/bin/python bench/search_load.py --only split --file-text 10 --write
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,12 +52,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import httpx
 
 from bench.results import machine, write_section
-from bench.search_corpus import git_revision, law_documents, load_average, questions, split_articles, write_law_index
+from bench.search_corpus import dir_size, git_revision, law_documents, load_average, questions, split_articles, write_law_index
+from fazhi.article import Article, article_path
 from fazhi.config import Settings, default_paths
+from fazhi.file_text import FileText
 from search.indexer import sync_articles
 from tests.fixtures.served import serve_process
 
 MAX_CLIENTS = 64
+# Pages of the compilation an article carries with ``--file-text``: the texts of the articles that follow it.
+PAGES = 10
 HEAVY = [
     '"民法院依" "政府应当" "位应当" "关规定的" "门依法" "上人民" "国家规" "本法规"',
     '"的规定" "人应当" "院规定" "部门应" "法律规" "关部门" "有关规" "当依法"',
@@ -141,6 +153,17 @@ def scenario(url: str, texts: list[str], clients: int, heavy: int) -> tuple[dict
     return tally.summary(seconds), slow.summary(seconds) if hogs else None
 
 
+def with_file_texts(articles: list[Article], every: int) -> tuple[list[Article], dict[str, list[FileText]]]:
+    """The articles with their paths, and every ``every``-th one's attachment: the next ``PAGES`` articles' texts, a page each."""
+    placed = [replace(a, path=article_path(a.column, a.date, a.slug)) for a in articles]
+    files = {
+        article.path.as_posix(): [FileText("汇编.pdf", "attachment", page, later.body, "ok")
+                                  for page, later in enumerate(placed[n + 1: n + 1 + PAGES], 1)]
+        for n, article in enumerate(placed) if n % every == 0 and article.path is not None
+    }
+    return placed, files
+
+
 def measure(name: str, index: Path, work: Path, texts: list[str], args: argparse.Namespace) -> list[str]:
     rows = []
     runs = [("1 client", texts[: args.single], 1, 0), (f"{args.clients} clients", texts, args.clients, 0),
@@ -170,10 +193,14 @@ def main() -> int:
     ap.add_argument("--split-limit", type=int, help="index only the first N articles of the 64,666 split")
     ap.add_argument("--only", choices=["laws", "split"], help="one corpus only")
     ap.add_argument("--index", type=Path, help="reuse this index of the 3,475 documents instead of building one")
+    ap.add_argument("--file-text", type=int, metavar="N", help="every Nth article of the split carries text read from an attachment")
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     args = ap.parse_args()
     texts = [q for _, q in questions()][: args.questions]
     rows: list[str] = []
+    sizes = ""
+    command = "".join(f" --{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v not in (None, False) and k in
+                      ("only", "file_text", "split_limit", "questions")) + " --write"
     with tempfile.TemporaryDirectory(prefix="fazhi-load-") as tmp:
         work = Path(tmp)
         if args.only != "split":
@@ -184,13 +211,28 @@ def main() -> int:
             rows += measure("3,475 documents", index, work, texts, args)
         if args.only != "laws":
             index = work / "split-index"
-            sync_articles(split_articles(args.split_limit), index)
             count = args.split_limit or 64_666
-            rows += measure(f"{count:,} articles", index, work, texts, args)
+            name = f"{count:,} articles"
+            if args.file_text:
+                articles, files = with_file_texts(list(split_articles(args.split_limit)), args.file_text)
+                sync_articles(articles, work / "plain-index")
+                plain_mb = dir_size(work / "plain-index") / 2**20
+                shutil.rmtree(work / "plain-index", ignore_errors=True)
+                sync_articles(articles, index, files=files)
+                pages = sum(len(texts) for texts in files.values())
+                file_chars, body_chars = sum(len(t.text) for ts in files.values() for t in ts), sum(len(a.body) for a in articles)
+                name += " + file text"
+                sizes = (f"\nIndex size: {dir_size(index) / 2**20:.0f} MB with the text read from files, {plain_mb:.0f} MB without it "
+                         f"(the same articles). {len(files):,} articles carry an attachment of {PAGES} pages ({pages:,} pages, "
+                         f"{file_chars / 1e6:.1f} M characters of file text beside {body_chars / 1e6:.1f} M of article text).\n")
+            else:
+                sync_articles(split_articles(args.split_limit), index)
+            rows += measure(name, index, work, texts, args)
             shutil.rmtree(index, ignore_errors=True)
     if args.write:
         table = "\n".join(rows)
         corpus = {"laws": ": 3,475 documents", "split": ": national split"}.get(args.only or "", "")
+        corpus += ", with text read from files" if args.file_text else ""
         write_section(f"""## Search under load{corpus}
 
 Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()}
@@ -208,8 +250,8 @@ boundaries (every phrase checked in the stored text of thousands of documents).
 
 Targets at 3,475 documents: one client p95 ≤ 60 ms; 20 clients ≥ 60 queries/s, p95 ≤ 600 ms, no error;
 with 8 over-budget searches in flight, p95 within 1.3× of the 20-client p95.
-
-Command: `.venv/bin/python bench/search_load.py --write`
+{sizes}
+Command: `.venv/bin/python bench/search_load.py{command}`
 """)
     return 0
 

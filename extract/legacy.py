@@ -4,7 +4,8 @@ A Word file's text is read from its piece table ([MS-DOC] 2.8.35): the FIB at th
 ``WordDocument`` stream says which table stream holds the Clx, whose pieces locate each run of text,
 8-bit (cp1252) or UTF-16. Kingsoft WPS writes the same structure. Fields keep their shown result, not
 their instructions. Nothing is run: the streams are read as bytes (``olefile``), macros never opened.
-Workbooks are read by ``xlrd``, which reads BIFF records only, with formatting info off.
+Workbooks are read by ``xlrd``, which reads BIFF records only, with formatting info off; it is imported where a
+workbook is read (the reading child, whose server has it loaded: ``run.READER_LIBRARIES``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import struct
 from pathlib import Path
 
 import olefile
-import xlrd
-from xlrd.compdoc import CompDocError
 
 from extract.result import Unreadable
 
@@ -78,6 +77,9 @@ def _pieces(word: bytes, clx: bytes) -> list[str]:
 
 def xls(path: Path) -> str:
     """Each sheet's cells, a row a line and a tab between cells (numbers as ``xlrd`` reads them)."""
+    import xlrd
+    from xlrd.compdoc import CompDocError
+
     try:
         book = xlrd.open_workbook(str(path), formatting_info=False, on_demand=True, logfile=_Quiet())
     except xlrd.XLRDError as exc:

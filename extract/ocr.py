@@ -6,7 +6,8 @@ Otsu's threshold, dark text on white whatever the original colours) as a PNG on 
 read as one block of text (``--psm 6``): on coloured, dark and striped backgrounds this measured
 0.6 % character errors against 6.1 % for the grey image with automatic layout (bench/RESULTS.md). One
 thread, so a night's OCR shares the machine. Where Tesseract or its ``chi_sim``
-model is missing, ``ocr_missing`` says so and images are ``unavailable``.
+model is missing, ``ocr_missing`` says so and images are ``unavailable``. Pillow is imported where an image is read
+(the reading child, whose server has it loaded: ``run.READER_LIBRARIES``), not by every caller.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from extract.result import Limits, Unreadable
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 LANGUAGES = "chi_sim+eng"
 # One uniform block of text: automatic page segmentation (3) split or dropped lines on patterned backgrounds.
@@ -62,6 +65,8 @@ def ocr(path: Path, limits: Limits, seconds: float) -> str:
 def _prepared(path: Path, limits: Limits) -> bytes:
     """The image as a black-on-white PNG for Tesseract, at its own size (enlarging twice measured worse: bench/extract.py); its
     pixels counted from the header first."""
+    from PIL import Image, UnidentifiedImageError
+
     Image.MAX_IMAGE_PIXELS = None  # our cap below, from the header, decides (and says so in our words)
     try:
         with Image.open(path) as image:
@@ -80,6 +85,8 @@ def _prepared(path: Path, limits: Limits) -> bytes:
 def binarised(grey: Image.Image) -> Image.Image:
     """``grey`` in black and white at Otsu's threshold, inverted when most of it is dark (light text on a dark ground):
     Tesseract reads dark text on white, and a coloured or striped ground falls to white with the threshold."""
+    from PIL import ImageOps
+
     threshold = otsu_threshold(grey.histogram())
     bw = grey.point(lambda v: 255 if v > threshold else 0)
     return ImageOps.invert(bw) if bw.histogram()[0] * 2 > bw.width * bw.height else bw

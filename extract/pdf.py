@@ -2,23 +2,28 @@
 
 A PDF encrypted with an empty user password (only copying or printing restricted) is read; one that
 needs a password is skipped. A PDF with more pages than the cap is skipped before any page is read.
-pypdf runs no JavaScript and follows no links or external references.
+pypdf runs no JavaScript and follows no links or external references. It is imported where a PDF is read (the
+reading child, whose server has it loaded: ``run.READER_LIBRARIES``), so a night that reads no file never loads it.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from typing import TYPE_CHECKING
 
 from extract.result import Limits, Unreadable
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on damaged files become our one reason
 
 
 def pdf_pages(path: Path, limits: Limits) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted and not _opens_without_password(reader):
@@ -35,6 +40,8 @@ def pdf_pages(path: Path, limits: Limits) -> list[str]:
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
+    from pypdf.errors import DependencyError
+
     try:
         return bool(reader.decrypt(""))
     except (DependencyError, NotImplementedError):

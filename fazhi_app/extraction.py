@@ -5,7 +5,9 @@ bytes have no kept result is read (``extract.extract_file``), newest years first
 budget (``extract.night_seconds``, and no later than the build's reserve before ``run_limit``) is spent;
 the rest wait for the next night and are counted. ``file_texts`` and ``extraction_digest`` only read
 what is kept (``extract.cache``): the build, the index and the fingerprint never read a file themselves,
-so a night with nothing new reads nothing, and a night whose only news is new text still reindexes.
+so a night with nothing new reads nothing, and a night whose only news is new text still reindexes. They
+do not list the tree either: the cache's record of the paths it hashed is the list, each checked with one
+``stat`` (a file not in it has no text yet, one changed since has none until it is read again).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def file_texts(settings: Settings, tree: ContentTree) -> dict[str, list[FileText
         if cache is None:
             return found
         articles = {article.path.parent.as_posix(): article.path.as_posix() for article in tree.articles if article.path is not None}
-        kept = _kept(cache, tree.root, articles)
+        kept = _kept(tree.root, articles, cache.known_files())
         for article_rel, rel, entry in kept:
             done = cache.get(entry.sha256, entry.extractor, EXTRACTOR_VERSIONS[entry.extractor], settings.extract)
             if done is None:
@@ -94,25 +96,28 @@ def extraction_digest(settings: Settings) -> str:
     root = settings.paths.content
     with reading_cache(settings.paths.state) as cache:
         if cache is not None:
-            articles = {folder: f"{folder}/index.md" for folder in {_folder(rel) for rel in _listing(root)}
+            known = cache.known_files()
+            articles = {folder: f"{folder}/index.md" for folder in {_folder(rel) for rel in known}
                         if (root / folder / "index.md").is_file()}
-            for _article, rel, entry in sorted(_kept(cache, root, articles), key=lambda item: item[1]):
+            for _article, rel, entry in sorted(_kept(root, articles, known), key=lambda item: item[1]):
                 digest = cache.digest(entry.sha256, entry.extractor, EXTRACTOR_VERSIONS[entry.extractor], settings.extract)
                 if digest is not None:
                     h.update(f"{rel}\0{entry.sha256}\0{entry.extractor}\0{digest}\n".encode())
     return h.hexdigest()
 
 
-def _kept(cache: ExtractCache, root: Path, articles: dict[str, str]) -> list[tuple[str, str, KnownFile]]:
-    """(article path, file path, entry) of each file beside one of ``articles`` (folder -> article path) as it was when last hashed."""
-    known = cache.known_files()
+def _kept(root: Path, articles: dict[str, str], known: dict[str, KnownFile]) -> list[tuple[str, str, KnownFile]]:
+    """(article path, file path, entry) of each ``known`` file (the cache's record) beside one of ``articles`` (folder ->
+    article path) that is still as it was when last hashed: one ``stat`` per remembered file, no listing of the tree."""
     kept: list[tuple[str, str, KnownFile]] = []
-    for rel, path in _listing(root).items():
+    for rel, entry in known.items():
         article = articles.get(_folder(rel))
-        entry = known.get(rel)
-        if article is None or entry is None or not entry.extractor:
+        if article is None or not entry.extractor:
             continue
-        stat = path.stat()
+        try:
+            stat = (root / rel).stat()
+        except OSError:
+            continue  # gone, or left out of the publish view
         if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns):
             kept.append((article, rel, entry))
     return kept

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -129,8 +130,30 @@ def ensure_baseline(settings: Settings) -> Path:
 
 
 def refresh_baseline(settings: Settings) -> None:
-    """The tree as it now stands (holds applied) becomes the approved one."""
-    _replace_with(settings, settings.paths.content)
+    """The tree as it now stands (holds applied) becomes the approved one; a baseline that already is it is kept as it is,
+    so a night with no news makes no links and removes no folders (thousands of each on a large tree)."""
+    if not _is_tree(settings):
+        _replace_with(settings, settings.paths.content)
+
+
+def _is_tree(settings: Settings) -> bool:
+    """Whether the baseline is what ``_replace_with`` would make of the tree now: the same files, each a link to the
+    tree's file with the hash recorded, following the published release."""
+    base, content = baseline_dir(settings), settings.paths.content
+    record, current = read_record(base), _current(settings)
+    if record is None or record.get("release") != (current.name if current else None):
+        return False
+    files: dict[str, str] = record["files"]
+    seen = 0
+    for path in article_files(content):
+        rel = str(path.relative_to(content))
+        try:
+            if rel not in files or not os.path.samefile(path, base / rel) or file_sha(path) != files[rel]:
+                return False
+        except OSError:
+            return False
+        seen += 1
+    return seen == len(files)
 
 
 def approve(settings: Settings, rel: str, old_rel: str | None = None) -> None:

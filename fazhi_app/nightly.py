@@ -257,10 +257,13 @@ class _Run:
         self.log(f"problem: {problem}")
 
     def published_index_sound(self, current: Release) -> bool:
-        """Verify the served index on a night with nothing to rebuild; a difference means a new release."""
+        """Verify the served index on a night with nothing to rebuild; a difference means a new release.
+
+        Against the articles the validate step loaded (the tree is not read a second time)."""
+        assert self.view is not None
         start = time.monotonic()
-        problem = published_index_problem(self.built_from.paths.content, current.index, laws=self.laws, files=self.files,
-                                          questions=self.questions)
+        problem = published_index_problem(self.built_from.paths.content, current.index, self.view.tree.articles, laws=self.laws,
+                                          files=self.files, questions=self.questions)
         self.record.timings["verify"] = round(time.monotonic() - start, 3)
         if problem is not None:
             self.warn(f"the published search index of release {current.name} is unsound ({problem}); rebuilding it into a new release")
