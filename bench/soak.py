@@ -11,7 +11,9 @@ nothing tracked is modified. Every night, at random:
   not-found page); now and then a defacement: most of a source's bodies replaced by a
   maintenance notice, or a sensitive expression (the config's ``sensitive_words``) put
   into one article. Later nights undo a defacement upstream or reject it with
-  ``fazhi review --reject``;
+  ``fazhi review --reject``; and now and then a UCAP article's attachments replaced by a
+  revised file (a DOCX, XLSX or PDF at a new address) carrying a unique phrase, which a
+  search, and a search in the text read from files (``in=files``), must find;
 - staff: new articles, edits of scraped ones, now and then an invalid file (fixed or
   deleted on a later night);
 - now and then a template (``overrides/``) or ``mkdocs.yml`` change;
@@ -21,7 +23,8 @@ nothing tracked is modified. Every night, at random:
 - the faults an operator meets over a year (``FAULT_SHARES``), each repaired on a later
   night when it is something staff would fix (``REPAIR_SHARE`` a night): in the content
   tree a file or folder of mode 000, a folder where a linked image or ``index.md``
-  belongs, a file name that is not UTF-8; a damaged state store; guard baseline files
+  belongs, a file name that is not UTF-8; a damaged state store; a damaged extraction
+  cache (after which every file phrase found so far must be found again); guard baseline files
   gone (all, or one source's, half the time with a defacement of that source the same
   night); a dangling ``releases/current``; a slow source and an emptied list upstream;
   a content repository that cannot commit; and, on a night with nothing else, a
@@ -81,7 +84,7 @@ from fazhi.config import load_settings  # noqa: E402
 from fazhi.content import load_tree  # noqa: E402
 from fazhi.file_text import FileText  # noqa: E402
 from fazhi_app.extraction import file_texts  # noqa: E402
-from scraper.mirror import SITES, Mirror  # noqa: E402
+from scraper.mirror import SITES, Mirror, filed, samples  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from scraper.mirror.render import site_of  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
@@ -101,7 +104,12 @@ AS_SERVICE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.
 
 # The faults: the share of nights each one starts on (from night 2), and the share of nights a staff repair comes.
 TREE_FAULTS = ("chmod-file", "chmod-folder", "folder-for-image", "index-folder", "odd-name")
-FAULT_SHARES = {"tree": 0.3, "store": 0.08, "baseline": 0.08, "dangling": 0.07, "slow": 0.07, "emptied": 0.07, "snapshot": 0.08}
+FAULT_SHARES = {"tree": 0.3, "store": 0.08, "extract": 0.07, "baseline": 0.08, "dangling": 0.07, "slow": 0.07, "emptied": 0.07,
+                "snapshot": 0.08}
+# The share of nights a UCAP article (the mirror's one platform with attachments) gets a revised attachment.
+ATTACHMENT_SHARE = 0.15
+# The revised attachment's types, each made with the phrase as a line of its text.
+ATTACHMENTS = {".docx": samples.docx, ".xlsx": lambda line: samples.xlsx([[line]]), ".pdf": lambda line: samples.text_pdf([[line]])}
 ROLLBACK_SHARE = 0.07
 REPAIR_SHARE = 0.5
 DEFACE_WITH_BASELINE = 0.5
@@ -114,7 +122,8 @@ TRICKLE, EMPTY_LIST = "trickle", "empty"
 LIMITS = {"timeout": 5, "request_limit": 8, "source_limit": 45}
 RUN_LIMIT = 480
 # The words a repair's `warning:` line must contain, per fault (any one of them).
-REPAIR_WARNINGS = {"store": ("state store repaired",), "baseline": ("guard-baseline",), "dangling": ("/current",)}
+REPAIR_WARNINGS = {"store": ("state store repaired",), "extract": ("extraction cache",), "baseline": ("guard-baseline",),
+                   "dangling": ("/current",)}
 # A source cut off by the time limits is reported with this status; an emptied list fails its source.
 SLOW_STATUS, EMPTIED_STATUS = "unfinished", "failed"
 
@@ -159,6 +168,7 @@ class World:
     """What the soak did and therefore expects."""
 
     phrases: dict[str, str] = field(default_factory=dict)  # phrase -> what carries it (origin URL or staff path), not yet found
+    file_phrases: dict[str, str] = field(default_factory=dict)  # phrase -> origin URL of the article whose attachment carries it
     deleted: set[str] = field(default_factory=set)  # origin URLs deleted upstream
     # url -> (site, id, original body, original images)
     defaced: dict[str, tuple[str, str, str, list[str]]] = field(default_factory=dict)
@@ -318,7 +328,34 @@ class Soak:
                 self.mirror.delete_article(site, article["id"], answer=rng.choice(GONE_ANSWERS))
                 self.world.deleted.add(url)
                 self.world.phrases = {p: u for p, u in self.world.phrases.items() if u != url}
+                self.world.file_phrases = {p: u for p, u in self.world.file_phrases.items() if u != url}
                 night.changes.append(f"{site}-1")
+        if rng.random() < ATTACHMENT_SHARE:
+            self.attachment(night)
+
+    def attachment(self, night: Night) -> None:
+        """A UCAP article's attachments replaced by a revised file at a new address, a line of its text carrying a new phrase.
+
+        The mirror serves ``filed.FILES`` by a file's name, so the revised file is put there; its name is not the phrase,
+        which is therefore found only in the text read from the file.
+        """
+        site = "ucap"
+        if site in self.world.upstream_faulted:
+            return
+        candidates = [a for a in self.touchable(site) if self.mirror.url(site, a) in self.world.archived]
+        if not candidates:
+            return
+        article = self.rng.choice(candidates)
+        url = self.mirror.url(site, article)
+        phrase = self.token("file")
+        suffix = self.rng.choice(sorted(ATTACHMENTS))
+        name = f"xd{self.counter:04d}{self.rng.randrange(10**6):06d}{suffix}"
+        filed.FILES[name] = ATTACHMENTS[suffix](f"附件修订说明：本次修订的编号为 {phrase}。")
+        path = f"{filed.UCAP_DOCS}/{article['date'][:10].replace('-', '')}/{name}"
+        self.mirror.edit_article(site, article["id"], files=[{"name": f"修订后的附件{suffix}", "path": path}])
+        self.world.file_phrases = {p: u for p, u in self.world.file_phrases.items() if u != url} | {phrase: url}
+        self.world.phrases[phrase] = url
+        night.changes.append(f"{site} FILE x1")
 
     def deface(self, night: Night, site: str | None = None) -> None:
         rng = self.rng
@@ -356,6 +393,7 @@ class Soak:
             self.world.rejected |= set(self.world.defaced)
             held = self.held_before_reject
             self.world.phrases = {p: owner for p, owner in self.world.phrases.items() if owner not in held}
+            self.world.file_phrases = {p: owner for p, owner in self.world.file_phrases.items() if owner not in held}
             night.changes.append("review --reject")
 
     def staff(self, night: Night) -> None:
@@ -457,8 +495,9 @@ class Soak:
     def faults(self, night: Night) -> None:
         """Staff repairs of earlier faults first, then tonight's new faults, each at its share."""
         self.repair(night)
-        events = {"tree": self.tree_fault, "store": self.damage_store, "baseline": self.damage_baseline, "dangling": self.dangle_current,
-                  "slow": self.slow_source, "emptied": self.empty_list, "snapshot": self.break_snapshot}
+        events = {"tree": self.tree_fault, "store": self.damage_store, "extract": self.damage_extract_cache,
+                  "baseline": self.damage_baseline, "dangling": self.dangle_current, "slow": self.slow_source,
+                  "emptied": self.empty_list, "snapshot": self.break_snapshot}
         for name, event in events.items():
             if self.rng.random() < FAULT_SHARES[name]:
                 event(night)
@@ -565,6 +604,22 @@ class Soak:
         store.write_bytes({"truncated": data[: len(data) // 2], "garbage": self.rng.randbytes(4096), "empty": b""}[how])
         self.world.repairs_due.add("store")
         night.faults.append(f"store {how}")
+
+    def damage_extract_cache(self, night: Night) -> None:
+        """The extraction cache cut short or overwritten with garbage: the night sets it aside, warns, and reads the files again.
+
+        Every file phrase found so far is looked for again (its article neither defaced, deleted nor faulted in the tree).
+        """
+        cache = self.state / "extract.sqlite"
+        if not cache.is_file():
+            return
+        how = self.rng.choice(("truncated", "garbage"))
+        data = cache.read_bytes()
+        cache.write_bytes(data[: len(data) // 2] if how == "truncated" else self.rng.randbytes(4096))
+        self.world.repairs_due.add("extract")
+        faulted = {f.url for f in self.world.tree_faults.values()} | set(self.world.defaced) | self.world.deleted
+        self.world.phrases |= {p: url for p, url in self.world.file_phrases.items() if url not in faulted}
+        night.faults.append(f"extract cache {how}")
 
     def damage_baseline(self, night: Night) -> None:
         """The guard baseline's files gone, all or one source's; half the time that source (or any) is defaced the same night."""
@@ -828,15 +883,19 @@ class Soak:
             if article is None:
                 fail(f"article with phrase {phrase} ({owner}) is not in the content tree")
                 continue
-            try:
-                found = httpx.get(self.url("api/search"), params={"q": phrase}, timeout=30)
-                ok = found.status_code == 200 and article.url in found.text
-            except httpx.HTTPError as exc:
-                ok, found = False, exc  # type: ignore[assignment]
+            in_file = phrase in self.world.file_phrases
+            for params in ({"q": phrase}, {"q": phrase, "in": "files"}) if in_file else ({"q": phrase},):
+                try:
+                    found = httpx.get(self.url("api/search"), params=params, timeout=30)
+                    ok = found.status_code == 200 and article.url in found.text
+                except httpx.HTTPError as exc:
+                    ok, found = False, exc  # type: ignore[assignment]
+                if not ok:
+                    break
             if ok:
                 del self.world.phrases[phrase]
-            else:
-                fail(f"search for {phrase} does not find {article.url}: {str(getattr(found, 'text', found))[:120]}")
+            elif not (in_file and report.get("extract_waiting")):  # a file waiting for a later night's reading is found then
+                fail(f"search {params} does not find {article.url}: {str(getattr(found, 'text', found))[:120]}")
         for url in self.world.defaced:
             if url not in held and url not in self.world.rejected:
                 fail(f"defaced {url} is neither held nor rejected")

@@ -46,7 +46,7 @@ from fazhi.config import GuardSettings, Settings
 from fazhi.errors import ArticleInvalid
 from fazhi_app.guard_baseline import ensure_baseline, heal_baseline, refresh_baseline
 from fazhi_app.guard_changes import Change, known_counts, night_changes, staff_owned
-from fazhi_app.guard_holds import aside, folder, held_row, hold, point_at_published
+from fazhi_app.guard_holds import folder, held_row, hold, point_at_published, set_aside_copy
 from scraper.store import Store
 
 # Dates from the page or the list parsed; the others (meta PubDate, the URL) are fallbacks.
@@ -62,7 +62,9 @@ def before_scrape(settings: Settings) -> list[str]:
     A held or rejected article points the store at its aside copy, so the scraper would not
     see a staff edit of the published file in the tree and could overwrite it. An article
     staff edited (or replaced) since is therefore pointed back at the published file, where
-    the scraper's own staff-edit protection applies, and its open hold is superseded.
+    the scraper's own staff-edit protection applies, and its open hold is superseded. Only the
+    article's standing hold, the one whose copy the store points at, acts: an article rejected
+    once and defaced again has an older rejected hold that must not close the newer one.
     """
     repairs = heal_baseline(settings)
     if not (settings.paths.state / "scrape.sqlite").is_file():
@@ -71,8 +73,8 @@ def before_scrape(settings: Settings) -> list[str]:
     with Store(settings.paths.state) as store:
         for held in store.held(None):
             item = store.item(held.url)
-            if held.status not in ("held", "rejected") or not held.path or item is None or not item.path or not aside(item.path):
-                continue
+            if not held.path or item is None or not item.path or item.path != set_aside_copy(held):
+                continue  # not (or no longer) the article's standing hold: a newer one, or none, decides
             path = content / held.path
             if not path.is_file():
                 continue

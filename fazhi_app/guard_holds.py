@@ -26,9 +26,18 @@ HELD_DIR = ".held"
 REJECTED_DIR = ".rejected"
 
 
-def aside(path: str) -> bool:
-    """Whether a content path is in a dot folder (held or rejected versions), not in the tree proper."""
-    return path.startswith(".")
+def rejected_path(held_path: str) -> str:
+    """Where ``fazhi review --reject`` keeps a held version: its ``.held/`` path under ``.rejected/``."""
+    return f"{REJECTED_DIR}/{held_path.removeprefix(HELD_DIR + '/')}"
+
+
+def set_aside_copy(held: Held) -> str | None:
+    """The aside copy a hold points the store at while it stands: the held version while held, the rejected one after.
+
+    Only a hold whose copy the store still points at is the article's standing one: an older, decided hold of the
+    same article must not act on a newer hold's copy.
+    """
+    return {"held": held.held_path, "rejected": rejected_path(held.held_path)}.get(held.status)
 
 
 def point_at_published(store: Store, content: Path, held: Held) -> None:

@@ -20,14 +20,13 @@ from fazhi.config import Settings
 from fazhi.errors import ConfigError
 from fazhi_app.guard_baseline import approve
 from fazhi_app.guard_holds import (
-    HELD_DIR,
-    REJECTED_DIR,
     folder,
     hash_of,
     held_row,
     move_folder,
     point_at_published,
     prune_empty,
+    rejected_path,
     restore,
     sha,
 )
@@ -92,7 +91,7 @@ def _reject(settings: Settings, store: Store, held: Held) -> None:
         approve(settings, held.new_path)
         return
     held_folder = folder(content, held.held_path)
-    rejected = f"{REJECTED_DIR}/{held.held_path.removeprefix(HELD_DIR + '/')}"
+    rejected = rejected_path(held.held_path)
     if held_folder.is_dir():
         move_folder(held_folder, folder(content, rejected))
     if held.path and (content / held.path).is_file():
