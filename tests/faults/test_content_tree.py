@@ -192,3 +192,22 @@ def test_a_file_name_that_is_not_utf8_is_left_out_and_named(deployment: Deployme
     assert_left_out_and_named(d, done, report, culprit)
     assert report["articles"] == articles, "the article beside the file is published"
     assert_check_names(d, culprit)
+
+
+def test_an_unreadable_published_file_of_a_held_article_is_left_out_and_its_hold_stands(deployment: Deployment) -> None:
+    d = deployment
+    first_night(d)
+    article = d.mirror.articles("trs")[0]
+    url = d.mirror.url("trs", article)
+    published = d.article_file(url)
+    d.mirror.edit_article("trs", article["id"], body="<p>本网站正在维护升级，暂停访问，请稍后再来查看有关的政策信息内容。</p>")
+    held, _ = night(d)
+    assert held.returncode == EXIT_SOURCE_PROBLEM and "held for review" in held.stdout, held.stdout + held.stderr
+    os.chown(published, OTHER_USER, OTHER_USER)
+    published.chmod(0)
+    done, report = night(d)
+    assert_left_out_and_named(d, done, report, rel(d, published))
+    published.chmod(0o644)
+    again, report = night(d)
+    assert again.returncode == EXIT_SOURCE_PROBLEM, again.stdout + again.stderr
+    assert url in [item["url"] for item in report["held"]], "the hold stands: nothing reading the file decided it"
