@@ -78,7 +78,7 @@ from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.law_documents import LawDocument, library_documents, require_library
+from search.law_documents import LawIndexed, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -176,7 +176,7 @@ class _Run:
         self.limit = RunLimit(settings.run_limit, self.clock)
         self.partial: Path | None = None
         self.view: PublishView | None = None
-        self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
+        self.laws: list[LawIndexed] = []  # the law library's documents and article units for the index (none without a library)
         self.files: dict[str, list[FileText]] = {}  # the texts kept for the articles' files (``file_texts``), indexed with them
         self.current: Release | None = None
         self.repaired: str | None = None
