@@ -81,4 +81,4 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    return Run(view, request, parsed, ranking, deadline, named).response()
+    return Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()

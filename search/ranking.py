@@ -117,6 +117,9 @@ class Ranking:
     # law weighs this much of one in force.
     questions_weight: float = 0.5
     repealed_weight: float = 0.5
+    # Documents only, for ``kind=laws`` on an index holding article units: a law's score adds this much of the score of
+    # its best-matching article (scored with the units' own ranking), so a law whose one article answers a question rises.
+    best_unit: float = 0.0
 
     def level_weight(self, level: str) -> float:
         """The weight of a document of ``level`` ("" for an article: 1.0)."""
@@ -177,6 +180,7 @@ class IndexView:
             self.groups[name] = groups
         # Titles as search.engine compares them with a query (search.syntax.title_key), filled as they are read.
         self.title_keys: dict[int, str] = {}
+        self._unit_laws: dict[int, int] | None = None
         self._frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], array] = {}
         self._cache: OrderedDict[tuple[Any, ...], tuple[array, array]] = OrderedDict()
@@ -197,6 +201,15 @@ class IndexView:
                         weights[docnum] *= ranking.repealed_weight
             self._level_weights[key] = weights
         return self._level_weights[key]
+
+    def unit_laws(self) -> dict[int, int]:
+        """Per article unit, the document number of its law's document (read once per generation, when first asked)."""
+        if self._unit_laws is None:
+            slugs = _column(self.reader, "slug", self.size, "")
+            laws = {slugs[d]: d for d in self.live}
+            parents = _column(self.reader, "law_id", self.size, "")
+            self._unit_laws = {d: laws[parents[d]] for d in self.units if parents[d] in laws}
+        return self._unit_laws
 
     def scope_count(self, field: str) -> int:
         """How many documents the statistics of ``field`` are over: the units' for a unit field, else the documents'."""
