@@ -88,7 +88,7 @@ from scraper.mirror import SITES, Mirror, filed, samples  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from scraper.mirror.render import site_of  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
-from search.law_documents import library_documents  # noqa: E402
+from search.law_documents import LawDocument, library_documents  # noqa: E402
 from search.schema import fingerprint  # noqa: E402
 
 FAZHI = str(Path(sys.executable).with_name("fazhi"))
@@ -900,6 +900,7 @@ class Soak:
             if url not in held and url not in self.world.rejected:
                 fail(f"defaced {url} is neither held nor rejected")
         self.check_nothing_held_published(night, site)
+        self.check_provisions(night)
         self.check_laws(night, site)
         status_page = (site / "status" / "index.html").read_text("utf-8")
         for rel in self.world.invalid:
@@ -1050,9 +1051,23 @@ class Soak:
             if DEFACED in text or SENSITIVE in text:
                 night.failures.append(f"held content published in {page.relative_to(site)}")
 
+    def check_provisions(self, night: Night) -> None:
+        """Each law change of a version in force is found by search among article units (``kind=provisions``), in its law."""
+        by_file = {file: doc for doc in library_documents(self.laws) if isinstance(doc, LawDocument) for file in doc.version.files}
+        for phrase, rel in self.world.law_phrases.items():
+            if rel not in by_file:
+                continue
+            try:
+                found = httpx.get(self.url("api/search"), params={"q": phrase, "kind": "provisions"}, timeout=30)
+                hits = found.json()["hits"] if found.status_code == 200 else []
+            except (httpx.HTTPError, ValueError):
+                hits = []
+            if not any(hit["url"].startswith(f"{by_file[rel].slug}#") for hit in hits):
+                night.failures.append(f"search (kind provisions) for {phrase} finds no article of {by_file[rel].slug}")
+
     def check_laws(self, night: Night, site: Path) -> None:
         """Every law of the library has its page; each law change shows on its page and is found by search as a law."""
-        documents = library_documents(self.laws)
+        documents = [doc for doc in library_documents(self.laws) if isinstance(doc, LawDocument)]
         for doc in documents:
             if not (site / doc.slug / "index.html").is_file():
                 night.failures.append(f"no page for law {doc.title}")

@@ -24,7 +24,7 @@ from fazhi.article import Article
 from fazhi.errors import FazhiError
 from search.documents import NO_FILES, FileTexts
 from search.indexer import IndexStats, content_articles, sync_articles
-from search.law_documents import LawDocument
+from search.law_documents import LawIndexed
 from search.verify import Verification, verify_articles
 
 # Differences quoted in a warning or an error; the rest are counted.
@@ -58,13 +58,13 @@ def describe(verification: Verification) -> str:
 
 def build_release_index(
     content_dir: Path, target: Path, previous: Path | None, log: Callable[[str], None], articles: list[Article] | None = None,
-    laws: Sequence[LawDocument] = (), files: FileTexts = NO_FILES, questions: str = "",
+    laws: Sequence[LawIndexed] = (), files: FileTexts = NO_FILES, questions: str = "",
 ) -> ReleaseIndex:
     """Write the index of ``content_dir`` into ``target`` (absent), starting from ``previous`` when there is one.
 
     ``articles``: exactly what to index (for a release that leaves some files out);
     by default every article of the content tree, which then must all be valid
-    (ArticleInvalid otherwise). ``laws``: the law library's documents (``search.law_documents``); ``files``: the
+    (ArticleInvalid otherwise). ``laws``: the law library's documents and article units (``search.law_documents``); ``files``: the
     texts read from the articles' files (``fazhi_app.extraction.file_texts``), indexed and verified with them;
     ``questions``: the known questions' digest, recorded and verified.
     Raises IndexUnsound when a rebuild does not verify.
@@ -91,7 +91,7 @@ def build_release_index(
 
 
 def published_index_problem(
-    content_dir: Path, index_dir: Path, articles: list[Article] | None = None, laws: Sequence[LawDocument] = (),
+    content_dir: Path, index_dir: Path, articles: list[Article] | None = None, laws: Sequence[LawIndexed] = (),
     files: FileTexts = NO_FILES, questions: str = "",
 ) -> str | None:
     """Why the index being served does not match the content tree (or ``articles``), their ``files``' texts and ``laws``,

@@ -79,7 +79,7 @@ from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.law_documents import LawDocument, library_documents, require_library
+from search.law_documents import LawIndexed, library_documents, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -177,7 +177,7 @@ class _Run:
         self.limit = RunLimit(settings.run_limit, self.clock)
         self.partial: Path | None = None
         self.view: PublishView | None = None
-        self.laws: list[LawDocument] = []  # the law library's documents for the index (none without a library)
+        self.laws: list[LawIndexed] = []  # the law library's documents and article units for the index (none without a library)
         self.files: dict[str, list[FileText]] = {}  # the texts kept for the articles' files (``file_texts``), indexed with them
         self.questions = ""  # the digest of the known questions (``fazhi.law.questions``), recorded in the index
         self.current: Release | None = None

@@ -26,7 +26,12 @@
   accepted) restrict the set without changing scores; ``in=files`` keeps the
   documents found in the text read from their files (attachments, images): those
   holding a word or bigram of the query there (without query words, those with any
-  such text). Such a hit says where (``Hit.found_in``: file, page, snippet).
+  such text). Such a hit says where (``Hit.found_in``: file, page, snippet);
+- ``kind=provisions`` searches the statute article units instead of the
+  documents (``search.law_documents.ProvisionUnit``): their own fields, their
+  own statistics (``IndexView.units``) and their own ``Ranking`` (``UNIT_RANKING``);
+  an article the query names ranks first. Without it units are never matched,
+  counted or listed.
 
 ``total`` and the facet counts are computed on document-number sets. The facet
 of a field counts the matching documents that pass every filter except that
@@ -40,6 +45,7 @@ import datetime as dt
 import heapq
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from whoosh import query as wq
 
@@ -50,8 +56,8 @@ from fazhi.law.names import law_slug, law_table, law_url
 from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
-from search.law_documents import law_document_id
-from search.ranking import BIGRAM_FIELDS, FILE_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
+from search.law_documents import UNIT_KIND, law_document_id, unit_id
+from search.ranking import BIGRAM_FIELDS, FILE_FIELDS, UNIT_BIGRAM_FIELDS, UNIT_WORD_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
 from search.request import FoundIn, Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
@@ -82,23 +88,28 @@ class Run:
     """One search on one index view: clauses, document sets, the page, facets, the law block and a suggestion."""
 
     def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline,
-                 named: NamedArticle | None = None):
+                 named: NamedArticle | None = None, unit_ranking: Ranking | None = None):
         self.view = view
         self.request = request
         self.parsed = parsed
         self.ranking = ranking
+        self.unit_ranking = unit_ranking or ranking  # scores the units a law's best article is found among (kind=laws)
         self.deadline = deadline
         self.named = named
         self.partial = False
+        # Article units (kind=provisions) are searched in their own fields, among themselves.
+        self.units = request.kind == UNIT_KIND
+        self.live = view.units if self.units else view.live
+        self.word_fields, self.bigram_fields = (UNIT_WORD_FIELDS, UNIT_BIGRAM_FIELDS) if self.units else (WORD_FIELDS, BIGRAM_FIELDS)
 
     def clauses(self) -> list[Clause]:
         """Scored clauses: every word position of free text and phrases, the free text's bigrams, related and learned terms."""
         words = self.parsed.words + [[w] for p in self.parsed.phrases for w in p.words]
-        out = [Clause(tuple(group), WORD_FIELDS) for group in dedupe(words)]
-        out += [Clause((bigram,), BIGRAM_FIELDS, weight=self.ranking.bigram_weight) for bigram in self.parsed.bigrams]
-        out += [Clause(tuple(group), WORD_FIELDS, weight=self.ranking.related_weight) for group in self.parsed.related]
+        out = [Clause(tuple(group), self.word_fields) for group in dedupe(words)]
+        out += [Clause((bigram,), self.bigram_fields, weight=self.ranking.bigram_weight) for bigram in self.parsed.bigrams]
+        out += [Clause(tuple(group), self.word_fields, weight=self.ranking.related_weight) for group in self.parsed.related]
         if self.ranking.learned_weight > 0:
-            out += [Clause((term,), WORD_FIELDS, weight=self.ranking.learned_weight * weight) for term, weight in self.parsed.learned]
+            out += [Clause((term,), self.word_fields, weight=self.ranking.learned_weight * weight) for term, weight in self.parsed.learned]
         return out
 
     def _docs(self, q: wq.Query) -> set[int]:
@@ -113,39 +124,39 @@ class Run:
         """
         words, view = part.words, self.view
         self.deadline.check()
-        found = self._docs(wq.Or([wq.Phrase(f, words) if len(words) > 1 else wq.Term(f, words[0]) for f in WORD_FIELDS]))
+        found = self._docs(wq.Or([wq.Phrase(f, words) if len(words) > 1 else wq.Term(f, words[0]) for f in self.word_fields]))
         self.deadline.check()
         if not part.bigrams or (len(part.bigrams) == 1 and len(part.needle) == 1):
             return found
         candidates: set[int] | None = None
-        for bigram in sorted(part.bigrams, key=lambda b: view.doc_frequency("body_bigram", b)):
-            holding = set(view.postings("body_bigram", bigram)[0])
-            holding.update(view.postings("title_bigram", bigram)[0])
-            holding.update(view.postings("files_bigram", bigram)[0])
+        for bigram in sorted(part.bigrams, key=lambda b: view.doc_frequency(self.bigram_fields[1], b)):
+            holding: set[int] = set()
+            for field in self.bigram_fields:
+                holding.update(view.postings(field, bigram)[0])
             candidates = holding if candidates is None else candidates & holding
             self.deadline.check()
             if not candidates:
                 return found
         assert candidates is not None
         if len(part.bigrams) == 1 and part.needle == part.bigrams[0]:
-            return found | (candidates & view.live)
+            return found | (candidates & self.live)
         for n, docnum in enumerate(sorted(candidates - found)):
             if n % CHECK_EVERY == 0:
                 self.deadline.check()
-            stored = view.searcher.stored_fields(docnum)
-            texts = [stored.get("title") or "", stored.get("body") or "", *(text for _, _, text in stored.get("file_parts") or ())]
-            if any(part.needle in normalize(text).lower() for text in texts):
+            if any(part.needle in normalize(text).lower() for text in _stored_texts(view.searcher.stored_fields(docnum))):
                 found.add(docnum)
-        return found & view.live
+        return found & self.live
 
     def file_docs(self) -> set[int]:
         """Documents found in their files' text: holding a word or bigram of the query there, or any such text without one."""
         view, parsed = self.view, self.parsed
+        if self.units:
+            return set()  # article units have no files
         clauses = self.clauses()
         terms = [(field, term) for clause in clauses for term in clause.alternatives for field in clause.fields if field in FILE_FIELDS]
         if not terms:
             lengths = view.lengths["files_len"]
-            return {docnum for docnum in view.live if lengths[docnum] > 0}
+            return {docnum for docnum in self.live if lengths[docnum] > 0}
         found: set[int] = set()
         for field, term in terms:
             self.deadline.check()
@@ -153,7 +164,7 @@ class Run:
         if parsed.phrases and not parsed.words:  # only phrases: each must be in a file's text, not merely its words
             for part in parsed.phrases:
                 found &= self._phrase_file_docs(part, found)
-        return found & view.live
+        return found & self.live
 
     def _phrase_file_docs(self, part: Part, candidates: set[int]) -> set[int]:
         """Of ``candidates``, those whose files' text holds the phrase's exact characters."""
@@ -194,16 +205,32 @@ class Run:
         clauses = self.clauses()
         scores: dict[int, float] | None = None
         partial = False
-        docs: DocSet = view.live
+        docs: DocSet = self.live
         if clauses:
             result = score(view, clauses, self.ranking, self.deadline)
             scores, partial = result.scores, result.partial
-            docs = set(scores) & view.live if not parsed.phrases or parsed.words else view.live
+            if self.request.kind == "laws" and self.ranking.best_unit and view.units:
+                partial = self._add_best_units(scores) or partial
+            docs = set(scores) & self.live if not parsed.phrases or parsed.words else self.live
         for part in parsed.phrases:
             docs = set(docs) & self._phrase_docs(part)
         for part in parsed.excluded:
             docs = set(docs) - self._phrase_docs(part)
         return docs, scores, partial or self.partial
+
+    def _add_best_units(self, scores: dict[int, float]) -> bool:
+        """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
+        units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
+        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
+        best: dict[int, float] = {}
+        parents = self.view.unit_laws()
+        for unit, value in found.scores.items():
+            law = parents.get(unit)
+            if law is not None and value > best.get(law, 0.0):
+                best[law] = value
+        for law, value in best.items():
+            scores[law] = scores.get(law, 0.0) + self.ranking.best_unit * value
+        return found.partial
 
     def law_documents(self) -> list[int]:
         """Documents whose title is a law the query names (prefix and qualifiers aside), in the order of the names."""
@@ -276,17 +303,22 @@ class Run:
         return LawBlock(name=name, url=url, articles=citing, article=article)
 
     def named_document(self) -> int | None:
-        """The index document of the law whose article the query names (None without one, or when it is not indexed)."""
+        """The index document of the law whose article the query names (among units, that article's unit; None without
+        one, or when it is not indexed)."""
         if self.named is None:
             return None
-        found = self._docs(wq.Term("slug", law_document_id(self.named.law.name))) & self.view.live
+        name = self.named.law.name
+        found = self._docs(wq.Term("slug", unit_id(name, self.named.no) if self.units else law_document_id(name))) & self.live
         return min(found) if found else None
 
     def response(self) -> SearchResponse:
         rq, view, deadline = self.request, self.view, self.deadline
         matched, scores, partial = self.matched()
         named = self.named_document()
-        if scores is not None and rq.sort == "relevance":
+        if scores is not None and rq.sort == "relevance" and self.units:
+            # among units, the article the query names first; laws and titles named are the units' own words
+            matched = _pin(scores, matched, [named] if named is not None else [], self.parsed.phrases, self.parsed.excluded)
+        elif scores is not None and rq.sort == "relevance":
             if self.parsed.laws or named is not None:
                 laws = self.law_documents()
                 # the named article's law first: then the other laws the query names
@@ -339,12 +371,16 @@ class Run:
         stored = self.view.searcher.stored_fields(docnum)
         column = stored.get("column") or ""
         level = stored.get("level")
-        url, snippet = stored["url"], highlighter.snippet(stored.get("body") or "")
-        if named and self.named is not None:
+        url, snippet, title = stored["url"], highlighter.snippet(stored.get("body") or ""), stored.get("title") or ""
+        unit = stored.get("unit")
+        if unit:
+            title = f"{unit['law']} {unit['label']}"
+            snippet = highlighter.snippet(f"{unit['label']} {unit['text']}", width=ARTICLE_SNIPPET_CHARS)
+        elif named and self.named is not None:
             url = f"{url}#{self.named.no.anchor}"
             snippet = highlighter.snippet(f"{self.named.no.label} {self.named.text}", width=ARTICLE_SNIPPET_CHARS)
         return Hit(
-            title=stored["title"],
+            title=title,
             url=url,
             date=stored["date_text"],
             column=column,
@@ -352,13 +388,21 @@ class Run:
             source=stored.get("source"),
             laws=[law for law in str(stored.get("laws") or "").split(LAW_SEPARATOR) if law],
             snippet=snippet,
-            title_html=highlighter.mark(stored["title"]),
+            title_html=highlighter.mark(title),
             score=round(value, 4),
             kind=stored.get("kind") or "articles",
             level=level,
             level_name=LEVEL_NAMES.get(level) if level else None,
             found_in=_found_in(stored.get("file_parts") or (), highlighter),
         )
+
+
+def _stored_texts(stored: dict) -> list[str]:
+    """The texts of a stored document a phrase's exact characters are looked for in (a unit's: law, headings, article)."""
+    unit = stored.get("unit")
+    if unit:
+        return [f"{unit['law']} {unit['heading']}", f"{unit['label']} {unit['text']}"]
+    return [stored.get("title") or "", stored.get("body") or "", *(text for _, _, text in stored.get("file_parts") or ())]
 
 
 def _found_in(parts: Iterable[tuple[str, int | None, str]], highlighter: Highlighter) -> FoundIn | None:

@@ -15,7 +15,8 @@ format here and merges small segments on commit, as it is made to.
 An update compares each article's fingerprint (``search.schema.fingerprint``:
 body hash plus metadata plus the text read from its files) with the one stored in the live generation and touches only added, changed and
 removed articles (with a law library, its laws too: ``search.law_documents``, one document of kind ``laws``
-each); Whoosh commits atomically, so readers see the old or the new state.
+each and one unit of kind ``provisions`` per article in force, each by its own fingerprint); Whoosh commits
+atomically, so readers see the old or the new state.
 When the schema version differs (a field or the analysis changed) or on
 ``rebuild``, the whole index is written into a new generation and CURRENT is
 switched to it; the previous generation is kept for readers that opened it a
@@ -46,7 +47,7 @@ from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
 from search.documents import NO_FILES, FileTexts, Indexed, document, fingerprint
 from search.index_writer import CheckedMpWriter
-from search.law_documents import LawDocument, library_documents
+from search.law_documents import LawIndexed, library_documents
 from search.schema import build_schema, schema_version
 
 POINTER = "CURRENT"
@@ -116,7 +117,7 @@ def rebuild_index(
 
 
 def sync_articles(
-    articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None, laws: Iterable[LawDocument] = (),
+    articles: Iterable[Article], index_dir: Path, rebuild: bool = False, procs: int | None = None, laws: Iterable[LawIndexed] = (),
     files: FileTexts = NO_FILES, questions: str = "",
 ) -> IndexStats:
     """Index exactly ``articles`` (with their ``files``' texts, by article path) and ``laws`` (by slug) into ``index_dir``;

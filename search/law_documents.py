@@ -1,4 +1,4 @@
-"""The law library's texts as index documents of kind ``laws``: one per law, the version in force today.
+"""The law library's texts as index documents of kind ``laws``, one per law, and each of their articles as a unit of kind ``provisions``.
 
 A law split over several files (民法典 by 编) is one document; its text is its
 headings and its articles (``第二十五条 …`` and their 款) as plain lines. The
@@ -11,6 +11,17 @@ The fingerprint covers everything the document holds, so it changes when the
 text changes and when another version comes into force (or the repeal takes
 effect) without any file changing: the indexer updates laws by fingerprint as
 it updates articles, and ``search.verify`` compares them the same way.
+
+Every article (第N条, 之一 included) of a law's version in force — of a repealed
+law's last version, marked repealed — is also a unit of its own
+(``ProvisionUnit``): a question is answered by one article, which a whole law's
+document dilutes. Its id is its place on the law page, ``laws/<slug>/#a25``
+(``ArticleNo.anchor``, the anchor law pages use), which holds a ``#`` no
+article's or law's id holds. Units have fields of their own
+(``search.schema.UNIT_FIELDS``), so their statistics never mix with the
+documents' and a search without ``kind=provisions`` never sees them. Questions
+known to be answered by an article (``Questions``) join its unit in a field of
+their own; they are part of its fingerprint.
 """
 
 from __future__ import annotations
@@ -18,14 +29,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi.errors import ConfigError
-from fazhi.law.library import LawText, Library, Version, day_text, load_library
+from fazhi.law.library import Heading, LawText, Library, StatuteArticle, Version, day_text, load_library
 from fazhi.law.names import law_slug, law_url
+from fazhi.law.numerals import ArticleNo
 
 KIND = "laws"
+UNIT_KIND = "provisions"
+# Questions known to be answered by an article: (law name as the library names it, i.e. ``LawText.name``,
+# the title without the 中华人民共和国 prefix; the article's number, 第一百二十条之一 being ArticleNo(120, 1))
+# -> the questions, in order. ``fazhi laws questions import`` fills it; empty by default.
+Questions = Mapping[tuple[str, ArticleNo], Sequence[str]]
+NO_QUESTIONS: Questions = {}
 
 
 @dataclass(frozen=True)
@@ -51,15 +70,65 @@ class LawDocument:
         return self.slug
 
 
+@dataclass(frozen=True)
+class ProvisionUnit:
+    """One article of a law's version in force as a search unit: what the index holds of it and its fingerprint.
+
+    ``slug`` is its id and site-relative URL (``laws/<slug>/#a25``); ``heading`` the 编/章/节 headings it
+    stands under, innermost last; ``repealed`` is set when the law is repealed (its last version's article).
+    """
+
+    law: LawText
+    version: Version
+    article: StatuteArticle
+    slug: str
+    title: str
+    heading: str
+    level: str
+    repealed: bool
+    questions: tuple[str, ...]
+    file: str
+    fingerprint: str
+
+    @property
+    def url(self) -> str:
+        return self.slug
+
+    @property
+    def label(self) -> str:
+        return self.article.no.label
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+
+LawIndexed = LawDocument | ProvisionUnit
+
+
 def law_document_id(name: str) -> str:
     """The index id (and site-relative page URL) of the law named ``name``."""
     return law_url(law_slug(name))
+
+
+def unit_id(name: str, no: ArticleNo) -> str:
+    """The index id (and site-relative URL) of article ``no`` of the law named ``name``: ``laws/<slug>/#a25``."""
+    return f"{law_document_id(name)}#{no.anchor}"
 
 
 def law_documents(library: Library, today: dt.date | None = None) -> list[LawDocument]:
     """One document per law of ``library``, the version in force on ``today``, in name order."""
     day = today or dt.date.today()
     return [_document(library, law, day) for _, law in sorted(library.laws.items())]
+
+
+def provision_units(library: Library, today: dt.date | None = None, questions: Questions = NO_QUESTIONS) -> list[ProvisionUnit]:
+    """One unit per article of every law's version in force on ``today`` (a repealed law's last version), in name order.
+
+    ``questions``: known questions per (law name, article number), joined to their article's unit.
+    """
+    day = today or dt.date.today()
+    return [unit for _, law in sorted(library.laws.items()) for unit in _units(library, law, day, questions)]
 
 
 def require_library(root: Path | None) -> None:
@@ -69,8 +138,8 @@ def require_library(root: Path | None) -> None:
         raise ConfigError(f"{root}: the law library folder {what} (setting law_library, option --law-library)")
 
 
-def library_documents(root: Path | None, today: dt.date | None = None) -> list[LawDocument]:
-    """The law documents of the library folder ``root``: none when there is no library.
+def library_documents(root: Path | None, today: dt.date | None = None, questions: Questions = NO_QUESTIONS) -> list[LawIndexed]:
+    """The law documents and article units (with ``questions`` joined) of the library folder ``root``: none when there is no library.
 
     A library in which no law could be read is a ConfigError: an empty index of laws
     would silently drop every law page's document (``fazhi laws import`` says why).
@@ -82,7 +151,7 @@ def library_documents(root: Path | None, today: dt.date | None = None) -> list[L
     if not library.laws:
         problem = library.problems[0].message if library.problems else "no law text found"
         raise ConfigError(f"{root}: no law text in the law library ({problem}; check it with `fazhi laws import`)")
-    return law_documents(library, today)
+    return [*law_documents(library, today), *provision_units(library, today, questions)]
 
 
 def law_text(version: Version) -> str:
@@ -129,6 +198,74 @@ def document_fields(doc: LawDocument) -> dict[str, object]:
         fields["date"] = dt.datetime.combine(date, dt.time())
         fields["year"] = date.year
     return fields
+
+
+def unit_fields(unit: ProvisionUnit) -> dict[str, object]:
+    """The index fields of one article unit: law title and headings, article label and text, known questions.
+
+    ``unit`` (stored) holds what a hit or an answer shows; ``law_id`` is the law document's id, by which
+    ``kind=laws`` ranks laws by their best articles.
+    """
+    date = unit.version.date
+    title = f"{unit.title} {unit.heading}".strip()
+    text = f"{unit.label} {unit.text}"
+    questions = "\n".join(unit.questions)
+    fields: dict[str, object] = {
+        "slug": unit.slug,
+        "kind": UNIT_KIND,
+        "level": unit.level,
+        "fingerprint": unit.fingerprint,
+        "law_id": law_document_id(unit.law.name),
+        "unit_title": title,
+        "unit_title_bigram": title,
+        "unit_text": text,
+        "unit_text_bigram": text,
+        "unit_title_len": len(title),
+        "unit_text_len": len(text),
+        "repealed": int(unit.repealed),
+        "unit": {"law": unit.title, "heading": unit.heading, "label": unit.label, "anchor": unit.article.no.anchor,
+                 "text": unit.text, "version": unit.version.key, "repealed": unit.repealed},
+        "url": unit.url,
+        "date_text": date.isoformat() if date else "",
+    }
+    if questions:
+        fields.update(unit_questions=questions, unit_questions_bigram=questions, unit_questions_len=len(questions))
+    if date is not None:
+        fields["date"] = dt.datetime.combine(date, dt.time())
+        fields["year"] = date.year
+    return fields
+
+
+def _units(library: Library, law: LawText, day: dt.date, questions: Questions) -> list[ProvisionUnit]:
+    version = law.current(day)
+    repealed = law.repealed_on(day)
+    file = str(library.root / version.files[0]) if version.files else str(library.root)
+    headings = _headings(version.headings, len(version.articles))
+    units = []
+    for number, article in enumerate(version.articles):
+        asked = tuple(questions.get((law.name, article.no), ()))
+        stamp = {
+            "slug": unit_id(law.name, article.no), "title": version.title, "heading": headings[number], "level": law.level,
+            "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
+        }
+        digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], law.level, repealed, asked,
+                                   file, digest))
+    return units
+
+
+def _headings(headings: Sequence[Heading], count: int) -> list[str]:
+    """Per article, the headings it stands under (编 章 节, outermost first), as one line."""
+    out: list[str] = []
+    open_: list[Heading] = []
+    starts: dict[int, list[Heading]] = {}
+    for heading in headings:
+        starts.setdefault(heading.first, []).append(heading)
+    for number in range(count):
+        for heading in starts.get(number, ()):
+            open_ = [h for h in open_ if h.level < heading.level] + [heading]
+        out.append(" ".join(h.title for h in open_))
+    return out
 
 
 def _document(library: Library, law: LawText, day: dt.date) -> LawDocument:

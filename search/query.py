@@ -27,8 +27,9 @@ from search.analysis import segmenter
 from search.deadline import Deadline, SearchTimeout
 from search.engine import Run
 from search.indexer import current_generation
+from search.law_documents import UNIT_KIND
 from search.law_library import named_in_query, searched_library
-from search.ranking import DEFAULT_RANKING, Ranking
+from search.ranking import DEFAULT_RANKING, UNIT_RANKING, Ranking
 from search.request import (
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -58,13 +59,14 @@ TIME_BUDGET = 2.0
 
 def search(
     index_dir: Path, request: SearchRequest, ranking: Ranking = DEFAULT_RANKING, budget: float = TIME_BUDGET, lane: float | None = None,
-    library: Path | None = None,
+    library: Path | None = None, unit_ranking: Ranking = UNIT_RANKING,
 ) -> SearchResponse:
     """Run one search against the live index generation in ``index_dir``.
 
     Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout
     (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
     With ``library`` (the law library folder), a query naming a law's article gets its text (``LawBlock.article``).
+    ``kind=provisions`` searches the statute article units, scored by ``unit_ranking``.
     """
     validate(request)
     segmenter()  # loading the dictionary happens once per process: start-up, not the query's time
@@ -72,6 +74,8 @@ def search(
     if library is not None and current_generation(Path(index_dir)) is not None:
         # reading the library happens once per process and index change: not the query's time either
         named = named_in_query(request.q, searched_library(library, index_dir))
+    if request.kind == UNIT_KIND:
+        ranking = unit_ranking
     deadline = Deadline(ranking.budget, budget, lane)
     parsed = parse_query(request.q)
     if not parsed.positive and not request.has_filters:
@@ -82,4 +86,4 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    return Run(view, request, parsed, ranking, deadline, named).response()
+    return Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()

@@ -35,9 +35,11 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 # 5: ``kind`` (articles / laws) and ``level`` (a law's place in the hierarchy of norms, fazhi.law.levels).
 # 6: the text inside an article's files (``files``, ``files_bigram``, ``files_len``, ``file_parts``).
 # 7: ``jurisdiction`` (the province a local regulation or rule belongs to, fazhi.law.regions).
-SCHEMA_VERSION = 7
-# The kinds of document: the archive's own articles, and the texts of the law library.
-KINDS = ("articles", "laws")
+# 8: statute articles as units of kind ``provisions`` (``unit_*`` fields, ``law_id``, ``repealed``, ``unit``).
+SCHEMA_VERSION = 8
+# The kinds of document: the archive's own articles, and the texts of the law library; and the law library's
+# articles as units (``search.law_documents.ProvisionUnit``), searched only when asked for.
+KINDS = ("articles", "laws", "provisions")
 LAW_SEPARATOR = ","
 
 # Markdown syntax that is not text: removed or reduced to its visible words before indexing. Each rule
@@ -127,6 +129,19 @@ def build_schema() -> Schema:
         laws=KEYWORD(stored=True, commas=True, scorable=False),
         url=STORED,
         date_text=STORED,
+        # statute article units only (kind ``provisions``): fields of their own, so their statistics are their own
+        law_id=ID(sortable=True),
+        repealed=NUMERIC(int, sortable=True),
+        unit_title=_text(words),
+        unit_title_bigram=_text(bigrams, positions=False),
+        unit_text=_text(words),
+        unit_text_bigram=_text(bigrams, positions=False),
+        unit_questions=_text(words),
+        unit_questions_bigram=_text(bigrams, positions=False),
+        unit_title_len=NUMERIC(int, sortable=True),
+        unit_text_len=NUMERIC(int, sortable=True),
+        unit_questions_len=NUMERIC(int, sortable=True),
+        unit=STORED,
     )
 
 

@@ -7,7 +7,8 @@ printed as ``path:line: message`` like the content checks:
   last commit is there at the size and hash recorded when it was written
   (``fazhi-index.json``); a deleted, truncated or altered segment file is named;
 - its documents: every article of the content tree, and with a law library every
-  law of it (``search.law_documents``), is there exactly once at its current fingerprint
+  law of it and every article unit of its laws (``search.law_documents``), is there
+  exactly once at its current fingerprint
   (``search.documents.fingerprint``: a changed text read from one of its files
   counts), and no document stands for an article or a
   law that no longer exists (a ghost);
@@ -16,7 +17,8 @@ printed as ``path:line: message`` like the content checks:
 
 Article differences name the article file relative to the content root, as
 ``fazhi check`` does; a ghost names the file its article used to have. Law
-differences name the law's (first) library file; a law ghost its page URL.
+differences name the law's (first) library file, a unit's difference its law's file and the
+unit's id (``laws/<slug>/#a25``); a law or unit ghost its page URL.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from search.columns import column_values
 from search.documents import NO_FILES, FileTexts, Indexed, fingerprint
 from search.indexer import META, QUESTIONS, current_generation, file_damage, read_meta
 from search.law_documents import KIND as LAW_KIND
-from search.law_documents import LawDocument, library_documents
+from search.law_documents import UNIT_KIND, LawDocument, LawIndexed, ProvisionUnit, library_documents
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Verification:
     documents: int
     left_out: int  # invalid article files, not compared (``fazhi check`` lists them)
     laws: int = 0  # laws of the law library compared besides the articles
+    units: int = 0  # article units of those laws (kind ``provisions``)
 
 
     @property
@@ -57,7 +60,8 @@ class Verification:
     @property
     def summary(self) -> str:
         left_out = f"; {self.left_out} invalid article file(s) left out (see `fazhi check`)" if self.left_out else ""
-        source, laws = ("the content tree and the law library", f", {self.laws} laws") if self.laws else ("the content tree", "")
+        units = f", {self.units} article units" if self.units else ""
+        source, laws = ("the content tree and the law library", f", {self.laws} laws{units}") if self.laws else ("the content tree", "")
         if self.ok:
             return f"index matches {source}: {self.articles} articles{laws}, {self.documents} documents{left_out}"
         return (f"index differs from {source}: {len(self.differences)} difference(s)"
@@ -71,36 +75,37 @@ def verify_index(
     read from their ``files`` (and the laws of ``law_library``, when given; and the known questions' digest)."""
     tree = load_tree(Path(content_dir))
     found = verify_articles(tree.articles, index_dir, library_documents(law_library), files, questions)
-    return Verification(found.differences, found.articles, found.documents, len({p.path for p in tree.problems}), found.laws)
+    return Verification(found.differences, found.articles, found.documents, len({p.path for p in tree.problems}), found.laws, found.units)
 
 
 def verify_articles(
-    articles: Iterable[Article], index_dir: Path, laws: Iterable[LawDocument] = (), files: FileTexts = NO_FILES, questions: str = "",
+    articles: Iterable[Article], index_dir: Path, laws: Iterable[LawIndexed] = (), files: FileTexts = NO_FILES, questions: str = "",
 ) -> Verification:
-    """Compare the index with exactly ``articles`` (with their ``files``' texts), ``laws`` and the known questions' digest
-    ``questions`` (what was meant to be indexed)."""
+    """Compare the index with exactly ``articles`` (with their ``files``' texts), ``laws`` (the law documents and
+    article units) and the known questions' digest ``questions`` (what was meant to be indexed)."""
     expected: dict[str, Indexed] = {a.slug: a for a in articles}
     articles_count = len(expected)
     expected.update((law.slug, law) for law in laws)
-    laws_count = len(expected) - articles_count
+    units_count = sum(isinstance(item, ProvisionUnit) for item in expected.values())
+    laws_count = len(expected) - articles_count - units_count
     live = current_generation(Path(index_dir))
     if live is None:
         where = Path(index_dir) / "CURRENT"
-        return Verification([Problem(str(where), 1, "no index here (no live generation)")], articles_count, 0, 0, laws_count)
+        return Verification([Problem(str(where), 1, "no index here (no live generation)")], articles_count, 0, 0, laws_count, units_count)
     damage = [Problem(str(live / name), 1, what) for name, what in file_damage(live, deep=True)]
     if damage:
-        return Verification(damage, articles_count, 0, 0, laws_count)
+        return Verification(damage, articles_count, 0, 0, laws_count, units_count)
     try:
         indexed = _indexed(live)
     except Exception as exc:  # any failure to read the index is what is being checked for
         problem = Problem(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")
-        return Verification([problem], articles_count, 0, 0, laws_count)
+        return Verification([problem], articles_count, 0, 0, laws_count, units_count)
     differences = _compare(expected, indexed, files)
     recorded = read_meta(live).get(QUESTIONS, "")
     if recorded != questions:
         differences.append(Problem(str(live / META), 1, f"indexed with known questions {recorded[:12] or '(none)'},"
                                                         f" the imported set is now {questions[:12] or '(none)'}"))
-    return Verification(differences, articles_count, len(indexed), 0, laws_count)
+    return Verification(differences, articles_count, len(indexed), 0, laws_count, units_count)
 
 
 def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
@@ -126,6 +131,8 @@ def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[st
     for slug, item in expected.items():
         if isinstance(item, LawDocument):
             where, what = item.file, f"law {item.law.name!r} ({slug})"
+        elif isinstance(item, ProvisionUnit):
+            where, what = item.file, f"unit {item.law.name!r} {item.label} ({slug})"
         else:
             where, what = str(item.path or article_path(item.column, item.date, item.slug)), f"article {slug!r}"
         if slug not in by_slug:
@@ -136,12 +143,16 @@ def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[st
         stamp = by_slug[slug][0]
         current = fingerprint(item, files)
         if stamp != current:
-            noun = "law" if isinstance(item, LawDocument) else "article"
-            differences.append(Problem(where, 1, f"indexed at fingerprint {stamp[:12]}, the {noun} is now at {current[:12]}"))
+            noun = "law" if isinstance(item, LawDocument) else "unit" if isinstance(item, ProvisionUnit) else "article"
+            # a law file holds many units: theirs name which
+            named = f"{what}: " if isinstance(item, ProvisionUnit) else ""
+            differences.append(Problem(where, 1, f"{named}indexed at fingerprint {stamp[:12]}, the {noun} is now at {current[:12]}"))
     for slug, (_, stored) in sorted(by_slug.items()):
         if slug not in expected:
             if stored.get("kind") == LAW_KIND:
                 differences.append(Problem(slug, 1, f"ghost: law document {slug!r} has no law in the law library"))
+            elif stored.get("kind") == UNIT_KIND:
+                differences.append(Problem(slug, 1, f"ghost: article unit {slug!r} has no article in the law library's versions in force"))
             else:
                 differences.append(Problem(_ghost_path(slug, stored), 1, f"ghost: document {slug!r} has no article in the content tree"))
     return differences

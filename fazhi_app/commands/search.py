@@ -70,7 +70,8 @@ def _verify(settings: Settings) -> None:
 
 @click.command("search", epilog=epilog("search"))
 @click.argument("query", required=False, default="")
-@click.option("--kind", help="Only this kind of document: articles (the archive's) or laws (the law library's texts).")
+@click.option("--kind", help="Only this kind of document: articles (the archive's), laws (the law library's texts) "
+              "or provisions (their articles, one by one).")
 @click.option("--in", "within", type=click.Choice(["files"]), help="Only documents found in the text read from their files"
               " (attachments, images).")
 @click.option("--column", help="Only this column: summaries, interpretations or cases.")

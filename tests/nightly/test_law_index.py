@@ -14,11 +14,12 @@ from click.testing import CliRunner
 
 from fazhi.content import load_tree
 from fazhi.law.library import load_library
+from fazhi.law.numerals import ArticleNo
 from fazhi_app.cli import main
 from fazhi_app.extraction import file_texts
 from fazhi_app.nightly import EXIT_OK
 from search.indexer import content_articles, sync_articles
-from search.law_documents import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents, provision_units, unit_id
 from search.query import SearchRequest, search
 from tests.fixtures.deployment import Deployment
 from tests.fixtures.site import SAMPLE_LAWS
@@ -64,7 +65,7 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
     edited = d.run(scrape=False)
     assert edited.status == "published", edited.summary
     assert edited.report["changes"]["files"]["law_library"]["changed"] == [f"law_library/{RIVERS_FILE}"]
-    assert edited.report["index"]["updated"] == 1 and edited.report["index"]["added"] == 0
+    assert edited.report["index"]["updated"] == 2 and edited.report["index"]["added"] == 0, "the law and its one article's unit"
     assert (article_text(d, library, f"{RIVERS}第6条") or "").startswith("保洁责任人应当每日巡查责任区，及时打捞水面漂浮物")
 
     # the published index loses a law's document: `fazhi index --verify` names it, night 4 rebuilds it
@@ -82,12 +83,47 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
     # night 5: a law removed from the library leaves the index; night 6: nothing changed
     shutil.rmtree(library / "地方性法规" / "示例省生态环境保护条例")
     removed = d.run(scrape=False)
-    assert removed.status == "published" and removed.report["index"]["removed"] == 1
+    assert removed.status == "published" and removed.report["index"]["removed"] == 1 + 9, "the law and its 9 article units"
     assert law_document_id("示例省生态环境保护条例") not in law_hits(d, library)
     assert d.run(scrape=False).status == "unchanged"
 
     # night 7: the library unset -> every law document leaves, the articles stay
     d.settings = replace(d.settings, paths=replace(d.settings.paths, law_library=None))
     unset = d.run(scrape=False)
-    assert unset.status == "published" and unset.report["index"]["removed"] == 3
+    assert unset.status == "published" and unset.report["index"]["removed"] == 3 + 28, "3 laws and their 28 article units"
     assert law_hits(d, None) == {} and d.verify(d.current().index).ok
+
+
+def unit_urls(d: Deployment, library: Path, q: str) -> list[str]:
+    return [hit.url for hit in search(d.current().index, SearchRequest(q=q, kind="provisions"), library=library).hits]
+
+
+def test_article_units_follow_the_library_and_a_lost_or_stale_unit_is_healed(deployment: Deployment, tmp_path: Path) -> None:
+    d = deployment
+    library = Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
+    d.settings = d.settings.with_paths(law_library=library)
+    content = d.settings.paths.content
+    first = d.run(scrape=False)
+    assert (first.exit_code, first.status) == (EXIT_OK, "published"), first.summary
+    a6 = unit_id(RIVERS, ArticleNo(6))
+    assert unit_urls(d, library, "及时清除水面漂浮物")[0] == a6
+
+    # a night with one article edited: its unit has the new text
+    path = library / RIVERS_FILE
+    path.write_text(path.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
+    assert d.run(scrape=False).status == "published"
+    assert unit_urls(d, library, "打捞 漂浮物")[0] == a6
+
+    # the published index loses one unit and holds another at an old text: verify names both, the next night heals
+    units = provision_units(load_library(library))
+    a8 = unit_id(RIVERS, ArticleNo(8, 1))
+    stale = [replace(u, fingerprint="0" * 64) if u.slug == a8 else u for u in units if u.slug != a6]
+    sync_articles(content_articles(content), d.current().index, files=file_texts(d.settings, load_tree(content)),
+                  laws=[*law_documents(load_library(library)), *stale])
+    code, out = verify_cli(d, library)
+    assert code == 1 and f"unit '{RIVERS}' 第六条 ({a6}) is not in the index" in out, out
+    assert f"unit '{RIVERS}' 第八条之一 ({a8}): indexed at fingerprint 000000000000" in out, out
+    healed = d.run(scrape=False)
+    assert (healed.exit_code, healed.status) == (EXIT_OK, "published"), healed.summary
+    assert any("is unsound" in w for w in healed.report["warnings"]), healed.report["warnings"]
+    assert unit_urls(d, library, "打捞 漂浮物")[0] == a6 and verify_cli(d, library)[0] == 0

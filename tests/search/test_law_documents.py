@@ -18,7 +18,7 @@ from fazhi.article import Article
 from fazhi.errors import ConfigError, SearchQueryError
 from fazhi.law.library import load_library
 from search.indexer import current_generation, rebuild_index, sync_articles, update_index
-from search.law_documents import law_document_id, law_documents
+from search.law_documents import law_document_id, law_documents, library_documents, provision_units
 from search.query import SearchRequest, search
 from search.schema import build_schema, document
 from search.verify import verify_index
@@ -96,8 +96,9 @@ def test_each_law_is_one_document_of_kind_laws_with_its_level_text_url_and_date(
     stats = update_index(content, index, law_library=library)
     laws = load_library(library).laws
     docs = stored_laws(index)
-    assert stats.documents == len(sample_articles()) + len(laws) == 27 + 7
-    assert kinds(index) == {"articles": 27, "laws": 7}
+    units = sum(len(law.current().articles) for law in laws.values())
+    assert stats.documents == len(sample_articles()) + len(laws) + units == 27 + 4 + 37
+    assert kinds(index) == {"articles": 27, "laws": 4, "provisions": 37}, "and a unit per article (tests/search/test_provisions.py)"
     assert set(docs) == {law_document_id(name) for name in laws}
     for slug, doc in docs.items():
         assert slug.startswith("laws/") and slug.endswith("/") and doc["url"] == slug, "the id is the page URL, never an article slug"
@@ -188,7 +189,7 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
     path = library / RIVERS_FILE
     path.write_text(path.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
     stats = update_index(content, index, law_library=library)
-    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 1, 0, 33)
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 2, 0, 66), "the law and its one article's unit"
     after = stored_laws(index)
     changed = {slug for slug in before if before[slug]["fingerprint"] != after[slug]["fingerprint"]}
     assert changed == {law_document_id(RIVERS)}
@@ -196,18 +197,20 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
 
     # 2. a new law: added; 3. a law removed from the library: its document leaves the index
     (library / "地方政府规章" / "示例县古树名木保护办法(2023-06-01).md").write_text(NEW_LAW, "utf-8")
+    province_units = len(load_library(library).laws["示例省生态环境保护条例"].current().articles)
     shutil.rmtree(library / PROVINCE_FOLDER)
     stats = update_index(content, index, law_library=library)
-    assert (stats.added, stats.updated, stats.removed) == (1, 0, 1)
+    assert (stats.added, stats.updated, stats.removed) == (1 + 3, 0, 1 + province_units), "laws with their article units"
     expected = set(before) - {law_document_id("示例省生态环境保护条例")} | {law_document_id("示例县古树名木保护办法")}
     assert set(stored_laws(index)) == expected
     assert ask(index, library, "示例县古树名木保护办法第2条")["hits"][0]["url"] == law_document_id("示例县古树名木保护办法") + "#a2"
     assert ask(index, library, "示例省生态环境保护条例第7条")["law"] is None
 
     # 4. nothing edited: nothing written; 5. the library unset: every law leaves, the articles stay
-    assert update_index(content, index, law_library=library).unchanged == 34
+    units = len(provision_units(load_library(library)))
+    assert update_index(content, index, law_library=library).unchanged == 31 + units
     stats = update_index(content, index)
-    assert (stats.removed, stats.unchanged, kinds(index)) == (7, 27, {"articles": 27})
+    assert (stats.removed, stats.unchanged, kinds(index)) == (4 + units, 27, {"articles": 27})
     assert verify_index(content, index).ok
 
     # 6. set again, and a rebuild writes the same documents the updates did
@@ -234,11 +237,11 @@ def test_the_document_follows_the_version_in_force(content: Path, library: Path,
 def test_verify_names_missing_stale_and_ghost_law_documents(content: Path, library: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     greenways = law_document_id("示例市绿道管理办法")
-    sync_articles(sample_articles(), index, laws=[doc for doc in law_documents(load_library(library)) if doc.slug != greenways])
+    sync_articles(sample_articles(), index, laws=[doc for doc in library_documents(library) if doc.slug != greenways])
     (library / RIVERS_FILE).write_text((library / RIVERS_FILE).read_text("utf-8") + "\n第十六条 新增的条文。\n", "utf-8")
     shutil.rmtree(library / PROVINCE_FOLDER)
     found = verify_index(content, index, library)
-    lines = sorted(str(d) for d in found.differences)
+    lines = sorted(str(d) for d in found.differences if " unit " not in str(d))  # units: tests/search/test_provisions.py
     assert len(lines) == 3, lines
     assert any(line.startswith(str(library / GREENWAYS_FILE)) and "is not in the index" in line for line in lines)
     assert any(line.startswith(str(library / RIVERS_FILE)) and "the law is now at" in line for line in lines)

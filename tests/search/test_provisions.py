@@ -1,0 +1,188 @@
+"""Statute articles as search units of kind ``provisions``: one per article of every law's version in force.
+
+Real Whoosh indexes of the sample archive plus a copy of our fictional sample
+library (fazhi_app/sample_laws), edited between runs the way staff edit a library.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from whoosh import index as whoosh_index
+
+from fazhi.law.library import load_library
+from fazhi.law.numerals import ArticleNo
+from fazhi_app.cli import main
+from search.indexer import current_generation, sync_articles, update_index
+from search.law_documents import law_document_id, law_documents, library_documents, provision_units, unit_id
+from search.query import SearchRequest, search
+from search.ranking import Ranking
+from search.verify import verify_index
+from tests.fixtures.search import sample_articles, write_tree
+from tests.fixtures.site import SAMPLE_LAWS
+
+RIVERS = "示例市河湖保洁条例"
+RIVERS_FILE = "地方性法规/示例市河湖保洁条例(2021-09-15).md"
+OLD_GREENING = "示例市城市绿化暂行规定"
+GREENWAYS = "示例市绿道管理办法"
+PROVINCE = "示例省生态环境保护条例"
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "content", sample_articles())
+
+
+def stored_units(index: Path) -> dict[str, dict[str, object]]:
+    """Unit id -> stored fields of every unit in the live generation."""
+    generation = current_generation(index)
+    assert generation is not None
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            return {f["slug"]: f for f in searcher.all_stored_fields() if f.get("kind") == "provisions"}
+    finally:
+        ix.close()
+
+
+def ask(index: Path, library: Path | None, q: str = "", **params: str) -> dict[str, object]:
+    return search(index, SearchRequest.from_params({"q": q, **params}), library=library).to_dict()
+
+
+def test_every_article_in_force_is_a_unit_with_its_law_heading_label_text_level_and_anchor(
+    content: Path, library: Path, tmp_path: Path,
+) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    loaded = load_library(library)
+    units = stored_units(index)
+    expected = {unit_id(name, article.no) for name, law in loaded.laws.items() for article in law.current().articles}
+    assert set(units) == expected and len(units) == 37
+    rivers = units[f"{law_document_id(RIVERS)}#a8-1"]
+    assert rivers["url"] == rivers["slug"] and rivers["level"] == "local"
+    unit = rivers["unit"]
+    assert (unit["law"], unit["label"], unit["anchor"], unit["version"]) == (RIVERS, "第八条之一", "a8-1", "2021-09-15")
+    assert unit["text"].startswith("在河湖岸线开展垂钓、露营等休闲活动的"), "the version in force today"
+    assert unit["heading"] == "第二章 保洁责任" and unit["repealed"] is False
+    province = units[unit_id(PROVINCE, ArticleNo(9))]
+    assert province["unit"]["text"].startswith("本条例自2021年3月1日起施行"), "a law over two files has every article"
+    repealed = [u for u in units.values() if u["unit"]["law"] == OLD_GREENING]
+    assert len(repealed) == 5 and all(u["unit"]["repealed"] for u in repealed), "a repealed law's last version, marked"
+    assert not set(units) & {law_document_id(name) for name in loaded.laws}, "unit ids never collide with laws' or articles'"
+    assert verify_index(content, index, library).ok
+
+
+def test_kind_provisions_returns_units_and_a_search_without_kind_is_as_without_units(content: Path, library: Path, tmp_path: Path) -> None:
+    index, bare = tmp_path / "index", tmp_path / "bare"
+    update_index(content, index, law_library=library)
+    sync_articles(sample_articles(), bare, laws=law_documents(load_library(library)))
+    asked = (("垃圾 执法", {}), ("垂钓 垃圾", {}), ("", {"kind": "laws"}), ("占用 绿地", {"kind": "laws"}), ("保洁", {"column": "cases"}))
+    for q, params in asked:
+        with_units, without = ask(index, library, q, per_page="100", **params), ask(bare, library, q, per_page="100", **params)
+        for answer in (with_units, without):
+            del answer["took_ms"]
+        assert with_units == without, f"{q!r} {params}: units change nothing unless asked for"
+    found = ask(index, library, "垂钓 垃圾", kind="provisions")
+    first = found["hits"][0]
+    assert (first["kind"], first["url"], first["title"], first["level_name"]) == (
+        "provisions", f"{law_document_id(RIVERS)}#a8-1", f"{RIVERS} 第八条之一", "地方性法规")
+    assert "<mark>垂钓</mark>" in first["snippet"] and found["facets"]["kind"] == {"provisions": found["total"]}
+    named = ask(index, library, f"{RIVERS}第6条", kind="provisions")
+    assert named["hits"][0]["url"] == f"{law_document_id(RIVERS)}#a6", "the article a query names first"
+    assert ask(index, library, "", kind="provisions", per_page="100")["total"] == 37
+    phrase = ask(index, library, '"自行带走"', kind="provisions")
+    assert [hit["url"] for hit in phrase["hits"]] == [f"{law_document_id(RIVERS)}#a8-1"]
+
+
+def test_a_repealed_laws_article_ranks_below_the_article_in_force_that_replaced_it(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    hits = ask(index, library, "擅自占用城市绿地 园林绿化部门 批准 限期恢复", kind="provisions")["hits"]
+    laws = [hit["title"].split(" ")[0] for hit in hits]
+    assert laws.index(GREENWAYS) < laws.index(OLD_GREENING), laws
+    unrepealed = search(index, SearchRequest(q="擅自占用城市绿地 园林绿化部门 批准 限期恢复", kind="provisions"), library=library,
+                        unit_ranking=Ranking(repealed_weight=1.0, levels=()))
+    assert unrepealed.hits[0].title.startswith(OLD_GREENING), "the repealed article matches better on its words alone"
+
+
+def test_known_questions_join_their_unit_and_its_fingerprint(library: Path, tmp_path: Path) -> None:
+    loaded = load_library(library)
+    asked = {(RIVERS, ArticleNo(8, 1)): ["钓鱼后的垃圾谁来清理"]}
+    plain, with_questions = provision_units(loaded), provision_units(loaded, questions=asked)
+    changed = [a.slug for a, b in zip(plain, with_questions, strict=True) if a.fingerprint != b.fingerprint]
+    assert changed == [f"{law_document_id(RIVERS)}#a8-1"]
+    index = tmp_path / "index"
+    sync_articles([], index, laws=plain)
+    assert ask(index, library, "钓鱼 清理", kind="provisions")["total"] == 0
+    stats = sync_articles([], index, laws=with_questions)
+    assert (stats.updated, stats.added, stats.unchanged) == (1, 0, len(plain) - 1)
+    assert [hit["url"] for hit in ask(index, library, "钓鱼 清理", kind="provisions")["hits"]] == [f"{law_document_id(RIVERS)}#a8-1"]
+    documents = library_documents(library, questions=asked)
+    assert len(documents) == len(loaded.laws) + len(plain) and f"{law_document_id(RIVERS)}#a8-1" in {d.slug for d in documents}
+
+
+def test_units_follow_the_library_incrementally_and_verify_names_missing_stale_and_ghost_units(
+    content: Path, library: Path, tmp_path: Path,
+) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    path = library / RIVERS_FILE
+    path.write_text(path.read_text("utf-8").replace("应当自行带走产生的垃圾", "应当自行带走产生的垃圾和钓具"), "utf-8")
+    stats = update_index(content, index, law_library=library)
+    assert (stats.updated, stats.added, stats.removed) == (2, 0, 0), "the law's document and the one article's unit"
+    assert ask(index, library, "钓具", kind="provisions")["hits"][0]["url"] == f"{law_document_id(RIVERS)}#a8-1"
+
+    loaded = load_library(library)
+    units = provision_units(loaded)
+    lost, stale = unit_id(RIVERS, ArticleNo(6)), unit_id(PROVINCE, ArticleNo(2))
+    kept = [u for u in units if u.slug != lost]
+    sync_articles(sample_articles(), index, laws=[*law_documents(loaded), *kept])
+    path.write_text(path.read_text("utf-8").replace("第十四条", "第十五条"), "utf-8")  # a13→ renumbered: a14 is a ghost, a15 new
+    edited = (library / "地方性法规/示例省生态环境保护条例/总则编.md")
+    edited.write_text(edited.read_text("utf-8").replace("第二条 ", "第二条 在本省行政区域内，", 1), "utf-8")
+    found = verify_index(content, index, library)
+    messages = "\n".join(f"{p.path}: {p.message}" for p in found.differences)
+    assert f"unit '{RIVERS}' 第六条 ({lost}) is not in the index" in messages, messages
+    assert f"unit '{PROVINCE}' 第二条 ({stale})" in messages and "the unit is now at" in messages, messages
+    assert f"ghost: article unit '{unit_id(RIVERS, ArticleNo(14))}'" in messages, messages
+    assert str(library / RIVERS_FILE) in messages, "a unit's difference names its law's file"
+    assert "article units" in found.summary
+    update_index(content, index, law_library=library)
+    assert verify_index(content, index, library).ok
+
+
+def test_the_cli_takes_kind_provisions(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    locations = ["--content", str(content), "--index", str(index), "--law-library", str(library), "--state", str(tmp_path / "state")]
+    runner = CliRunner()
+    built = runner.invoke(main, ["index", *locations])
+    assert built.exit_code == 0, built.output
+    out = json.loads(runner.invoke(main, ["search", "垂钓", "--kind", "provisions", "--json", *locations]).output)
+    assert out["total"] == 1 and out["hits"][0]["kind"] == "provisions" and out["hits"][0]["url"].endswith("#a8-1")
+
+
+def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    q = "垂钓 露营 垃圾"
+    plain = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library).hits}
+    combined = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library,
+                                                      ranking=Ranking(best_unit=0.5)).hits}
+    best: dict[str, float] = {}
+    for hit in search(index, SearchRequest(q=q, kind="provisions", per_page=100), library=library).hits:
+        law = hit.url.split("#")[0]
+        best[law] = max(best.get(law, 0.0), hit.score)
+    assert set(combined) == set(plain) and best
+    for url, value in plain.items():
+        assert combined[url] == pytest.approx(value + 0.5 * best.get(url, 0.0), abs=2e-4), url
+    assert search(index, SearchRequest(q=q), library=library, ranking=Ranking(best_unit=0.5)).hits == search(
+        index, SearchRequest(q=q), library=library).hits, "only kind=laws: a search of every kind is as before"
