@@ -59,6 +59,7 @@ from fazhi_app.guard_baseline import keep_articles
 from fazhi_app.guard_baseline import published as baseline_published
 from fazhi_app.guard_holds import open_holds
 from fazhi_app.healing import build_release_index, published_index_problem
+from fazhi_app.known_questions import law_index_documents
 from fazhi_app.leftovers import LATEST, clean_after_killed_runs
 from fazhi_app.lock import hold_lock
 from fazhi_app.publish_view import PublishView, clean_leftovers, publish_view, status_inputs
@@ -79,7 +80,7 @@ from fazhi_app.snapshot import commit_night, snapshot_problem
 from scraper.platforms import check_settings
 from scraper.run import scrape
 from scraper.store_health import heal_store, keep_good_copy
-from search.law_documents import LawIndexed, library_documents, require_library
+from search.law_documents import LawIndexed, require_library
 
 EXIT_OK = 0
 EXIT_SOURCE_PROBLEM = 3
@@ -305,7 +306,7 @@ class _Run:
         return None
 
     def step_laws(self) -> None:
-        self.laws = library_documents(self.built_from.paths.law_library)
+        self.laws = law_index_documents(self.built_from, self.warn)
         self.questions = questions_digest(self.built_from.paths.state)
 
     def step_extract(self) -> None:

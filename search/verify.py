@@ -38,7 +38,7 @@ from search.columns import column_values
 from search.documents import NO_FILES, FileTexts, Indexed, fingerprint
 from search.indexer import META, QUESTIONS, current_generation, file_damage, read_meta
 from search.law_documents import KIND as LAW_KIND
-from search.law_documents import UNIT_KIND, LawDocument, LawIndexed, ProvisionUnit, library_documents
+from search.law_documents import NO_QUESTIONS, UNIT_KIND, LawDocument, LawIndexed, ProvisionUnit, Questions, library_documents
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,13 @@ class Verification:
 
 def verify_index(
     content_dir: Path, index_dir: Path, law_library: Path | None = None, files: FileTexts = NO_FILES, questions: str = "",
+    joined: Questions = NO_QUESTIONS,
 ) -> Verification:
     """Compare the index in ``index_dir`` with the valid articles of the content tree in ``content_dir`` and the texts
-    read from their ``files`` (and the laws of ``law_library``, when given; and the known questions' digest)."""
+    read from their ``files`` (and the laws of ``law_library``, when given, the known questions ``joined`` to their
+    article units; and the known questions' digest ``questions``)."""
     tree = load_tree(Path(content_dir))
-    found = verify_articles(tree.articles, index_dir, library_documents(law_library), files, questions)
+    found = verify_articles(tree.articles, index_dir, library_documents(law_library, questions=joined), files, questions)
     return Verification(found.differences, found.articles, found.documents, len({p.path for p in tree.problems}), found.laws, found.units)
 
 

@@ -16,10 +16,11 @@ from fazhi.law.questions import questions_digest
 from fazhi_app.authoring import content_root
 from fazhi_app.exit_codes import EXIT_PROBLEMS, epilog
 from fazhi_app.extraction import file_texts
+from fazhi_app.known_questions import joined_questions, law_index_documents
 from fazhi_app.options import settings_options
 from fazhi_app.serving import resolve_served
 from search.indexer import current_generation, file_damage, optimize_index, sync_articles, valid_tree
-from search.law_documents import library_documents, require_library
+from search.law_documents import require_library
 from search.query import SearchRequest, SearchResponse, search
 from search.verify import verify_index
 
@@ -43,7 +44,7 @@ def index_command(settings: Settings, rebuild: bool, verify: bool, optimize: boo
         return
     tree = valid_tree(content_root(settings))
     # the text the nightly job read from the articles' files, as kept: indexing reads no file itself
-    stats = sync_articles(tree.articles, settings.paths.index, rebuild=rebuild, laws=library_documents(settings.paths.law_library),
+    stats = sync_articles(tree.articles, settings.paths.index, rebuild=rebuild, laws=law_index_documents(settings),
                           files=file_texts(settings, tree), questions=questions_digest(settings.paths.state))
     how = "rebuilt" if stats.rebuilt else "updated"
     click.echo(
@@ -59,7 +60,7 @@ def _verify(settings: Settings) -> None:
     """Differences on stdout, one a line; the summary on stderr; exit 1 when there is any."""
     root = content_root(settings)
     verification = verify_index(root, settings.paths.index, settings.paths.law_library, file_texts(settings, load_tree(root)),
-                                questions_digest(settings.paths.state))
+                                questions_digest(settings.paths.state), joined_questions(settings))
     for difference in verification.differences:
         click.echo(str(difference))
     hint = "; run `fazhi index --rebuild` to rebuild it" if not verification.ok else ""

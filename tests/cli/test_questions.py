@@ -118,3 +118,29 @@ def test_the_index_records_the_set_so_verify_sees_an_import_or_a_clear(site: Pat
     assert fazhi(site, "laws", "questions", "list").stdout == ""
     assert fingerprint(settings, after).values[QUESTIONS] == ""
     assert "the imported set is now (none)" in fazhi(site, "index", "--verify").stdout
+
+
+def unit_urls(config: Path, query: str) -> list[str]:
+    done = fazhi(config, "search", "--kind", "provisions", "--json", query)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return [hit["url"] for hit in json.loads(done.stdout)["hits"]]
+
+
+def test_an_imported_question_joins_its_article_s_unit_and_a_clear_takes_it_out(site: Path, tmp_path: Path) -> None:
+    asked = tmp_path / "asked.jsonl"
+    asked.write_text(json.dumps({"question": "钓鱼佬扎营留下满地狼藉", "law": RIVERS, "article": "第八条之一"}, ensure_ascii=False) + "\n", "utf-8")
+    assert fazhi(site, "index").returncode == 0
+    assert not [url for url in unit_urls(site, "钓鱼佬 狼藉") if url.endswith("#a8-1")], "the statute's own words do not say it"
+
+    assert fazhi(site, "laws", "questions", "import", str(asked)).returncode == 0
+    indexed = fazhi(site, "index")
+    assert indexed.returncode == 0 and "1 updated" in indexed.stdout, indexed.stdout + indexed.stderr
+    assert unit_urls(site, "钓鱼佬 狼藉")[0].endswith("#a8-1"), "the question's words find its article"
+    verified = fazhi(site, "index", "--verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+    assert fazhi(site, "laws", "questions", "clear").returncode == 0
+    stale = fazhi(site, "index", "--verify")
+    assert stale.returncode == 1 and "#a8-1" in stale.stdout, stale.stdout + stale.stderr
+    assert fazhi(site, "index").returncode == 0
+    assert not [url for url in unit_urls(site, "钓鱼佬 狼藉") if url.endswith("#a8-1")]
