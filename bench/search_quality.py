@@ -18,6 +18,7 @@ query id (``bench.search_corpus.tuning_half``: first byte of SHA-256 of the id
 even = tuning half). Whatever is tuned or mined from STARD uses the tuning half
 only; the table reports the other, the **reporting half**, and the whole set for
 continuity with earlier results. ``--write`` puts the table into bench/RESULTS.md.
+``--answers UNITS_INDEX`` measures the answer card instead (``bench.answer_card``).
 
     .venv/bin/python bench/search_quality.py --write
 """
@@ -43,6 +44,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
+from bench import answer_card
 from bench.results import RESULTS, machine, write_section
 from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
 from fazhi.errors import SearchQueryError
@@ -158,7 +160,11 @@ def main() -> int:
     ap.add_argument("--only-ours", action="store_true", help="skip the two baselines (for tuning)")
     ap.add_argument("--index", type=Path, help="reuse an index of ours built earlier (for tuning query-side knobs)")
     ap.add_argument("--keep", type=Path, help="build our index here and keep it")
+    ap.add_argument("--answers", type=Path, metavar="UNITS_INDEX",
+                    help="only the answer card: coverage and precision over the library's article units, built here or reused")
     args = ap.parse_args()
+    if args.answers:
+        return answer_card.run(args.answers, args.write)
 
     docs, queries, judged = law_documents(), questions(), qrels()
     queries = [(qid, q) for qid, q in queries if qid in judged]
