@@ -90,8 +90,9 @@ def server(index: Path, work: Path) -> Iterator[str]:
         yield running.url.rstrip("/")
 
 
-def client(url: str, texts: list[str], next_index: Iterator[int], tally: Tally, stop: threading.Event) -> None:
-    """One closed-loop client: take the next question, ask, record, until the questions or the time run out."""
+def client(url: str, texts: list[str], next_index: Iterator[int], tally: Tally, stop: threading.Event, kind: str | None = None) -> None:
+    """One closed-loop client: take the next question, ask (of ``kind`` only, when given), record, until the questions or
+    the time run out."""
     with httpx.Client(base_url=url, timeout=60) as http:
         while not stop.is_set():
             try:
@@ -100,13 +101,15 @@ def client(url: str, texts: list[str], next_index: Iterator[int], tally: Tally, 
                 return
             started = time.perf_counter()
             try:
-                status = http.get("/api/search", params={"q": text}).status_code
+                status = http.get("/api/search", params={"q": text, **({"kind": kind} if kind else {})}).status_code
             except httpx.HTTPError:
                 status = 0
             tally.add((time.perf_counter() - started) * 1000, status)
 
 
-def scenario(url: str, texts: list[str], clients: int, heavy: int) -> tuple[dict[str, float | str], dict[str, float | str] | None]:
+def scenario(
+    url: str, texts: list[str], clients: int, heavy: int, kind: str | None = None,
+) -> tuple[dict[str, float | str], dict[str, float | str] | None]:
     """Run ``clients`` clients over ``texts`` (each question once) with ``heavy`` over-budget clients alongside."""
     assert clients + heavy <= MAX_CLIENTS
     counter = iter(range(len(texts)))
@@ -122,7 +125,7 @@ def scenario(url: str, texts: list[str], clients: int, heavy: int) -> tuple[dict
 
     tally, slow, stop = Tally(), Tally(), threading.Event()
     heavy_texts = HEAVY * 10_000
-    workers = [threading.Thread(target=client, args=(url, texts, shared(), tally, stop)) for _ in range(clients)]
+    workers = [threading.Thread(target=client, args=(url, texts, shared(), tally, stop, kind)) for _ in range(clients)]
     hogs = [threading.Thread(target=client, args=(url, heavy_texts, iter(range(n, len(heavy_texts), heavy)), slow, stop))
             for n in range(heavy)]
     for thread in hogs:
@@ -148,7 +151,7 @@ def measure(name: str, index: Path, work: Path, texts: list[str], args: argparse
     for label, chosen, clients, heavy in runs:
         before = load_average()
         with server(index, work) as url:
-            result, slow = scenario(url, chosen, clients, heavy)
+            result, slow = scenario(url, chosen, clients, heavy, args.kind)
         after = load_average()
         line = (f"| {name} | {label} | {result['queries']} | {result['qps']:.1f} | {result['p50']:.0f} | {result['p95']:.0f} |"
                 f" {result['max']:.0f} | {result['statuses']} | {before} → {after} |")
@@ -170,6 +173,7 @@ def main() -> int:
     ap.add_argument("--split-limit", type=int, help="index only the first N articles of the 64,666 split")
     ap.add_argument("--only", choices=["laws", "split"], help="one corpus only")
     ap.add_argument("--index", type=Path, help="reuse this index of the 3,475 documents instead of building one")
+    ap.add_argument("--kind", help="ask every question of this kind only (provisions: the article units of an index holding them)")
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     args = ap.parse_args()
     texts = [q for _, q in questions()][: args.questions]

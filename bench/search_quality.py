@@ -18,15 +18,40 @@ query id (``bench.search_corpus.tuning_half``: first byte of SHA-256 of the id
 even = tuning half). Whatever is tuned or mined from STARD uses the tuning half
 only; the table reports the other, the **reporting half**, and the whole set for
 continuity with earlier results. ``--write`` puts the table into bench/RESULTS.md.
-``--answers UNITS_INDEX`` measures the answer card instead (``bench.answer_card``).
 
     .venv/bin/python bench/search_quality.py --write
+
+``--articles`` measures at the level of statute articles instead, over the
+product's own units (kind ``provisions``, ``search.law_documents.provision_units``)
+of the whole LawRefBook library read as the law library (the version in force
+of each law): the STARD judgements (qrels.lawrefbook-article.tsv, ids
+``<md path>#第X条``) map to units by the law that file belongs to and the article
+number; a judgement whose law or number has no unit in the version in force is
+unreachable, and the section gives that ceiling. Rows: textbook BM25 (Whoosh's
+BM25F, k1=1.2, b=0.75, character bigrams of the same units); the units searched
+with the documents' ``Ranking`` (today's); with ``UNIT_RANKING``; with
+``--questions FILE`` (JSONL ``{"question", "law", "article"}``, the format of
+``fazhi laws questions import``) also with those questions joined to their units.
+Metrics Recall@10, Recall@100, nDCG@10, MRR@10; the index holds the laws and the
+units, and its full build is timed (target ≤ 5 minutes).
+
+    .venv/bin/python bench/search_quality.py --articles --write
+
+``--answers`` measures the answer card over the same units: each question is ranked
+once among them (``search.answers.ranked_units``, as the search API does), the
+confidence rule (``search.answers.Confidence``) is chosen on the tuning half only —
+the most covering rule of a grid whose precision there reaches the target — and the
+section gives coverage (share of questions with a card) and precision (share of
+cards holding a judged article) on both halves. ``--index`` reuses a units index.
+
+    .venv/bin/python bench/search_quality.py --answers --index /tmp/units --write
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
 import re
 import shutil
@@ -44,20 +69,41 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from bench import answer_card
 from bench.results import RESULTS, machine, write_section
-from bench.search_corpus import git_revision, law_articles, law_documents, load_average, qrels, questions, tuning_half, write_law_index
+from bench.search_corpus import (
+    LAWS,
+    STARD,
+    git_revision,
+    law_articles,
+    law_documents,
+    load_average,
+    qrels,
+    questions,
+    tuning_half,
+    write_law_index,
+)
 from fazhi.errors import SearchQueryError
-from search.query import SearchRequest, search
+from fazhi.law.library import ARTICLE_RE, Library, load_library
+from fazhi.law.numerals import ArticleNo, to_int
+from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, chosen, ranked_units
+from search.deadline import Deadline
+from search.indexer import sync_articles
+from search.law_documents import NO_QUESTIONS, ProvisionUnit, Questions, provision_units, unit_id
+from search.law_documents import law_documents as library_law_documents
+from search.query import SearchRequest, parse_query, search
+from search.ranking import DEFAULT_RANKING, UNIT_RANKING, Ranking
+from search.searchers import open_view
 
 CUTOFF = 10
+DEEP = 100  # Recall@100 at article level
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 
 
 def score(ranked: dict[str, list[str]], judged: dict[str, set[str]]) -> dict[str, float]:
-    """Mean nDCG@10, Recall@10 and MRR@10 over every judged query (a missing ranking scores 0)."""
-    ndcg = recall = mrr = 0.0
+    """Mean nDCG@10, Recall@10, Recall@100 and MRR@10 over every judged query (a missing ranking scores 0)."""
+    ndcg = recall = deep = mrr = 0.0
     for qid, relevant in judged.items():
+        deep += len(set(ranked.get(qid, [])[:DEEP]) & relevant) / len(relevant)
         docs = ranked.get(qid, [])[:CUTOFF]
         gains = [1.0 if d in relevant else 0.0 for d in docs]
         dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
@@ -66,7 +112,7 @@ def score(ranked: dict[str, list[str]], judged: dict[str, set[str]]) -> dict[str
         recall += len(set(docs) & relevant) / len(relevant)
         mrr += next((1.0 / (i + 1) for i, g in enumerate(gains) if g), 0.0)
     n = len(judged)
-    return {"ndcg": ndcg / n, "recall": recall / n, "mrr": mrr / n}
+    return {"ndcg": ndcg / n, "recall": recall / n, "recall100": deep / n, "mrr": mrr / n}
 
 
 Docs = list[tuple[str, str, str]]
@@ -112,7 +158,7 @@ class _Bigrams(Tokenizer):
 
 def _whoosh_baseline(
     docs: Docs, queries: Queries, directory: Path, schema: Schema,
-    document: Callable[[str, str, str], dict[str, str]], make_query: Callable[[str], wq.Query],
+    document: Callable[[str, str, str], dict[str, str]], make_query: Callable[[str], wq.Query], limit: int = CUTOFF,
 ) -> Run:
     directory.mkdir(parents=True)
     ix = whoosh_index.create_in(str(directory), schema)
@@ -126,11 +172,12 @@ def _whoosh_baseline(
     started = time.perf_counter()
     with ix.searcher() as searcher:
         for qid, question in queries:
-            ranked[qid] = [hit["id"] for hit in searcher.search(make_query(question), limit=CUTOFF)]
+            ranked[qid] = [hit["id"] for hit in searcher.search(make_query(question), limit=limit)]
     return ranked, built, time.perf_counter() - started
 
 
-def run_bigram(docs: Docs, queries: Queries, workdir: Path) -> Run:
+def run_bigram(docs: Docs, queries: Queries, workdir: Path, limit: int = CUTOFF) -> Run:
+    """Whoosh's BM25F (its defaults: k1=1.2, b=0.75) over one field of character bigrams of title and body."""
     tokenizer = _Bigrams()
     schema = Schema(id=ID(stored=True), text=TEXT(analyzer=tokenizer, phrase=False))
 
@@ -140,7 +187,7 @@ def run_bigram(docs: Docs, queries: Queries, workdir: Path) -> Run:
     def document(rel: str, title: str, body: str) -> dict[str, str]:
         return {"id": rel, "text": title + "\n" + body}
 
-    return _whoosh_baseline(docs, queries, workdir / "bigram", schema, document, make_query)
+    return _whoosh_baseline(docs, queries, workdir / "bigram", schema, document, make_query, limit)
 
 
 def run_jieba(docs: Docs, queries: Queries, workdir: Path) -> Run:
@@ -154,17 +201,244 @@ def run_jieba(docs: Docs, queries: Queries, workdir: Path) -> Run:
     )
 
 
+def unit_qrels(library: Library, units: list[ProvisionUnit]) -> tuple[dict[str, set[str]], int, int]:
+    """Query id -> relevant unit ids (an unreachable judgement kept as its own id, which no unit has), and how many
+    judgements there are and how many of them map to a unit of the version in force."""
+    law_of = {file: name for name, law in library.laws.items() for version in law.versions for file in version.files}
+    have = {unit.slug for unit in units}
+    judged: dict[str, set[str]] = {}
+    total = reachable = 0
+    for line in (STARD / "qrels.lawrefbook-article.tsv").read_text("utf-8").splitlines():
+        qid, _, article, rel = line.split("\t")
+        if int(rel) <= 0:
+            continue
+        path, _, label = article.partition("#")
+        match = ARTICLE_RE.match(label.split("~")[0])
+        name = law_of.get(path)
+        target = article
+        if match and name is not None:
+            candidate = unit_id(name, ArticleNo(to_int(match["n"]) or 0, to_int(match["s"]) if match["s"] else 0))
+            target = candidate if candidate in have else article
+        if target not in judged.get(qid, set()):
+            total += 1
+            reachable += target in have
+        judged.setdefault(qid, set()).add(target)
+    return judged, total, reachable
+
+
+def read_questions(path: Path) -> Questions:
+    """Questions per (law name, article number) from a JSONL file of ``{"question", "law", "article"}`` lines."""
+    asked: dict[tuple[str, ArticleNo], list[str]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            number = item["article"]
+            match = ARTICLE_RE.match(str(number)) if not isinstance(number, int) else None
+            no = ArticleNo(number) if match is None else ArticleNo(to_int(match["n"]) or 0, to_int(match["s"]) if match["s"] else 0)
+            asked.setdefault((item["law"], no), []).append(item["question"])
+    return asked
+
+
+def run_units(index_dir: Path, queries: Queries, ranking: Ranking) -> Run:
+    """The top 100 units (kind ``provisions``) of each question, through ``search.query.search`` with ``ranking`` for units."""
+    ranked: dict[str, list[str]] = {}
+    started = time.perf_counter()
+    for qid, question in queries:
+        try:
+            response = search(index_dir, SearchRequest(q=question, kind="provisions", per_page=DEEP), unit_ranking=ranking, budget=60)
+        except SearchQueryError:
+            continue
+        ranked[qid] = [hit.url for hit in response.hits]
+    return ranked, 0.0, time.perf_counter() - started
+
+
+def write_unit_index(library: Library, index_dir: Path, asked: Questions = NO_QUESTIONS) -> tuple[list[ProvisionUnit], float]:
+    """The laws and their article units as the product indexes them, written from scratch; (units, seconds)."""
+    started = time.perf_counter()
+    units = provision_units(library, questions=asked)
+    sync_articles([], index_dir, rebuild=True, laws=[*library_law_documents(library), *units])
+    return units, time.perf_counter() - started
+
+
+def articles_main(args: argparse.Namespace) -> int:
+    """The article-level section (see the module docstring)."""
+    load = load_average()
+    library = load_library(LAWS)
+    queries = questions()
+    rows: list[tuple[str, dict[str, float], dict[str, float], float]] = []
+    with tempfile.TemporaryDirectory(prefix="fazhi-articles-") as tmp:
+        workdir = Path(tmp)
+        index_dir = args.index or workdir / "units"
+        built = 0.0
+        if args.index is None:
+            units, built = write_unit_index(library, index_dir)
+            print(f"laws and units indexed in {built:.0f} s (load average {load_average()})", flush=True)
+        else:
+            units = provision_units(library)
+        judged, total, reachable = unit_qrels(library, units)
+        queries = [(qid, q) for qid, q in queries if qid in judged]
+        reporting = {qid: docs for qid, docs in judged.items() if not tuning_half(qid)}
+        ceiling = score({qid: sorted(docs) for qid, docs in judged.items()}, reporting)["recall100"]
+        print(f"{len(library.laws):,} laws, {len(units):,} units; {reachable} of {total} judgements reachable; "
+              f"reporting half Recall ceiling {ceiling:.3f}", flush=True)
+        systems: list[tuple[str, Callable[[], Run]]] = []
+        if not args.only_ours:
+            texts = [(unit.slug, f"{unit.title} {unit.heading}", f"{unit.label} {unit.text}") for unit in units]
+            systems.append(("textbook BM25 (k1=1.2, b=0.75, character bigrams of the same units)",
+                            lambda: run_bigram(texts, queries, workdir, DEEP)))
+        systems += [
+            ("today's ranking (units searched with the documents' `Ranking`)", lambda: run_units(index_dir, queries, DEFAULT_RANKING)),
+            ("unit ranking (`UNIT_RANKING`), no learned data", lambda: run_units(index_dir, queries, UNIT_RANKING)),
+        ]
+        if args.questions:
+            asked = read_questions(args.questions)
+            asked_dir = workdir / "asked"
+            write_unit_index(library, asked_dir, asked)
+            systems.append((f"unit ranking with the questions of {args.questions.name} imported",
+                            lambda: run_units(asked_dir, queries, UNIT_RANKING)))
+        for name, run in systems:
+            ranked, _, queried = run()
+            halves = score(ranked, reporting), score(ranked, judged)
+            rows.append((name, *halves, queried))
+            print(name, flush=True)
+            for label, m in zip(("reporting half", "whole set"), halves, strict=True):
+                print(f"  {label}: R@10 {m['recall']:.3f}  R@100 {m['recall100']:.3f}  nDCG@10 {m['ndcg']:.3f}  MRR@10 {m['mrr']:.3f}"
+                      f"  ({queried:.0f} s)", flush=True)
+    if args.write:
+        table = "\n".join(
+            f"| {name} | {label} | {m['recall']:.3f} | {m['recall100']:.3f} | {m['ndcg']:.3f} | {m['mrr']:.3f} | {queried:.0f} s |"
+            for name, half, whole, queried in rows
+            for label, m in (("reporting half", half), ("whole set", whole))
+        )
+        built_text = f"{built:.0f} s" if built else "not measured in this run (`--index`)"
+        command = " ".join([".venv/bin/python bench/search_quality.py", *sys.argv[1:]])
+        write_section(f"""## Search quality: statute articles
+
+STARD at the level of statute articles: {len(queries)} questions against the product's own units of kind
+`provisions` (`search.law_documents.provision_units`), one per article of the version in force of each of
+the {len(library.laws):,} laws read from the whole LawRefBook library: {len(units):,} units. The judgements
+(qrels.lawrefbook-article.tsv) map to units by the law their file belongs to and the article number:
+{reachable:,} of {total:,} distinct judgements have a unit in the version in force, the rest are unreachable
+(the article was renumbered or dropped by a later version, or the law is not read as a law). Ceiling:
+Recall@100 {ceiling:.3f} on the reporting half ({len(reporting)} questions; tuning half by
+`bench.search_corpus.tuning_half`, which alone was used for tuning). Full index build of the laws and
+units: {built_text}. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()};
+load average {load} at the start, {load_average()} at the end; query times are wall-clock on a shared machine.
+
+| system | questions | Recall@10 | Recall@100 | nDCG@10 | MRR@10 | all queries |
+|---|---|---|---|---|---|---|
+{table}
+
+Command: `FAZHI_SHARED=<shared> {command}`
+""")
+    return 0
+
+# The answer card: the target precision, and the grid its rule is tuned over. Floors stay low: a score's scale grows
+# with the library (a term's weight with the log of the unit count), so a floor tuned on 140,000 units would hide every
+# card of a small library; the margin compares scores with each other and holds at any size.
+PRECISION_GOAL = 0.6
+MIN_SCORES = (1.0, 2.0, 4.0)
+MARGINS = tuple(round(1.0 + step / 100, 2) for step in range(0, 51))
+Ranked = dict[str, list[tuple[str, float]]]
+
+
+def rank_units(index_dir: Path, queries: Queries) -> tuple[Ranked, float]:
+    """Per question, the best ``CARD_ARTICLES + 1`` unit ids with their scores; and the mean seconds per question."""
+    view = open_view(index_dir)
+    slugs = view.reader.column_reader("slug")
+    ranked: Ranked = {}
+    started = time.perf_counter()
+    for qid, question in queries:
+        parsed = parse_query(question)
+        found = ranked_units(view, parsed, UNIT_RANKING, Deadline(UNIT_RANKING.budget, 60.0), CARD_ARTICLES + 1) if parsed.words else []
+        ranked[qid] = [(slugs[docnum], value) for docnum, value in found]
+    return ranked, (time.perf_counter() - started) / max(1, len(queries))
+
+
+def card_rate(ranked: Ranked, judged: dict[str, set[str]], qids: list[str], rule: Confidence) -> tuple[float, float, int]:
+    """(coverage, precision, cards) of ``rule`` over ``qids``."""
+    cards = hits = 0
+    for qid in qids:
+        items = ranked.get(qid, [])
+        picked = chosen([(n, value) for n, (_, value) in enumerate(items)], rule)
+        if picked:
+            cards += 1
+            hits += any(items[n][0] in judged.get(qid, set()) for n in picked)
+    return cards / max(1, len(qids)), hits / max(1, cards), cards
+
+
+def tune_card(ranked: Ranked, judged: dict[str, set[str]], qids: list[str]) -> Confidence:
+    """The most covering rule of the grid whose precision on ``qids`` reaches PRECISION_GOAL (the shipped one when none does)."""
+    best, best_coverage = CONFIDENCE, -1.0
+    for min_score in MIN_SCORES:
+        for margin in MARGINS:
+            rule = Confidence(min_score=min_score, margin=margin)
+            coverage, precision, _ = card_rate(ranked, judged, qids, rule)
+            if precision >= PRECISION_GOAL and coverage > best_coverage:
+                best, best_coverage = rule, coverage
+    return best
+
+
+def answers_main(args: argparse.Namespace) -> int:
+    """The answer card section (see the module docstring)."""
+    load = load_average()
+    library = load_library(LAWS)
+    units = provision_units(library)
+    judged, total, reachable = unit_qrels(library, units)
+    queries = [(qid, q) for qid, q in questions() if qid in judged]
+    with tempfile.TemporaryDirectory(prefix="fazhi-answers-") as tmp:
+        index_dir = args.index or Path(tmp) / "units"
+        built = "reused" if args.index else f"built in {write_unit_index(library, index_dir)[1]:.0f} s"
+        ranked, per_question = rank_units(index_dir, queries)
+    tuning = [qid for qid, _ in queries if tuning_half(qid)]
+    reporting = [qid for qid, _ in queries if not tuning_half(qid)]
+    tuned = tune_card(ranked, judged, tuning)
+    rows = []
+    for name, rule in (("shipped rule (`search.answers.CONFIDENCE`)", CONFIDENCE), ("rule tuned on the tuning half", tuned)):
+        rates = (card_rate(ranked, judged, qids, rule) for qids in (tuning, reporting, tuning + reporting))
+        cells = [f"{coverage:.3f} / {precision:.3f} ({cards})" for coverage, precision, cards in rates]
+        rows.append(f"| {name}: min_score {rule.min_score}, margin {rule.margin} | " + " | ".join(cells) + " |")
+    ceiling = sum(any(slug in judged[qid] for slug, _ in ranked[qid][:CARD_ARTICLES]) for qid in reporting) / max(1, len(reporting))
+    section = f"""## Answer card (STARD, article units of the whole LawRefBook library)
+
+{dt.date.today()} · revision {git_revision()} · {machine()} · load average before the run {load}
+
+Units: every article of the versions in force of the LawRefBook library ({len(units):,}, `provision_units`), {built}.
+Judgements: {total:,}, {reachable:,} of them reachable (a unit in the version in force). Judged questions: {len(queries):,}
+({len(tuning):,} tuning, {len(reporting):,} reporting); {per_question * 1000:.0f} ms per question for the unit ranking.
+Cells: coverage / precision (cards). Target on the reporting half: coverage ≥ 0.5 with precision ≥ {PRECISION_GOAL}; the
+tuning picks the most covering rule of a grid (floors {" · ".join(map(str, MIN_SCORES))} × margins {MARGINS[0]}–{MARGINS[-1]}
+by 0.01) with precision ≥ {PRECISION_GOAL} on the tuning half.
+
+| rule | tuning half | reporting half | all |
+|---|---|---|---|
+{chr(10).join(rows)}
+
+Ceiling: on the reporting half a judged article is among the first {CARD_ARTICLES} units for {ceiling:.3f} of the
+questions, whatever the rule.
+
+Command: `FAZHI_SHARED=<shared> .venv/bin/python bench/search_quality.py --answers [--index UNITS] --write`
+"""
+    print(section)
+    if args.write:
+        write_section(section)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     ap.add_argument("--only-ours", action="store_true", help="skip the two baselines (for tuning)")
     ap.add_argument("--index", type=Path, help="reuse an index of ours built earlier (for tuning query-side knobs)")
     ap.add_argument("--keep", type=Path, help="build our index here and keep it")
-    ap.add_argument("--answers", type=Path, metavar="UNITS_INDEX",
-                    help="only the answer card: coverage and precision over the library's article units, built here or reused")
+    ap.add_argument("--articles", action="store_true", help="the article-level section over the units of kind provisions")
+    ap.add_argument("--questions", type=Path, help="with --articles: also a row with these questions imported (JSONL)")
+    ap.add_argument("--answers", action="store_true", help="the answer card's coverage and precision over the units of kind provisions")
     args = ap.parse_args()
+    if args.articles:
+        return articles_main(args)
     if args.answers:
-        return answer_card.run(args.answers, args.write)
+        return answers_main(args)
 
     docs, queries, judged = law_documents(), questions(), qrels()
     queries = [(qid, q) for qid, q in queries if qid in judged]

@@ -44,6 +44,7 @@ import datetime as dt
 import heapq
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from whoosh import query as wq
 
@@ -86,11 +87,12 @@ class Run:
     """One search on one index view: clauses, document sets, the page, facets, the law block and a suggestion."""
 
     def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline,
-                 named: NamedArticle | None = None):
+                 named: NamedArticle | None = None, unit_ranking: Ranking | None = None):
         self.view = view
         self.request = request
         self.parsed = parsed
         self.ranking = ranking
+        self.unit_ranking = unit_ranking or ranking  # scores the units a law's best article is found among (kind=laws)
         self.deadline = deadline
         self.named = named
         self.partial = False
@@ -204,12 +206,28 @@ class Run:
         if clauses:
             result = score(view, clauses, self.ranking, self.deadline)
             scores, partial = result.scores, result.partial
+            if self.request.kind == "laws" and self.ranking.best_unit and view.units:
+                partial = self._add_best_units(scores) or partial
             docs = set(scores) & self.live if not parsed.phrases or parsed.words else self.live
         for part in parsed.phrases:
             docs = set(docs) & self._phrase_docs(part)
         for part in parsed.excluded:
             docs = set(docs) - self._phrase_docs(part)
         return docs, scores, partial or self.partial
+
+    def _add_best_units(self, scores: dict[int, float]) -> bool:
+        """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
+        units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
+        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
+        best: dict[int, float] = {}
+        parents = self.view.unit_laws()
+        for unit, value in found.scores.items():
+            law = parents.get(unit)
+            if law is not None and value > best.get(law, 0.0):
+                best[law] = value
+        for law, value in best.items():
+            scores[law] = scores.get(law, 0.0) + self.ranking.best_unit * value
+        return found.partial
 
     def law_documents(self) -> list[int]:
         """Documents whose title is a law the query names (prefix and qualifiers aside), in the order of the names."""

@@ -83,7 +83,7 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    response = Run(view, request, parsed, ranking, deadline, named).response()
+    response = Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()
     if named is not None:
         return response  # the law block holds the article the question names
     return replace(response, answers=answer_card(view, request, parsed, unit_ranking, deadline))

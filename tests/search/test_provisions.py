@@ -168,3 +168,21 @@ def test_the_cli_takes_kind_provisions(content: Path, library: Path, tmp_path: P
     assert built.exit_code == 0, built.output
     out = json.loads(runner.invoke(main, ["search", "垂钓", "--kind", "provisions", "--json", *locations]).output)
     assert out["total"] == 1 and out["hits"][0]["kind"] == "provisions" and out["hits"][0]["url"].endswith("#a8-1")
+
+
+def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    q = "垂钓 露营 垃圾"
+    plain = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library).hits}
+    combined = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library,
+                                                      ranking=Ranking(best_unit=0.5)).hits}
+    best: dict[str, float] = {}
+    for hit in search(index, SearchRequest(q=q, kind="provisions", per_page=100), library=library).hits:
+        law = hit.url.split("#")[0]
+        best[law] = max(best.get(law, 0.0), hit.score)
+    assert set(combined) == set(plain) and best
+    for url, value in plain.items():
+        assert combined[url] == pytest.approx(value + 0.5 * best.get(url, 0.0), abs=2e-4), url
+    assert search(index, SearchRequest(q=q), library=library, ranking=Ranking(best_unit=0.5)).hits == search(
+        index, SearchRequest(q=q), library=library).hits, "only kind=laws: a search of every kind is as before"
