@@ -38,6 +38,15 @@ Metrics Recall@10, Recall@100, nDCG@10, MRR@10; the index holds the laws and the
 units, and its full build is timed (target ≤ 5 minutes).
 
     .venv/bin/python bench/search_quality.py --articles --write
+
+``--answers`` measures the answer card over the same units: each question is ranked
+once among them (``search.answers.ranked_units``, as the search API does), the
+confidence rule (``search.answers.Confidence``) is chosen on the tuning half only —
+the most covering rule of a grid whose precision there reaches the target — and the
+section gives coverage (share of questions with a card) and precision (share of
+cards holding a judged article) on both halves. ``--index`` reuses a units index.
+
+    .venv/bin/python bench/search_quality.py --answers --index /tmp/units --write
 """
 
 from __future__ import annotations
@@ -78,11 +87,14 @@ from bench.search_corpus import (
 from fazhi.errors import SearchQueryError
 from fazhi.law.library import ARTICLE_RE, Library, load_library
 from fazhi.law.numerals import ArticleNo, to_int
+from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, chosen, ranked_units
+from search.deadline import Deadline
 from search.indexer import sync_articles
 from search.law_documents import NO_QUESTIONS, ProvisionUnit, Questions, provision_units, unit_id
 from search.law_documents import law_documents as library_law_documents
-from search.query import SearchRequest, search
+from search.query import SearchRequest, parse_query, search
 from search.ranking import DEFAULT_RANKING, UNIT_RANKING, Ranking
+from search.searchers import open_view
 
 CUTOFF = 10
 DEEP = 100  # Recall@100 at article level
@@ -319,6 +331,97 @@ Command: `FAZHI_SHARED=<shared> {command}`
 """)
     return 0
 
+# The answer card: the target precision, and the grid its rule is tuned over. Floors stay low: a score's scale grows
+# with the library (a term's weight with the log of the unit count), so a floor tuned on 140,000 units would hide every
+# card of a small library; the margin compares scores with each other and holds at any size.
+PRECISION_GOAL = 0.6
+MIN_SCORES = (1.0, 2.0, 4.0)
+MARGINS = tuple(round(1.0 + step / 100, 2) for step in range(0, 51))
+Ranked = dict[str, list[tuple[str, float]]]
+
+
+def rank_units(index_dir: Path, queries: Queries) -> tuple[Ranked, float]:
+    """Per question, the best ``CARD_ARTICLES + 1`` unit ids with their scores; and the mean seconds per question."""
+    view = open_view(index_dir)
+    slugs = view.reader.column_reader("slug")
+    ranked: Ranked = {}
+    started = time.perf_counter()
+    for qid, question in queries:
+        parsed = parse_query(question)
+        found = ranked_units(view, parsed, UNIT_RANKING, Deadline(UNIT_RANKING.budget, 60.0), CARD_ARTICLES + 1) if parsed.words else []
+        ranked[qid] = [(slugs[docnum], value) for docnum, value in found]
+    return ranked, (time.perf_counter() - started) / max(1, len(queries))
+
+
+def card_rate(ranked: Ranked, judged: dict[str, set[str]], qids: list[str], rule: Confidence) -> tuple[float, float, int]:
+    """(coverage, precision, cards) of ``rule`` over ``qids``."""
+    cards = hits = 0
+    for qid in qids:
+        items = ranked.get(qid, [])
+        picked = chosen([(n, value) for n, (_, value) in enumerate(items)], rule)
+        if picked:
+            cards += 1
+            hits += any(items[n][0] in judged.get(qid, set()) for n in picked)
+    return cards / max(1, len(qids)), hits / max(1, cards), cards
+
+
+def tune_card(ranked: Ranked, judged: dict[str, set[str]], qids: list[str]) -> Confidence:
+    """The most covering rule of the grid whose precision on ``qids`` reaches PRECISION_GOAL (the shipped one when none does)."""
+    best, best_coverage = CONFIDENCE, -1.0
+    for min_score in MIN_SCORES:
+        for margin in MARGINS:
+            rule = Confidence(min_score=min_score, margin=margin)
+            coverage, precision, _ = card_rate(ranked, judged, qids, rule)
+            if precision >= PRECISION_GOAL and coverage > best_coverage:
+                best, best_coverage = rule, coverage
+    return best
+
+
+def answers_main(args: argparse.Namespace) -> int:
+    """The answer card section (see the module docstring)."""
+    load = load_average()
+    library = load_library(LAWS)
+    units = provision_units(library)
+    judged, total, reachable = unit_qrels(library, units)
+    queries = [(qid, q) for qid, q in questions() if qid in judged]
+    with tempfile.TemporaryDirectory(prefix="fazhi-answers-") as tmp:
+        index_dir = args.index or Path(tmp) / "units"
+        built = "reused" if args.index else f"built in {write_unit_index(library, index_dir)[1]:.0f} s"
+        ranked, per_question = rank_units(index_dir, queries)
+    tuning = [qid for qid, _ in queries if tuning_half(qid)]
+    reporting = [qid for qid, _ in queries if not tuning_half(qid)]
+    tuned = tune_card(ranked, judged, tuning)
+    rows = []
+    for name, rule in (("shipped rule (`search.answers.CONFIDENCE`)", CONFIDENCE), ("rule tuned on the tuning half", tuned)):
+        rates = (card_rate(ranked, judged, qids, rule) for qids in (tuning, reporting, tuning + reporting))
+        cells = [f"{coverage:.3f} / {precision:.3f} ({cards})" for coverage, precision, cards in rates]
+        rows.append(f"| {name}: min_score {rule.min_score}, margin {rule.margin} | " + " | ".join(cells) + " |")
+    ceiling = sum(any(slug in judged[qid] for slug, _ in ranked[qid][:CARD_ARTICLES]) for qid in reporting) / max(1, len(reporting))
+    section = f"""## Answer card (STARD, article units of the whole LawRefBook library)
+
+{dt.date.today()} · revision {git_revision()} · {machine()} · load average before the run {load}
+
+Units: every article of the versions in force of the LawRefBook library ({len(units):,}, `provision_units`), {built}.
+Judgements: {total:,}, {reachable:,} of them reachable (a unit in the version in force). Judged questions: {len(queries):,}
+({len(tuning):,} tuning, {len(reporting):,} reporting); {per_question * 1000:.0f} ms per question for the unit ranking.
+Cells: coverage / precision (cards). Target on the reporting half: coverage ≥ 0.5 with precision ≥ {PRECISION_GOAL}; the
+tuning picks the most covering rule of a grid (floors {" · ".join(map(str, MIN_SCORES))} × margins {MARGINS[0]}–{MARGINS[-1]}
+by 0.01) with precision ≥ {PRECISION_GOAL} on the tuning half.
+
+| rule | tuning half | reporting half | all |
+|---|---|---|---|
+{chr(10).join(rows)}
+
+Ceiling: on the reporting half a judged article is among the first {CARD_ARTICLES} units for {ceiling:.3f} of the
+questions, whatever the rule.
+
+Command: `FAZHI_SHARED=<shared> .venv/bin/python bench/search_quality.py --answers [--index UNITS] --write`
+"""
+    print(section)
+    if args.write:
+        write_section(section)
+    return 0
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -330,9 +433,12 @@ def main() -> int:
                     help="our rows with the learned associations (on), without them (off), or both (default)")
     ap.add_argument("--articles", action="store_true", help="the article-level section over the units of kind provisions")
     ap.add_argument("--questions", type=Path, help="with --articles: also a row with these questions imported (JSONL)")
+    ap.add_argument("--answers", action="store_true", help="the answer card's coverage and precision over the units of kind provisions")
     args = ap.parse_args()
     if args.articles:
         return articles_main(args)
+    if args.answers:
+        return answers_main(args)
 
     docs, queries, judged = law_documents(), questions(), qrels()
     queries = [(qid, q) for qid, q in queries if qid in judged]

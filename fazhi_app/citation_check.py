@@ -9,16 +9,13 @@ HTML; a blank line, heading, list item or table row starts a new block.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fazhi.config import Settings
 from fazhi.content import ContentTree
 from fazhi.errors import Problem
-from fazhi.law.citations import CitationScanner
+from fazhi.law.citations import CitationScanner, scan_markdown
 from fazhi.law.library import Library, load_library
-
-BLOCK_START_RE = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||>|$)")
 
 
 def citation_warnings(settings: Settings, tree: ContentTree, library: Library | None = None) -> list[Problem]:
@@ -34,16 +31,9 @@ def citation_warnings(settings: Settings, tree: ContentTree, library: Library | 
         path = tree.root / article.path
         lines = Path(path).read_text("utf-8").split("\n")
         start = _body_start(lines)
-        scanner = CitationScanner(library, article.date.date())
-        for number in range(start, len(lines)):
-            line = lines[number]
-            if BLOCK_START_RE.match(line):
-                scanner.reset()
-            for cell in line.split("|") if line.lstrip().startswith("|") else (line,):
-                _, unresolved = scanner.scan(cell)
-                warnings.extend(Problem(str(article.path), number + 1, f"warning: {u.text} is not linked: {u.reason}") for u in unresolved)
-                if len(cell) != len(line):
-                    scanner.reset()
+        for number, _, unresolved in scan_markdown(CitationScanner(library, article.date.date()), lines[start:]):
+            line = start + number + 1
+            warnings.extend(Problem(str(article.path), line, f"warning: {u.text} is not linked: {u.reason}") for u in unresolved)
     return warnings
 
 

@@ -45,7 +45,7 @@ from fazhi.article import Article
 from fazhi.content import ContentTree, load_tree
 from fazhi.errors import ArticleInvalid, LockHeld
 from fazhi.files import write_atomic, write_json
-from search.documents import NO_FILES, FileTexts, Indexed, document, fingerprint
+from search.documents import NO_FILES, Cites, FileTexts, Indexed, citations, document, fingerprint
 from search.index_writer import CheckedMpWriter
 from search.law_documents import LawIndexed, library_documents
 from search.schema import build_schema, schema_version
@@ -127,15 +127,17 @@ def sync_articles(
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _index_lock(index_dir):
+        articles, laws = list(articles), list(laws)
+        cites = citations(articles, laws, files)
         by_slug: dict[str, Indexed] = {article.slug: article for article in articles}
         by_slug.update((law.slug, law) for law in laws)
-        stamps = {slug: fingerprint(article, files) for slug, article in by_slug.items()}
+        stamps = {slug: fingerprint(article, files, cites) for slug, article in by_slug.items()}
         live = current_generation(index_dir)
         remove_leftovers(index_dir)
         if rebuild or live is None or read_meta(live).get("schema") != schema_version():
-            counts = _write_generation(index_dir, live, by_slug, stamps, procs, files)
+            counts = _write_generation(index_dir, live, by_slug, stamps, procs, files, cites)
         else:
-            counts = _update_generation(live, by_slug, stamps, procs, files)
+            counts = _update_generation(live, by_slug, stamps, procs, files, cites)
         generation = current_generation(index_dir)
         assert generation is not None
         meta = read_meta(generation)
@@ -265,9 +267,10 @@ def write_documents(index_dir: Path, documents: Iterable[dict[str, object]], cou
 
 def _write_generation(
     index_dir: Path, live: Path | None, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None, files: FileTexts,
+    cites: Cites,
 ) -> dict[str, object]:
     """A complete new generation of ``articles``, then the atomic switch, then cleanup of old generations."""
-    documents = (document(article, stamps[slug], files) for slug, article in articles.items())
+    documents = (document(article, stamps[slug], files, cites) for slug, article in articles.items())
     _new_generation(index_dir, live, documents, len(articles), procs)
     return {"added": len(articles), "updated": 0, "removed": 0, "unchanged": 0, "rebuilt": True}
 
@@ -299,7 +302,7 @@ def _new_generation(index_dir: Path, live: Path | None, documents: Iterable[dict
 
 
 def _update_generation(
-    live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None, files: FileTexts,
+    live: Path, articles: dict[str, Indexed], stamps: dict[str, str], procs: int | None, files: FileTexts, cites: Cites,
 ) -> dict[str, object]:
     """Only the changed documents: compares fingerprints read from the index's columns."""
     ix = whoosh_index.open_dir(str(live))
@@ -319,7 +322,7 @@ def _update_generation(
                 for slug in removed + updated:
                     writer.delete_document(indexed[slug][0])
                 for slug in updated + added:
-                    writer.add_document(**document(articles[slug], stamps[slug], files))
+                    writer.add_document(**document(articles[slug], stamps[slug], files, cites))
             except BaseException:
                 writer.cancel()  # nothing reaches the index: readers keep the last commit
                 raise

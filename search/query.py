@@ -20,10 +20,12 @@ that covers all of it. The request and response types (``search.request``) and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fazhi.errors import SearchQueryError
 from search.analysis import segmenter
+from search.answers import answer_card
 from search.deadline import Deadline, SearchTimeout
 from search.engine import Run
 from search.indexer import current_generation
@@ -86,4 +88,7 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    return Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()
+    response = Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()
+    if named is not None:
+        return response  # the law block holds the article the question names
+    return replace(response, answers=answer_card(view, request, parsed, unit_ranking, deadline))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from fazhi.article import COLUMNS
@@ -150,6 +150,36 @@ class LawBlock:
 
 
 @dataclass(frozen=True)
+class Citing:
+    """An archive article citing a card's statute article: its title, site-relative URL and date."""
+
+    title: str
+    url: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A statute article that answers the question (``search.answers``), in the version in force.
+
+    ``law`` its law's title and ``law_url`` that law's page (``/laws/<slug>/``); ``label`` as the statute prints it
+    (第二十五条), ``anchor`` its id on the page (a25), ``url`` that place; ``text`` its paragraphs, one a line;
+    ``version`` the version's key (the date it was adopted); ``repealed`` set for a repealed law's last text;
+    ``citing`` the archive's articles that cite this article in this version, newest first.
+    """
+
+    law: str
+    law_url: str
+    label: str
+    anchor: str
+    url: str
+    text: str
+    version: str
+    repealed: bool
+    citing: list[Citing]
+
+
+@dataclass(frozen=True)
 class SearchResponse:
     """A page of results, facet counts, the law the query names and, when nothing matched, a suggestion.
 
@@ -158,7 +188,9 @@ class SearchResponse:
     filters), ``fewer_terms`` (without its phrases and exclusions) or
     ``similar_term`` (a word of the titles one edit away from a word of the query).
     ``law`` is set when the query names a law (by name, short form or in 《》). ``hint`` says what to write
-    instead when the query has text but no word to search for (only question words, emoji or punctuation).
+    instead when the query has text but no word to search for (only question words, emoji or punctuation). ``answers``
+    holds the statute articles that answer the question when a law library is indexed and one answers with confidence
+    (else empty).
     """
 
     query: str
@@ -174,6 +206,7 @@ class SearchResponse:
     took_ms: float = 0.0
     law: LawBlock | None = None
     hint: str | None = None
+    answers: list[Answer] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body; the law block has an ``article`` only when the query names one."""

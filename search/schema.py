@@ -36,7 +36,8 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 # 6: the text inside an article's files (``files``, ``files_bigram``, ``files_len``, ``file_parts``).
 # 7: ``jurisdiction`` (the province a local regulation or rule belongs to, fazhi.law.regions).
 # 8: statute articles as units of kind ``provisions`` (``unit_*`` fields, ``law_id``, ``repealed``, ``unit``).
-SCHEMA_VERSION = 8
+# 9: per archive article, the statute articles it cites (``cites``: ``search.documents.cited_key``).
+SCHEMA_VERSION = 9
 # The kinds of document: the archive's own articles, and the texts of the law library; and the law library's
 # articles as units (``search.law_documents.ProvisionUnit``), searched only when asked for.
 KINDS = ("articles", "laws", "provisions")
@@ -127,6 +128,7 @@ def build_schema() -> Schema:
         file_parts=STORED,
         source=ID(stored=True, sortable=True),
         laws=KEYWORD(stored=True, commas=True, scorable=False),
+        cites=KEYWORD(commas=True, scorable=False),
         url=STORED,
         date_text=STORED,
         # statute article units only (kind ``provisions``): fields of their own, so their statistics are their own
@@ -159,10 +161,11 @@ def searchable(files: Sequence[FileText]) -> list[FileText]:
     return [part for part in files if part.status == "ok" and part.text.strip()]
 
 
-def fingerprint(article: Article, files: Sequence[FileText] = ()) -> str:
+def fingerprint(article: Article, files: Sequence[FileText] = (), cites: Sequence[str] = ()) -> str:
     """Changes when anything the index holds of the article changes (cited laws follow from laws, title, body and file texts).
 
     ``files``: the texts read from the article's files; an article without any keeps the fingerprint it always had.
+    ``cites``: the statute articles it cites, as resolved against the law library (which may change without the article).
     """
     meta = {
         "title": article.title, "date": article.date_text, "column": article.column, "slug": article.slug,
@@ -171,11 +174,14 @@ def fingerprint(article: Article, files: Sequence[FileText] = ()) -> str:
     parts = searchable(files)
     if parts:
         meta["files"] = [[part.name, part.page, part.text] for part in parts]
+    if cites:
+        meta["cites"] = list(cites)
     return hashlib.sha256(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def document(article: Article, stamp: str | None = None, files: Sequence[FileText] = ()) -> dict[str, object]:
-    """The index document of one article (``stamp``: its fingerprint, when already computed; ``files``: its file texts).
+def document(article: Article, stamp: str | None = None, files: Sequence[FileText] = (), cites: Sequence[str] = ()) -> dict[str, object]:
+    """The index document of one article (``stamp``: its fingerprint, when already computed; ``files``: its file texts;
+    ``cites``: the statute articles it cites, ``search.documents.cited_key``).
 
     File texts go to fields of their own, scored below title and body (``search.ranking``); each part is also
     stored with its file name and page, so a hit found inside a file can say where. Laws they cite (《…》第N条)
@@ -188,7 +194,7 @@ def document(article: Article, stamp: str | None = None, files: Sequence[FileTex
     doc: dict[str, object] = {
         "slug": article.slug,
         "kind": "articles",
-        "fingerprint": stamp or fingerprint(article, files),
+        "fingerprint": stamp or fingerprint(article, files, cites),
         "title": article.title,
         "title_bigram": article.title,
         "body": body,
@@ -206,4 +212,6 @@ def document(article: Article, stamp: str | None = None, files: Sequence[FileTex
         doc.update(files=text, files_bigram=text, files_len=len(text), file_parts=[(part.name, part.page, part.text) for part in parts])
     if article.source:
         doc["source"] = article.source
+    if cites:
+        doc["cites"] = LAW_SEPARATOR.join(cites)
     return doc

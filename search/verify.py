@@ -35,7 +35,7 @@ from fazhi.article import Article, article_path
 from fazhi.content import load_tree
 from fazhi.errors import Problem
 from search.columns import column_values
-from search.documents import NO_FILES, FileTexts, Indexed, fingerprint
+from search.documents import NO_FILES, Cites, FileTexts, Indexed, citations, fingerprint
 from search.indexer import META, QUESTIONS, current_generation, file_damage, read_meta
 from search.law_documents import KIND as LAW_KIND
 from search.law_documents import NO_QUESTIONS, UNIT_KIND, LawDocument, LawIndexed, ProvisionUnit, Questions, library_documents
@@ -85,9 +85,11 @@ def verify_articles(
 ) -> Verification:
     """Compare the index with exactly ``articles`` (with their ``files``' texts), ``laws`` (the law documents and
     article units) and the known questions' digest ``questions`` (what was meant to be indexed)."""
+    articles, laws = list(articles), list(laws)
     expected: dict[str, Indexed] = {a.slug: a for a in articles}
     articles_count = len(expected)
     expected.update((law.slug, law) for law in laws)
+    cites = citations(articles, laws, files)
     units_count = sum(isinstance(item, ProvisionUnit) for item in expected.values())
     laws_count = len(expected) - articles_count - units_count
     live = current_generation(Path(index_dir))
@@ -102,7 +104,7 @@ def verify_articles(
     except Exception as exc:  # any failure to read the index is what is being checked for
         problem = Problem(str(live), 1, f"the index cannot be read: {type(exc).__name__}: {exc}")
         return Verification([problem], articles_count, 0, 0, laws_count, units_count)
-    differences = _compare(expected, indexed, files)
+    differences = _compare(expected, indexed, files, cites)
     recorded = read_meta(live).get(QUESTIONS, "")
     if recorded != questions:
         differences.append(Problem(str(live / META), 1, f"indexed with known questions {recorded[:12] or '(none)'},"
@@ -126,7 +128,9 @@ def _indexed(generation: Path) -> list[tuple[str, str, dict[str, object]]]:
         ix.close()
 
 
-def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[str, object]]], files: FileTexts) -> list[Problem]:
+def _compare(
+    expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[str, object]]], files: FileTexts, cites: Cites,
+) -> list[Problem]:
     differences: list[Problem] = []
     counts = Counter(slug for slug, _, _ in indexed)
     by_slug = {slug: (stamp, stored) for slug, stamp, stored in indexed}
@@ -143,7 +147,7 @@ def _compare(expected: dict[str, Indexed], indexed: list[tuple[str, str, dict[st
         if counts[slug] > 1:
             differences.append(Problem(where, 1, f"{what} is in the index {counts[slug]} times"))
         stamp = by_slug[slug][0]
-        current = fingerprint(item, files)
+        current = fingerprint(item, files, cites)
         if stamp != current:
             noun = "law" if isinstance(item, LawDocument) else "unit" if isinstance(item, ProvisionUnit) else "article"
             # a law file holds many units: theirs name which

@@ -25,6 +25,8 @@
   var pages = document.getElementById("fz-pages");
   var facets = document.getElementById("fz-facets");
   var lawCard = document.getElementById("fz-lawcard");
+  var answers = document.getElementById("fz-answers");
+  var answerList = document.getElementById("fz-answers-list");
   var apiUrl = new URL(app.getAttribute("data-api"), window.location.href);
   var rootUrl = new URL(app.getAttribute("data-root"), window.location.href);
   var pending = null;
@@ -124,6 +126,8 @@
     clear(empty);
     clear(lawCard);
     lawCard.hidden = true;
+    clear(answerList);
+    answers.hidden = true;
     pages.hidden = true;
     facets.hidden = true;
     empty.hidden = true;
@@ -353,6 +357,36 @@
     lawCard.hidden = false;
   }
 
+  /* The answer card (data.answers): each statute article that answers, as a link to its place on the law page, its
+     text in the version in force, and the archive's articles citing it. Absent when nothing answers with confidence. */
+  function renderAnswers(items) {
+    (items || []).forEach(function (answer) {
+      var name = "《" + answer.law + "》" + answer.label;
+      var day = answer.version.split("-").map(Number);
+      var version = answer.version === "undated" ? "现行文本" : day[0] + "年" + day[1] + "月" + day[2] + "日版";
+      var children = [
+        el("h3", { class: "fz-answer__name" }, [el("a", { href: siteLink(answer.url.replace(/^\//, "")) }, [name])]),
+        el("p", { class: "fz-answer__version" }, [answer.repealed ? version + "（这部法规已废止，以上是它废止时的条文）" : version]),
+      ];
+      var text = el("blockquote", { class: "fz-answer__text" });
+      answer.text.split("\n").forEach(function (paragraph) {
+        text.appendChild(el("p", {}, [paragraph]));
+      });
+      children.push(text);
+      if (answer.citing.length) {
+        children.push(el("p", { class: "fz-answer__citing-title" }, ["本站引用这一条的文章："]));
+        children.push(el("ul", { class: "fz-answer__citing" }, answer.citing.map(function (article) {
+          return el("li", {}, [
+            el("a", { href: siteLink(article.url) }, [article.title]), " ",
+            el("time", { datetime: article.date }, [article.date]),
+          ]);
+        })));
+      }
+      answerList.appendChild(el("li", { class: "fz-answer" }, children));
+    });
+    answers.hidden = !answerList.firstChild;
+  }
+
   function render(state, data) {
     var total = data.total || 0;
     var kinds = (data.facets && data.facets.kind) || {};
@@ -363,6 +397,7 @@
     if (data.partial) {
       status.textContent += "（搜索用时过长，只列出了部分结果）";
     }
+    renderAnswers(data.answers);
     renderLaw(state, data.law);
     (data.hits || []).forEach(function (hit) {
       list.appendChild(renderHit(hit));

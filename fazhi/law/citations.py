@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fazhi.law.library import LawText, Library, Repeal, Version, written_names
@@ -33,6 +34,8 @@ _LIST_GLUE_RE = re.compile(r"^[\s\u3000]*(?:[、，,和及或以与]|以及|和|
 # How far (characters) a bare 第N条 may follow the last reference to a law and still continue it.
 CONTINUATION_SPAN = 160
 MAX_RANGE = 30
+# A Markdown line that starts a new block: blank, heading, list item, table row, quote.
+BLOCK_START_RE = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||>|$)")
 # A citation naming its version: 《…（2021年修订）》, 《…(2018年修正)》.
 QUALIFIER_YEAR_RE = re.compile(r"[（(](\d{4})年(?:修订|修正|修改|版)?[）)]$")
 
@@ -156,6 +159,30 @@ class CitationScanner:
                                                 f"{ArticleNo(version.last_number).label})")
         repeal = law.repeal if law.repealed_on(self.day) else None
         return ArticleRef(start, end, law, version, articles, paragraph, early, repeal)
+
+
+def scan_markdown(scanner: CitationScanner, lines: Sequence[str]) -> Iterator[tuple[int, list[ArticleRef], list[Unresolved]]]:
+    """(line index, references, unresolved) per line and table cell of Markdown ``lines``, walked in the blocks the
+    site build's HTML has: a blank line, heading, list item, table row or quote starts a block, a table cell is one."""
+    for number, line in enumerate(lines):
+        if BLOCK_START_RE.match(line):
+            scanner.reset()
+        for cell in line.split("|") if line.lstrip().startswith("|") else (line,):
+            refs, unresolved = scanner.scan(cell)
+            yield number, refs, unresolved
+            if len(cell) != len(line):
+                scanner.reset()
+
+
+def cited_articles(library: Library, day: dt.date, body: str, texts: Iterable[str] = ()) -> list[ArticleRef]:
+    """Every article the Markdown ``body`` of an article dated ``day`` cites and the site build links (resolved to the
+    version then in force), then those cited in ``texts`` (the text read from its files, each a block of its own)."""
+    scanner = CitationScanner(library, day)
+    found = [ref for _, refs, _ in scan_markdown(scanner, body.split("\n")) for ref in refs]
+    for text in texts:
+        scanner.reset()
+        found.extend(ref for _, refs, _ in scan_markdown(scanner, text.split("\n")) for ref in refs)
+    return found
 
 
 def _named_version(law: LawText, cited: str) -> Version | None:

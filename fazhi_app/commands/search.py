@@ -150,6 +150,16 @@ def _print_results(response: object) -> None:
     head = f"{response.total} results for “{response.query}”" if response.query else f"{response.total} articles"
     partial = " · partial (time limit)" if response.partial else ""
     console.print(Text(f"{head} · page {response.page} of {response.pages}{partial}", style="bold"))
+    for answer in response.answers:  # the answer card: the statute articles that answer, and the articles citing them
+        console.print()
+        repealed = " · repealed" if answer.repealed else ""
+        console.print(Text(f"《{answer.law}》{answer.label}  {answer.url}  version {answer.version}{repealed}", style="bold"))
+        for paragraph in answer.text.splitlines():
+            console.print(Text(f"   {paragraph}"))
+        if answer.citing:
+            console.print(Text("   cited by:", style="dim"))
+        for citing in answer.citing:
+            console.print(Text(f"   {citing.date}  {citing.title}  /{citing.url}", style="dim"))
     law = response.law
     if law is not None and law.article is not None:
         console.print()

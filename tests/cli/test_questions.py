@@ -128,7 +128,8 @@ def unit_urls(config: Path, query: str) -> list[str]:
 
 def test_an_imported_question_joins_its_article_s_unit_and_a_clear_takes_it_out(site: Path, tmp_path: Path) -> None:
     asked = tmp_path / "asked.jsonl"
-    asked.write_text(json.dumps({"question": "钓鱼佬扎营留下满地狼藉", "law": RIVERS, "article": "第八条之一"}, ensure_ascii=False) + "\n", "utf-8")
+    pair = {"question": "钓鱼佬扎营留下满地狼藉", "law": RIVERS, "article": "第八条之一"}
+    asked.write_text(json.dumps(pair, ensure_ascii=False) + "\n", "utf-8")
     assert fazhi(site, "index").returncode == 0
     assert not [url for url in unit_urls(site, "钓鱼佬 狼藉") if url.endswith("#a8-1")], "the statute's own words do not say it"
 

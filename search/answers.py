@@ -1,0 +1,104 @@
+"""The answer card: the statute articles that answer a question, each with the archive's articles citing it.
+
+A question in a person's own words (被邻居家的狗咬了谁来赔) is answered by one or two
+articles of a law, which the hit list of whole documents dilutes. The card runs the
+same question among the article units (kind ``provisions``, their own fields and
+``UNIT_RANKING``) and shows the best ones only when the ranking is confident
+(``Confidence``): the top unit scores at least ``min_score`` and one of the first
+three stands clear of the next by ``margin`` (the card is the units above that
+gap). A vague question ranks many units alike and gets no card rather than a wrong
+one. The rule compares scores with each other rather than with a fixed scale, which
+changes with the size of the library; bench/search_quality.py tunes it on STARD's
+tuning half and reports coverage and precision on the other half.
+
+Under each article, the archive's articles citing it: every article document holds
+the statute articles it cites, resolved as the site build links them
+(``search.documents.cites``), so this is one term lookup per card article, newest
+first. A question naming a law's article (环境保护法第二十五条) gets that article in
+the law block, as before, and no card.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from search.deadline import Deadline
+from search.documents import cited_key
+from search.engine import NO_DATE, Run
+from search.law_documents import UNIT_KIND
+from search.ranking import IndexView, Ranking
+from search.request import Answer, Citing, SearchRequest
+from search.syntax import ParsedQuery
+
+# The most articles on a card, and the most citing articles listed under each.
+CARD_ARTICLES = 3
+CITING_ARTICLES = 3
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """When a unit ranking answers: its top score at least ``min_score``, and a unit among the first ``CARD_ARTICLES``
+    scoring at least ``margin`` times the next one (the card ends there)."""
+
+    min_score: float = 1.0
+    margin: float = 1.19  # tuned on STARD's tuning half (bench/RESULTS.md, "Answer card")
+
+
+CONFIDENCE = Confidence()
+
+
+def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE) -> list[int]:
+    """The units of a ranking (best first, with their scores, one more than a card holds) the card shows; none when the
+    rule is not met."""
+    if not ranked or ranked[0][1] < rule.min_score:
+        return []
+    values = [value for _, value in ranked[:CARD_ARTICLES + 1]] + [0.0]
+    for size in range(1, min(CARD_ARTICLES, len(ranked)) + 1):
+        if values[size - 1] >= rule.margin * values[size]:
+            return [docnum for docnum, _ in ranked[:size]]
+    return []
+
+
+def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best units for the question, with their scores; none when scoring was cut short."""
+    matched, scores, partial = Run(view, SearchRequest(q=parsed.display(), kind=UNIT_KIND), parsed, ranking, deadline).matched()
+    if scores is None or partial:
+        return []
+    return [(docnum, scores[docnum]) for docnum in heapq.nlargest(count, matched, key=lambda d: scores.get(d, 0.0))]
+
+
+def answer_card(
+    view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, rule: Confidence = CONFIDENCE,
+) -> list[Answer]:
+    """The card of a free-text question on the first page of a search of everything: empty when it does not apply, when
+    the index holds no units or when no article answers with confidence."""
+    if request.kind is not None or request.page != 1 or not view.units or not parsed.words or deadline.soft_passed():
+        return []
+    picked = chosen(ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1), rule)
+    return [_answer(view, docnum) for docnum in picked]
+
+
+def _answer(view: IndexView, docnum: int) -> Answer:
+    stored = view.searcher.stored_fields(docnum)
+    unit, slug = stored["unit"], stored["slug"]
+    law_url = slug.split("#", 1)[0]
+    return Answer(
+        law=unit["law"], law_url=f"/{law_url}", label=unit["label"], anchor=unit["anchor"], url=f"/{slug}", text=unit["text"],
+        version=unit["version"], repealed=bool(unit["repealed"]), citing=_citing(view, slug, unit["version"]),
+    )
+
+
+def _citing(view: IndexView, slug: str, version: str) -> list[Citing]:
+    """The archive's articles citing the unit ``slug`` in ``version``, newest first."""
+    docs = set(view.searcher.docs_for_query(wq.Term("cites", cited_key(slug, version)))) & view.live
+    dates = view.dates
+    newest = heapq.nlargest(CITING_ARTICLES, docs, key=lambda d: (0 if dates[d] == NO_DATE else dates[d], -d))
+    out = []
+    for docnum in newest:
+        stored = view.searcher.stored_fields(docnum)
+        out.append(Citing(title=stored["title"], url=stored["url"], date=stored["date_text"]))
+    return out

@@ -1,0 +1,163 @@
+"""The answer card: statute articles that answer a question, and the archive's articles citing each, as the site links them.
+
+Real Whoosh indexes of the sample archive plus three articles citing our fictional
+sample library's river law (fazhi_app/sample_laws), whose 2021 revision took effect on
+2022-01-01 and renumbered its articles: the fine for dumping rubbish is 第十条 of the
+2016 text and 第十二条 of the 2021 one, and 第十二条 of the 2016 text is its entry into force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from click.testing import CliRunner
+from whoosh import index as whoosh_index
+
+from fazhi.article import Article
+from fazhi.law.library import load_library
+from fazhi.law.names import law_slug
+from fazhi_app.cli import main
+from fazhi_app.hooks.citelinks import CitationLinker
+from search.answers import Confidence, chosen
+from search.indexer import current_generation, update_index
+from search.query import SearchRequest, search
+from search.verify import verify_index
+from tests.fixtures.search import sample_articles, write_tree
+from tests.fixtures.site import SAMPLE_LAWS
+
+RIVERS = "示例市河湖保洁条例"
+DUMPING = "往河道里倾倒垃圾渣土会被罚款多少"
+
+
+def citing_articles() -> list[Article]:
+    """Three articles citing the river law: before the revision took effect (第十条, 第十二条) and after (第十二条)."""
+    return [
+        Article(title="河道倾倒渣土被罚案", date=dt.datetime(2021, 6, 1), column="cases", slug="hedao-zhatu-2021", source="执法局",
+                body=f"某公司向河道倾倒渣土。\n\n执法人员依据《{RIVERS}》第十条，对该公司处一万元罚款。"),
+        Article(title="河湖保洁条例施行五周年", date=dt.datetime(2021, 6, 2), column="interpretations", slug="hehu-wuzhounian",
+                source="办公室", body=f"| 条文 | 内容 |\n| --- | --- |\n| 《{RIVERS}》第十二条 | 施行日期 |\n"),
+        Article(title="河道倾倒垃圾被罚案", date=dt.datetime(2022, 3, 1), column="cases", slug="hedao-laji-2022", source="执法局",
+                body=f"某人向湖泊倾倒垃圾。\n\n- 依据：《{RIVERS}》第十二条\n- 处罚：罚款一千元"),
+    ]
+
+
+@pytest.fixture()
+def library(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
+
+
+@pytest.fixture()
+def content(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "content", [*sample_articles(), *citing_articles()])
+
+
+def indexed_cites(index: Path) -> dict[str, set[str]]:
+    """Cited key -> slugs of the articles holding it, read from the live generation's ``cites`` terms."""
+    generation = current_generation(index)
+    assert generation is not None
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            slugs = reader.column_reader("slug")
+            found: dict[str, set[str]] = {}
+            for term in (reader.lexicon("cites") if "cites" in reader.indexed_field_names() else ()):
+                docs = reader.postings("cites", term).all_ids()
+                found[term.decode("utf-8")] = {slugs[d] for d in docs}
+            return found
+    finally:
+        ix.close()
+
+
+def site_links(library: Path, article: Article) -> set[str]:
+    """(law page, version, anchor) of each citation link the site build makes in the article's page, as ``cited_key``s."""
+    linker = CitationLinker(load_library(library), dt.date(2026, 1, 1))
+    page = linker.link(markdown.markdown(article.body, extensions=["tables"]), article.date.date(), article.url)
+    links = re.findall(r'data-statute="[^"]*?(laws/[^/"]+/)([0-9-]+|undated)\.\d+\.json"[^>]*data-articles="([^"]+)"', page)
+    return {f"{law}#{anchor}@{version}" for law, version, anchors in links for anchor in anchors.split()}
+
+
+def test_the_index_resolves_each_citation_to_the_version_the_site_build_links(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    cites = indexed_cites(index)
+    rivers = f"laws/{law_slug(RIVERS)}/"
+    for article in citing_articles():
+        held = {key for key, slugs in cites.items() if article.slug in slugs}
+        assert held == site_links(library, article), article.slug
+    # dated before the revision took effect: the 2016 text, whose 第十二条 is another article than the 2021 text's
+    assert cites[f"{rivers}#a10@2016-03-10"] == {"hedao-zhatu-2021"}
+    assert cites[f"{rivers}#a12@2016-03-10"] == {"hehu-wuzhounian"}
+    assert cites[f"{rivers}#a12@2021-09-15"] == {"hedao-laji-2022"}
+    assert verify_index(content, index, library).ok
+
+
+def test_a_changed_library_changes_the_cited_versions_and_verify_sees_it(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    (library / "地方性法规" / f"{RIVERS}(2016-03-10).md").unlink()  # the 2021 text stands in for an article of 2021 now
+    found = verify_index(content, index, library)
+    assert any("hedao-zhatu-2021" in p.path for p in found.differences), [p.path for p in found.differences]
+    stats = update_index(content, index, law_library=library)
+    assert stats.updated >= 2 and verify_index(content, index, library).ok
+    assert indexed_cites(index)[f"laws/{law_slug(RIVERS)}/#a12@2021-09-15"] == {"hehu-wuzhounian", "hedao-laji-2022"}
+
+
+def test_a_question_gets_the_article_that_answers_it_and_the_articles_citing_it(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    answers = search(index, SearchRequest(q=DUMPING), library=library).to_dict()["answers"]
+    assert [a["anchor"] for a in answers] == ["a7", "a12"], "the rule dumping breaks and its fine, clear of the rest"
+    first = answers[1]
+    slug = law_slug(RIVERS)
+    assert (first["law"], first["label"], first["anchor"], first["url"], first["law_url"], first["version"], first["repealed"]) == (
+        RIVERS, "第十二条", "a12", f"/laws/{slug}/#a12", f"/laws/{slug}/", "2021-09-15", False)
+    assert "五百元以上二千元以下" in first["text"], "the text of the version in force"
+    assert first["citing"] == [{"title": "河道倾倒垃圾被罚案", "url": "cases/2022/hedao-laji-2022/", "date": "2022-03-01"}], \
+        "only the article citing this article of this version"
+    assert answers[0]["citing"] == [] and "倾倒垃圾" in answers[0]["text"]
+
+
+def test_no_card_without_a_confident_answer_for_a_named_article_or_without_units(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    assert search(index, SearchRequest(q="夫妻共同债务"), library=library).answers == [], "no sample law answers it"
+    assert search(index, SearchRequest(q="条例"), library=library).answers == [], "every unit alike: nothing stands out"
+    named = search(index, SearchRequest(q=f"{RIVERS}第十二条"), library=library)
+    assert named.answers == [] and named.law is not None and named.law.article is not None and named.law.article.anchor == "a12"
+    assert search(index, SearchRequest(q=DUMPING, kind="laws"), library=library).answers == []
+    assert search(index, SearchRequest(q=DUMPING, page=2), library=library).answers == []
+    bare = tmp_path / "bare"
+    update_index(content, bare)
+    assert search(bare, SearchRequest(q=DUMPING)).answers == [], "no law library, no units"
+
+
+def test_the_confidence_rule() -> None:
+    rule = Confidence(min_score=10.0, margin=1.5)
+    assert chosen([], rule) == []
+    assert chosen([(1, 9.0)], rule) == [], "below the floor"
+    assert chosen([(1, 20.0)], rule) == [1], "the only unit matched"
+    assert chosen([(1, 20.0), (2, 15.0), (3, 14.0), (4, 13.0)], rule) == [], "no gap among the first three"
+    assert chosen([(1, 20.0), (2, 12.0), (3, 5.0)], rule) == [1]
+    assert chosen([(1, 20.0), (2, 18.0), (3, 11.0), (4, 10.0)], rule) == [1, 2], "the card ends at the first gap"
+    assert chosen([(1, 20.0), (2, 18.0), (3, 17.0), (4, 10.0)], rule) == [1, 2, 3]
+
+
+def test_the_cli_prints_the_card_first(content: Path, library: Path, tmp_path: Path) -> None:
+    locations = ["--content", str(content), "--index", str(tmp_path / "index"), "--law-library", str(library),
+                 "--state", str(tmp_path / "state")]
+    runner = CliRunner()
+    built = runner.invoke(main, ["index", *locations])
+    assert built.exit_code == 0, built.output
+    out = runner.invoke(main, ["search", DUMPING, *locations])
+    assert out.exit_code == 0, out.output
+    card, _, hits = out.output.partition("\n1. ")
+    assert hits, out.output
+    assert f"《{RIVERS}》第十二条  /laws/{law_slug(RIVERS)}/#a12  version 2021-09-15" in card, out.output
+    assert "五百元以上二千元以下" in card and "cited by:" in card
+    assert "2022-03-01  河道倾倒垃圾被罚案  /cases/2022/hedao-laji-2022/" in card and "hedao-zhatu-2021" not in card
