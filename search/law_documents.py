@@ -85,6 +85,7 @@ class ProvisionUnit:
     title: str
     heading: str
     level: str
+    jurisdiction: str
     repealed: bool
     questions: tuple[str, ...]
     file: str
@@ -214,6 +215,7 @@ def unit_fields(unit: ProvisionUnit) -> dict[str, object]:
         "slug": unit.slug,
         "kind": UNIT_KIND,
         "level": unit.level,
+        "jurisdiction": unit.jurisdiction,
         "fingerprint": unit.fingerprint,
         "law_id": law_document_id(unit.law.name),
         "unit_title": title,
@@ -246,10 +248,11 @@ def _units(library: Library, law: LawText, day: dt.date, questions: Questions) -
         asked = tuple(questions.get((law.name, article.no), ()))
         stamp = {
             "slug": unit_id(law.name, article.no), "title": version.title, "heading": headings[number], "level": law.level,
-            "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
+            "jurisdiction": law.jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
         }
         digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], law.level, repealed, asked,
+        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], law.level, law.jurisdiction,
+                                   repealed, asked,
                                    file, digest))
     return units
 

@@ -76,6 +76,8 @@ def search(
     if library is not None and current_generation(Path(index_dir)) is not None:
         # reading the library happens once per process and index change: not the query's time either
         named = named_in_query(request.q, searched_library(library, index_dir))
+    # the site's level weights and province are the deployment's, whatever is ranked
+    unit_ranking = replace(unit_ranking, levels=ranking.levels, jurisdiction=ranking.jurisdiction)
     if request.kind == UNIT_KIND:
         ranking = unit_ranking
     deadline = Deadline(ranking.budget, budget, lane)

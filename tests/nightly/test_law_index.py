@@ -90,7 +90,7 @@ def test_library_changes_reach_the_index_night_after_night(deployment: Deploymen
     # night 7: the library unset -> every law document leaves, the articles stay
     d.settings = replace(d.settings, paths=replace(d.settings.paths, law_library=None))
     unset = d.run(scrape=False)
-    assert unset.status == "published" and unset.report["index"]["removed"] == 3 + 28, "3 laws and their 28 article units"
+    assert unset.status == "published" and unset.report["index"]["removed"] == 6 + 39, "6 laws and their 39 article units"
     assert law_hits(d, None) == {} and d.verify(d.current().index).ok
 
 

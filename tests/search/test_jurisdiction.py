@@ -146,3 +146,14 @@ def test_on_the_real_library_a_provincial_site_finds_its_own_regulation_first(wa
     zhejiang = _titles(water_index, q, replace(DEFAULT_RANKING, jurisdiction="浙江省"))
     assert zhejiang[0] == "浙江省水污染防治条例"
     assert zhejiang.index("浙江省水污染防治条例") < min(zhejiang.index(t) for t in zhejiang if t.endswith("条例") and "浙江" not in t)
+
+
+def test_the_own_province_weighs_among_article_units_and_in_the_answer_card(sample_index: Path) -> None:
+    def laws_of_units(ranking: Ranking) -> list[str]:
+        response = search(sample_index, SearchRequest(q=DOGS, kind="provisions"), ranking, budget=60)
+        return [hit.title.split(" ")[0] for hit in response.hits]
+
+    plain = laws_of_units(DEFAULT_RANKING)
+    assert plain.index(ZHEJIANG) < plain.index(JIANGXI), "without a jurisdiction the closer text ranks first"
+    jiangxi = laws_of_units(replace(DEFAULT_RANKING, jurisdiction="江西省"))
+    assert jiangxi.index(JIANGXI) < jiangxi.index(ZHEJIANG), "the site's province reaches the units' ranking"

@@ -97,8 +97,8 @@ def test_each_law_is_one_document_of_kind_laws_with_its_level_text_url_and_date(
     laws = load_library(library).laws
     docs = stored_laws(index)
     units = sum(len(law.current().articles) for law in laws.values())
-    assert stats.documents == len(sample_articles()) + len(laws) + units == 27 + 4 + 37
-    assert kinds(index) == {"articles": 27, "laws": 4, "provisions": 37}, "and a unit per article (tests/search/test_provisions.py)"
+    assert stats.documents == len(sample_articles()) + len(laws) + units == 27 + 7 + 48
+    assert kinds(index) == {"articles": 27, "laws": 7, "provisions": 48}, "and a unit per article (tests/search/test_provisions.py)"
     assert set(docs) == {law_document_id(name) for name in laws}
     for slug, doc in docs.items():
         assert slug.startswith("laws/") and slug.endswith("/") and doc["url"] == slug, "the id is the page URL, never an article slug"
@@ -189,7 +189,7 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
     path = library / RIVERS_FILE
     path.write_text(path.read_text("utf-8").replace("及时清除水面漂浮物", "及时打捞水面漂浮物"), "utf-8")
     stats = update_index(content, index, law_library=library)
-    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 2, 0, 66), "the law and its one article's unit"
+    assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 2, 0, 80), "the law and its one article's unit"
     after = stored_laws(index)
     changed = {slug for slug in before if before[slug]["fingerprint"] != after[slug]["fingerprint"]}
     assert changed == {law_document_id(RIVERS)}
@@ -208,9 +208,9 @@ def test_library_edits_update_exactly_the_laws_they_touch(content: Path, library
 
     # 4. nothing edited: nothing written; 5. the library unset: every law leaves, the articles stay
     units = len(provision_units(load_library(library)))
-    assert update_index(content, index, law_library=library).unchanged == 31 + units
+    assert update_index(content, index, law_library=library).unchanged == 34 + units
     stats = update_index(content, index)
-    assert (stats.removed, stats.unchanged, kinds(index)) == (4 + units, 27, {"articles": 27})
+    assert (stats.removed, stats.unchanged, kinds(index)) == (7 + units, 27, {"articles": 27})
     assert verify_index(content, index).ok
 
     # 6. set again, and a rebuild writes the same documents the updates did
