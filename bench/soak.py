@@ -87,9 +87,9 @@ from fazhi_app.extraction import file_texts  # noqa: E402
 from scraper.mirror import SITES, Mirror, filed, samples  # noqa: E402
 from scraper.mirror.data import GONE_ANSWERS  # noqa: E402
 from scraper.mirror.render import site_of  # noqa: E402
+from search.documents import citations, fingerprint  # noqa: E402
 from search.indexer import current_generation  # noqa: E402
 from search.law_documents import LawDocument, library_documents  # noqa: E402
-from search.schema import fingerprint  # noqa: E402
 
 FAZHI = str(Path(sys.executable).with_name("fazhi"))
 ARTICLES_PER_SITE = 8
@@ -1106,8 +1106,10 @@ class Soak:
             reader = searcher.reader()
             column = reader.column_reader("fingerprint")
             indexed = {reader.stored_fields(n)["slug"]: column[n] for n in reader.all_doc_ids()}
-        expected = {a.slug: fingerprint(a, texts.get(a.path.as_posix(), ()) if a.path else ()) for a in articles}
-        expected |= {d.slug: d.fingerprint for d in library_documents(self.laws)}
+        laws = library_documents(self.laws)
+        cites = citations(articles, laws, texts)  # the statute articles each cites, as the indexer resolves them
+        expected = {a.slug: fingerprint(a, texts, cites) for a in articles}
+        expected |= {d.slug: d.fingerprint for d in laws}
         missing, ghosts = set(expected) - set(indexed), set(indexed) - set(expected)
         stale = {s for s in set(expected) & set(indexed) if expected[s] != indexed[s]}
         for label, slugs in (("missing from", missing), ("ghost in", ghosts), ("stale in", stale)):

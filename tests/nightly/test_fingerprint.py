@@ -141,9 +141,11 @@ def test_a_revision_taking_effect_changes_the_fingerprint_though_no_file_changed
     day = fingerprint(settings, eve, today=dt.date(2022, 1, 1))
     assert day.digest != eve.digest and day.changed_values(eve) == [fp_module.IN_FORCE, fp_module.IN_FORCE_UNTIL]
     assert day.diff(eve) == {}, "no file changed"
-    assert day.values[fp_module.IN_FORCE_UNTIL] == "", "no later boundary in the sample library"
+    assert day.values[fp_module.IN_FORCE_UNTIL] == "2022-07-01", "the next boundary: a fictional local regulation taking effect"
     later = fingerprint(settings, day, today=dt.date(2030, 1, 1))
-    assert later.digest == day.digest and len(reads) == 1
+    assert later.digest != day.digest and later.diff(day) == {} and len(reads) == 2, "past a boundary the library is read again"
+    assert later.values[fp_module.IN_FORCE_UNTIL] == "", "no later boundary in the sample library"
+    assert fingerprint(settings, later, today=dt.date(2031, 1, 1)).digest == later.digest and len(reads) == 2
 
 
 def test_an_edited_library_is_read_again(settings: Settings, tmp_path: Path) -> None:
