@@ -50,9 +50,9 @@ class Confidence:
     "Answer card")."""
 
     min_score: float = 1.0
-    margin: float = 1.38
+    margin: float = 1.5
     agreeing_margin: float = 1.18
-    agreeing_laws: int = 2
+    agreeing_laws: int = 3
 
 
 CONFIDENCE = Confidence()
