@@ -6,10 +6,13 @@ same question among the article units (kind ``provisions``, their own fields and
 ``UNIT_RANKING``) and shows the best ones only when the ranking is confident
 (``Confidence``): the top unit scores at least ``min_score`` and one of the first
 three stands clear of the next by ``margin`` (the card is the units above that
-gap). A vague question ranks many units alike and gets no card rather than a wrong
-one. The rule compares scores with each other rather than with a fixed scale, which
-changes with the size of the library; bench/search_quality.py tunes it on STARD's
-tuning half and reports coverage and precision on the other half.
+gap). When the search of whole documents ranks the top unit's law among its first
+``agreeing_laws`` laws, two rankings point at the same law and the smaller
+``agreeing_margin`` is enough: at the same coverage more cards are right. A vague
+question ranks many units alike and gets no card rather than a wrong one. The rule
+compares scores with each other rather than with a fixed scale, which changes with
+the size of the library; bench/search_quality.py tunes it on STARD's tuning half
+and reports coverage and precision on the other half.
 
 Under each article, the archive's articles citing it: every article document holds
 the statute articles it cites, resolved as the site build links them
@@ -42,23 +45,28 @@ CITING_ARTICLES = 3
 @dataclass(frozen=True)
 class Confidence:
     """When a unit ranking answers: its top score at least ``min_score``, and a unit among the first ``CARD_ARTICLES``
-    scoring at least ``margin`` times the next one (the card ends there)."""
+    scoring at least ``margin`` times the next one (the card ends there); ``agreeing_margin`` instead when the top unit's
+    law is among the first ``agreeing_laws`` laws of the search's hits. Tuned on STARD's tuning half (bench/RESULTS.md,
+    "Answer card")."""
 
     min_score: float = 1.0
-    margin: float = 1.19  # tuned on STARD's tuning half (bench/RESULTS.md, "Answer card")
+    margin: float = 1.5
+    agreeing_margin: float = 1.18
+    agreeing_laws: int = 3
 
 
 CONFIDENCE = Confidence()
 
 
-def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE) -> list[int]:
+def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE, agrees: bool = False) -> list[int]:
     """The units of a ranking (best first, with their scores, one more than a card holds) the card shows; none when the
-    rule is not met."""
+    rule is not met. ``agrees``: the search of whole documents ranks the top unit's law among its first laws."""
     if not ranked or ranked[0][1] < rule.min_score:
         return []
+    margin = min(rule.margin, rule.agreeing_margin) if agrees else rule.margin
     values = [value for _, value in ranked[:CARD_ARTICLES + 1]] + [0.0]
     for size in range(1, min(CARD_ARTICLES, len(ranked)) + 1):
-        if values[size - 1] >= rule.margin * values[size]:
+        if values[size - 1] >= margin * values[size]:
             return [docnum for docnum, _ in ranked[:size]]
     return []
 
@@ -73,13 +81,21 @@ def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadlin
 
 def answer_card(
     view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, rule: Confidence = CONFIDENCE,
+    laws: Sequence[str] = (),
 ) -> list[Answer]:
     """The card of a free-text question on the first page of a search of everything: empty when it does not apply, when
-    the index holds no units or when no article answers with confidence."""
+    the index holds no units or when no article answers with confidence. ``laws``: the urls of the law documents among
+    the search's hits, best first."""
     if request.kind is not None or request.page != 1 or not view.units or not parsed.words or deadline.soft_passed():
         return []
-    picked = chosen(ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1), rule)
+    ranked = ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1)
+    picked = chosen(ranked, rule, bool(ranked) and unit_law(view, ranked[0][0]) in laws[:rule.agreeing_laws])
     return [_answer(view, docnum) for docnum in picked]
+
+
+def unit_law(view: IndexView, docnum: int) -> str:
+    """The url of the law document unit ``docnum`` belongs to (``laws/<slug>/``), as a hit of that law has it."""
+    return str(view.searcher.stored_fields(docnum)["slug"]).split("#", 1)[0]
 
 
 def _answer(view: IndexView, docnum: int) -> Answer:

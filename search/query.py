@@ -93,4 +93,5 @@ def search(
     response = Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()
     if named is not None:
         return response  # the law block holds the article the question names
-    return replace(response, answers=answer_card(view, request, parsed, unit_ranking, deadline))
+    laws = [hit.url for hit in response.hits if hit.kind == "laws"]
+    return replace(response, answers=answer_card(view, request, parsed, unit_ranking, deadline, laws=laws))

@@ -23,9 +23,12 @@ from fazhi.law.library import load_library
 from fazhi.law.names import law_slug
 from fazhi_app.cli import main
 from fazhi_app.hooks.citelinks import CitationLinker
-from search.answers import Confidence, chosen
+from search.answers import Confidence, answer_card, chosen
+from search.deadline import Deadline
 from search.indexer import current_generation, update_index
-from search.query import SearchRequest, search
+from search.query import SearchRequest, parse_query, search
+from search.ranking import UNIT_RANKING
+from search.searchers import open_view
 from search.verify import verify_index
 from tests.fixtures.search import sample_articles, write_tree
 from tests.fixtures.site import SAMPLE_LAWS
@@ -161,3 +164,25 @@ def test_the_cli_prints_the_card_first(content: Path, library: Path, tmp_path: P
     assert f"《{RIVERS}》第十二条  /laws/{law_slug(RIVERS)}/#a12  version 2021-09-15" in card, out.output
     assert "五百元以上二千元以下" in card and "cited by:" in card
     assert "2022-03-01  河道倾倒垃圾被罚案  /cases/2022/hedao-laji-2022/" in card and "hedao-zhatu-2021" not in card
+
+
+def test_a_unit_of_a_law_the_search_ranks_first_needs_a_smaller_margin() -> None:
+    rule = Confidence(min_score=10.0, margin=1.5, agreeing_margin=1.2)
+    ranked = [(1, 20.0), (2, 15.0), (3, 14.0), (4, 13.0)]
+    assert chosen(ranked, rule) == [], "alone, the unit ranking is not clear enough"
+    assert chosen(ranked, rule, agrees=True) == [1], "the law search agrees on its law: 20 stands clear of 15 by 1.2"
+    assert chosen([(1, 20.0), (2, 18.0), (3, 17.0), (4, 16.0)], rule, agrees=True) == [], "still no gap at the smaller margin"
+
+
+def test_the_card_asks_the_law_search_whether_it_agrees(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    rivers = f"laws/{law_slug(RIVERS)}/"
+    request, parsed = SearchRequest(q=DUMPING), parse_query(DUMPING)
+    view = open_view(index)
+    strict = Confidence(min_score=0.0, margin=100.0, agreeing_margin=1.0, agreeing_laws=1)
+    deadline = Deadline(1.0, 60.0)
+    assert answer_card(view, request, parsed, UNIT_RANKING, deadline, strict) == [], "no unit clears a margin of 100"
+    assert answer_card(view, request, parsed, UNIT_RANKING, deadline, strict, laws=["laws/other/", rivers]) == [], "not the first law"
+    card = answer_card(view, request, parsed, UNIT_RANKING, deadline, strict, laws=[rivers])
+    assert card and card[0].law_url == f"/{rivers}"
