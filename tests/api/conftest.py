@@ -6,11 +6,17 @@ browser tests serve the real built site.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fazhi.config import Settings, default_paths
+from search.indexer import update_index
+from tests.fixtures.served import Server, serve_process
+from tests.fixtures.site import SAMPLE_LAWS
 
 
 def write_tiny_site(site: Path) -> None:
@@ -24,6 +30,24 @@ def write_tiny_site(site: Path) -> None:
 def make_settings(base: Path, **paths: Path) -> Settings:
     """Settings whose every location is under ``base`` unless given (no release published)."""
     return Settings(paths=default_paths(base)).with_paths(**paths)
+
+
+@contextlib.contextmanager
+def law_library_server(base: Path, content: Path) -> Iterator[Server]:
+    """A real `fazhi serve` over ``content`` indexed with a copy of our fictional sample library (told with --law-library)."""
+    library = Path(shutil.copytree(SAMPLE_LAWS, base / "laws"))
+    settings = make_settings(base, content=content, law_library=library)
+    write_tiny_site(settings.paths.site)
+    update_index(content, settings.paths.index, law_library=library)
+    with serve_process(settings, base / "serve.log") as server:
+        yield server
+
+
+def api(server: Server, **params: str) -> dict:
+    """One successful ``api/search`` answer."""
+    response = server.get("api/search", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 @pytest.fixture(scope="session")

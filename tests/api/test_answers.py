@@ -6,17 +6,14 @@ article on dumping rubbish; the card of a question about it lists them under tha
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from fazhi.law.names import law_slug
-from search.indexer import update_index
-from tests.api.conftest import make_settings, write_tiny_site
-from tests.fixtures.served import Server, serve_process
-from tests.fixtures.site import REPO, SAMPLE_LAWS
+from tests.api.conftest import api, law_library_server
+from tests.fixtures.served import Server
+from tests.fixtures.site import REPO
 
 RIVERS = "示例市河湖保洁条例"
 SAMPLE_CONTENT = REPO / "docs"  # the demo's sample archive
@@ -24,19 +21,8 @@ SAMPLE_CONTENT = REPO / "docs"  # the demo's sample archive
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("answers-api")
-    library = Path(shutil.copytree(SAMPLE_LAWS, base / "laws"))
-    settings = make_settings(base, content=SAMPLE_CONTENT, law_library=library)
-    write_tiny_site(settings.paths.site)
-    update_index(SAMPLE_CONTENT, settings.paths.index, law_library=library)
-    with serve_process(settings, base / "serve.log") as server:
+    with law_library_server(tmp_path_factory.mktemp("answers-api"), SAMPLE_CONTENT) as server:
         yield server
-
-
-def api(server: Server, **params: str) -> dict:
-    response = server.get("api/search", params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_a_question_gets_the_answering_articles_with_the_archives_articles_citing_them(demo_server: Server) -> None:

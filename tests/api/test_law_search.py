@@ -6,36 +6,22 @@ server is told the library with --law-library, as fazhi.yml's ``law_library`` wo
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fazhi.law.names import law_slug
-from search.indexer import update_index
-from tests.api.conftest import make_settings, write_tiny_site
-from tests.fixtures.served import Server, serve_process
-from tests.fixtures.site import SAMPLE_LAWS
+from tests.api.conftest import api, law_library_server
+from tests.fixtures.served import Server
 
 RIVERS = "示例市河湖保洁条例"
 
 
 @pytest.fixture(scope="module")
 def law_server(search_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("law-api")
-    library = Path(shutil.copytree(SAMPLE_LAWS, base / "laws"))
-    settings = make_settings(base, content=search_content, law_library=library)
-    write_tiny_site(settings.paths.site)
-    update_index(search_content, settings.paths.index, law_library=library)
-    with serve_process(settings, base / "serve.log") as server:
+    with law_library_server(tmp_path_factory.mktemp("law-api"), search_content) as server:
         yield server
-
-
-def api(server: Server, **params: str) -> dict:
-    response = server.get("api/search", params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 @pytest.mark.parametrize("number", ["第8条之一", "第八条之一"])
