@@ -74,6 +74,12 @@ def article_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def sound_article_files(root: Path, faults: list[TreeFault]) -> list[Path]:
+    """The article files under ``root`` outside its ``faults``: those that may be read as articles."""
+    faulty = {fault.path for fault in faults}
+    return [path for path in article_files(root) if not within(path, faulty)]
+
+
 def misplaced_candidates(root: Path, shaped_files: list[Path]) -> list[Path]:
     """Markdown files that look like articles but are not in the article shape (see the module docstring).
 
@@ -138,7 +144,7 @@ def load_tree(root: Path) -> ContentTree:
     tree.problems.extend(fault.problem for fault in tree.faults)
     faulty = {fault.path for fault in tree.faults}
     seen: dict[str, Article] = {}
-    shaped = [path for path in article_files(root) if not within(path, faulty)]
+    shaped = sound_article_files(root, tree.faults)
     for path in [*shaped, *(p for p in misplaced_candidates(root, shaped) if not within(p, faulty))]:
         rel = PurePosixPath(path.relative_to(root).as_posix())
         loaded = _load_one(path, rel, tree)

@@ -16,8 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from fazhi.article import parse_article
 from fazhi.config import Settings
-from fazhi.content import article_files
+from fazhi.content import article_files, sound_article_files
 from fazhi.errors import ArticleInvalid
+from fazhi.tree_faults import tree_faults, within
 from scraper.store import Store
 
 HEAD_BYTES = 4096
@@ -73,10 +74,16 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def night_changes(settings: Settings, store: Store, base: Path) -> list[Change]:
-    """Every scraped article file that differs from the approved baseline, by its origin URL."""
+    """Every scraped article file that differs from the approved baseline, by its origin URL.
+
+    A file the tree's fault rule leaves out (``fazhi.tree_faults``) is neither a change nor a
+    deletion: the night names it, and its approved copy (a hard link, unreadable alike) stays unread.
+    """
     content = settings.paths.content
-    tree = {str(p.relative_to(content)): p for p in article_files(content)}
-    approved = {str(p.relative_to(base)): p for p in article_files(base)}
+    faults = tree_faults(content)
+    faulty = {fault.path for fault in faults}
+    tree = {str(p.relative_to(content)): p for p in sound_article_files(content, faults)}
+    approved = {rel: p for p in article_files(base) if not within(content / (rel := str(p.relative_to(base))), faulty)}
     gone = {url: rel for rel in set(approved) - set(tree) if (url := _origin_url(approved[rel]))}
     changes: list[Change] = []
     for rel, path in sorted(tree.items()):

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from fazhi_app.nightly import EXIT_OK, EXIT_SOURCE_PROBLEM
+from tests.faults.test_deleted_files import SCHEDULE
 from tests.fixtures.deployment import Deployment
 
 SETPRIV = shutil.which("setpriv")
@@ -211,3 +213,30 @@ def test_an_unreadable_published_file_of_a_held_article_is_left_out_and_its_hold
     again, report = night(d)
     assert again.returncode == EXIT_SOURCE_PROBLEM, again.stdout + again.stderr
     assert url in [item["url"] for item in report["held"]], "the hold stands: nothing reading the file decided it"
+
+
+
+@pytest.mark.parametrize("unreadable", ["file", "folder"])
+def test_an_unreadable_article_on_a_night_an_article_file_was_deleted_is_left_out_and_the_deletion_judged(
+        deployment: Deployment, unreadable: str) -> None:
+    """The guard looks for where a deleted file went among the tree's files: one it may not read is not a place."""
+    d = deployment
+    raw = yaml.safe_load(d.config.read_text("utf-8"))
+    raw["fetch"] = {k: v for k, v in raw["fetch"].items() if k not in SCHEDULE}  # no full walk: the deleted file stays gone
+    d.config.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    older = d.mirror.articles("generic")
+    for n in range(8):  # a full first list page of newer articles: the older ones move to page two
+        d.mirror.add_article("generic", f"第{n}期生态环境普法专栏", f"<p>{'生态环境普法宣传的内容说明。' * 4}（{n}）</p>",
+                             date=f"2025-11-0{n + 1} 09:00")
+    first_night(d)
+    deleted, damaged = (d.article_file(d.mirror.url("generic", a)).parent for a in older[:2])
+    shutil.rmtree(deleted)
+    target = damaged / "index.md" if unreadable == "file" else damaged
+    os.chown(target, OTHER_USER, OTHER_USER)
+    target.chmod(0)
+    done, report = night(d)
+    target.chmod(0o755 if unreadable == "folder" else 0o644)
+    assert_left_out_and_named(d, done, report, rel(d, target))
+    judged = [h["path"] for h in report["held"]] + report["warnings"]
+    assert any(rel(d, deleted) in line for line in judged), judged
+    assert not any(rel(d, damaged) in line for line in judged), "an unreadable article is named as a fault, not judged as deleted"
