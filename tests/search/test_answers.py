@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import markdown
@@ -31,7 +30,6 @@ from search.ranking import UNIT_RANKING
 from search.searchers import open_view
 from search.verify import verify_index
 from tests.fixtures.search import sample_articles, write_tree
-from tests.fixtures.site import SAMPLE_LAWS
 
 RIVERS = "示例市河湖保洁条例"
 DUMPING = "往河道里倾倒垃圾渣土会被罚款多少"
@@ -48,10 +46,6 @@ def citing_articles() -> list[Article]:
                 body=f"某人向湖泊倾倒垃圾。\n\n- 依据：《{RIVERS}》第十二条\n- 处罚：罚款一千元"),
     ]
 
-
-@pytest.fixture()
-def library(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
 
 
 @pytest.fixture()

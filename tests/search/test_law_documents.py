@@ -19,17 +19,12 @@ from fazhi.errors import ConfigError, SearchQueryError
 from fazhi.law.library import load_library
 from search.indexer import current_generation, rebuild_index, sync_articles, update_index
 from search.law_documents import law_document_id, law_documents, library_documents, provision_units
-from search.query import SearchRequest, search
 from search.schema import build_schema, document
 from search.verify import verify_index
-from tests.fixtures.search import sample_articles, write_tree
-from tests.fixtures.site import SAMPLE_LAWS
+from tests.fixtures.search import OLD_GREENING, RIVERS, RIVERS_FILE, ask, sample_articles, write_tree
 
-RIVERS = "示例市河湖保洁条例"
-RIVERS_FILE = "地方性法规/示例市河湖保洁条例(2021-09-15).md"
 GREENWAYS_FILE = "地方政府规章/示例市绿道管理办法.md"
 PROVINCE_FOLDER = "地方性法规/示例省生态环境保护条例"
-OLD_GREENING = "示例市城市绿化暂行规定"
 NEW_LAW = """# 示例县古树名木保护办法
 
 2023年6月1日 示例县人民政府令第5号公布
@@ -44,15 +39,6 @@ NEW_LAW = """# 示例县古树名木保护办法
 """
 
 
-@pytest.fixture()
-def library(tmp_path: Path) -> Path:
-    """A copy of the sample library that a test may edit."""
-    return Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
-
-
-@pytest.fixture()
-def content(tmp_path: Path) -> Path:
-    return write_tree(tmp_path / "content", sample_articles())
 
 
 def stored_laws(index: Path) -> dict[str, dict[str, object]]:
@@ -86,9 +72,6 @@ def kinds(index: Path) -> dict[str, int]:
     finally:
         ix.close()
 
-
-def ask(index: Path, library: Path | None, q: str = "", **params: str) -> dict[str, object]:
-    return search(index, SearchRequest.from_params({"q": q, **params}), library=library).to_dict()
 
 
 def test_each_law_is_one_document_of_kind_laws_with_its_level_text_url_and_date(content: Path, library: Path, tmp_path: Path) -> None:

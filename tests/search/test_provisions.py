@@ -7,7 +7,6 @@ library (fazhi_app/sample_laws), edited between runs the way staff edit a librar
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,24 +21,12 @@ from search.law_documents import law_document_id, law_documents, library_documen
 from search.query import SearchRequest, search
 from search.ranking import Ranking
 from search.verify import verify_index
-from tests.fixtures.search import sample_articles, write_tree
-from tests.fixtures.site import SAMPLE_LAWS
+from tests.fixtures.search import OLD_GREENING, RIVERS, RIVERS_FILE, ask, sample_articles
 
-RIVERS = "示例市河湖保洁条例"
-RIVERS_FILE = "地方性法规/示例市河湖保洁条例(2021-09-15).md"
-OLD_GREENING = "示例市城市绿化暂行规定"
 GREENWAYS = "示例市绿道管理办法"
 PROVINCE = "示例省生态环境保护条例"
 
 
-@pytest.fixture()
-def library(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SAMPLE_LAWS, tmp_path / "laws"))
-
-
-@pytest.fixture()
-def content(tmp_path: Path) -> Path:
-    return write_tree(tmp_path / "content", sample_articles())
 
 
 def stored_units(index: Path) -> dict[str, dict[str, object]]:
@@ -53,9 +40,6 @@ def stored_units(index: Path) -> dict[str, dict[str, object]]:
     finally:
         ix.close()
 
-
-def ask(index: Path, library: Path | None, q: str = "", **params: str) -> dict[str, object]:
-    return search(index, SearchRequest.from_params({"q": q, **params}), library=library).to_dict()
 
 
 def test_every_article_in_force_is_a_unit_with_its_law_heading_label_text_level_and_anchor(
