@@ -363,11 +363,13 @@ class SourceRun:
                 return self._gone_on_revisit(entry, item, exc)
         else:
             page = self.fetch(entry.url) if needs_page else None
+        page_sha = None
         if revisit and not needs_page and page is not None and item is not None:
-            # The list carries this article's body: its page is compared with the copy seen at the last revisit.
-            seen_before = item.extra.get("page_sha")
-            self.store.update_extra(entry.url, {"page_sha": sha256(page.content)})
-            if seen_before in (None, sha256(page.content)):
+            # The list carries this article's body: its page is compared with the copy seen at the last revisit, and read when
+            # it differs or there is none (the article was written from the list since), as a change made in between (an
+            # attachment replaced) may show only there. The copy is recorded once read, so a run stopped before cannot lose it.
+            page_sha = sha256(page.content)
+            if item.extra.get("page_sha") == page_sha:
                 self._scheduled(entry.url, item.published, changed=False)
                 return "unchanged"
             entry = replace(entry, extra={**entry.extra, "content": ""})
@@ -380,6 +382,7 @@ class SourceRun:
         if not self.offline and item is not None and not retry_refused and still_as_written(item, key, self.content):
             self.store.seen(entry.url)
             self._scheduled(entry.url, item.published, changed=False)
+            self._page_read(entry.url, page_sha)
             return "unchanged"
         draft = self.platform.parse_article(parsed_page, entry)
         if item is None:
@@ -390,7 +393,13 @@ class SourceRun:
         else:
             outcome = self.writer.write(entry, draft, item, key)
         self._scheduled(entry.url, draft.date.isoformat(timespec="minutes"), changed=outcome in ("new", "changed"))
+        self._page_read(entry.url, page_sha)
         return outcome
+
+    def _page_read(self, url: str, page_sha: str | None) -> None:
+        """Record the page of a list-carried article as read (its copy for the next revisit), after what it held was written."""
+        if page_sha is not None:
+            self.store.update_extra(url, {"page_sha": page_sha})
 
     def _gone_on_revisit(self, entry: ListEntry, item: Item, exc: NotFound) -> str:
         """A due page that answers 404/410: not a removal yet (only a full walk leads to one), but the next walk is full."""

@@ -1,6 +1,7 @@
 """The text inside files end to end: a real ``fazhi nightly`` over the sample mirror reads the files of the articles whose
 substance is only in them, ``fazhi search`` finds each file's phrase as an exact quoted phrase, the hit labelled with
-its file, and a later night repairs a published index that lost one of them."""
+its file, a later night repairs a published index that lost one of them, and an attachment revised upstream the day
+after its article was archived is searched by its new text the next night."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from whoosh import index as whoosh_index
 
 from extract.ocr import ocr_missing
 from fazhi.normalize import tidy_text
-from scraper.mirror import filed
+from scraper.mirror import filed, samples
 from scraper.mirror.data import generate
 from search.indexer import current_generation
 from tests.fixtures.deployment import ARTICLES_PER_SITE, Deployment
@@ -42,6 +43,34 @@ def searched(d: Deployment, phrase: str) -> list[dict[str, object]]:
 def phrases() -> dict[str, str]:
     """Each file's phrase; the infographic's only where Tesseract can read it."""
     return {name: phrase for name, phrase in filed.PHRASES.items() if name != filed.INFOGRAPHIC or not ocr_missing()}
+
+
+def test_an_attachment_revised_before_the_first_revisit_reaches_the_index(deployment: Deployment, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """UCAP's list carries the body, so its articles are archived without their page; the page fetched at the first
+    revisit has no earlier copy to be compared with, and must still be read, or a change made in between (here the
+    attachment replaced by a revised file at a new address, which the list's body does not show) is never seen."""
+    d = deployment
+    first = d.cli("nightly")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    article = d.mirror.articles("ucap")[0]
+    phrase = "附件修订说明：本次修订的编号为甲乙丙丁二〇二六。"
+    name = "revised-notice.docx"
+    monkeypatch.setitem(filed.FILES, name, samples.docx(phrase))
+    path = f"{filed.UCAP_DOCS}/{article['date'][:10].replace('-', '')}/{name}"
+    d.mirror.edit_article("ucap", article["id"], files=[{"name": "修订后的附件.docx", "path": path}])
+
+    second = d.cli("nightly")
+    assert second.returncode == 0, second.stdout + second.stderr
+    report = json.loads((d.settings.paths.state / "reports" / "latest.json").read_text("utf-8"))
+    (ucap,) = [row for row in report["sources"] if row["name"] == "sthjt-ucap"]
+    assert ucap["changed"] == 1 and ucap["revisited"] > 1, ucap  # read at its first revisit; the others' pages change nothing
+    folder = d.article_file(d.mirror.url("ucap", article)).parent
+    assert [p.name for p in folder.iterdir() if p.read_bytes() == filed.FILES[name]] == [name], sorted(p.name for p in folder.iterdir())
+    done = d.cli("search", f'"{phrase}"', "--in", "files", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [(h["url"].strip("/").rsplit("/", 1)[-1], h["found_in"]["file"]) for h in json.loads(done.stdout)["hits"]] == [
+        (folder.name, name)]
 
 
 def test_a_phrase_inside_each_file_finds_its_article_and_a_lost_one_is_repaired(deployment: Deployment) -> None:

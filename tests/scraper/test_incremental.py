@@ -7,12 +7,14 @@ from dataclasses import replace
 
 from fazhi.article import parse_article
 from fazhi.content import load_tree
+from scraper.mirror import filed, samples
 from scraper.run import scrape
 from scraper.store import Store
 from tests.fixtures.mirror import mirror_settings_for
 from tests.scraper.conftest import Clock
 
 TRS = ["mee-zcjd"]
+UCAP = ["sthjt-ucap"]
 
 
 def _file_of(settings, url: str):  # type: ignore[no-untyped-def]
@@ -161,3 +163,30 @@ def test_size_cap_per_response(fresh_mirror, tmp_path) -> None:  # type: ignore[
     report = scrape(settings, TRS).source("mee-zcjd")
     assert report.status == "failed" and "exceeds the 1000-byte cap" in report.reasons[0]
     assert not list(settings.paths.content.rglob("*.md"))
+
+
+def test_a_list_carried_page_read_by_a_stopped_revisit_is_read_again(fresh_mirror, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """UCAP's list carries the body, so a revisit compares the article's page with the copy it read last time. A revisit
+    that found the page changed but stopped before writing the article (its revised attachment answering 412,
+    the source blocked) must not count that page as read: the next revisit reads it again and the attachment arrives."""
+    settings = mirror_settings_for(fresh_mirror, tmp_path)
+    clock = Clock()
+    scrape(settings, UCAP, clock=clock)
+    clock.advance(settings.fetch.revisit_max_days)
+    assert scrape(settings, UCAP, clock=clock).source("sthjt-ucap").changed == 0, "every page read once, nothing changed"
+
+    article = fresh_mirror.articles("ucap")[0]
+    name = "revised-notice.docx"
+    monkeypatch.setitem(filed.FILES, name, samples.docx("附件修订说明：本次修订的编号为戊己庚辛。"))
+    fresh_mirror.edit_article("ucap", article["id"], files=[{"name": "修订后的附件.docx",
+                                                             "path": f"{filed.UCAP_DOCS}/{article['date'][:10].replace('-', '')}/{name}"}])
+    fresh_mirror.inject_fault("ucap", "412", times=1, match=name)
+    clock.advance(settings.fetch.revisit_max_days)
+    assert scrape(settings, UCAP, clock=clock).source("sthjt-ucap").status == "blocked"
+    folder = _file_of(settings, fresh_mirror.url("ucap", article)).parent
+    assert not (folder / name).exists()
+
+    clock.advance(settings.fetch.revisit_max_days)
+    again = scrape(settings, UCAP, clock=clock).source("sthjt-ucap")
+    assert again.status == "ok" and again.changed == 1, again
+    assert (folder / name).read_bytes() == filed.FILES[name]
