@@ -215,7 +215,8 @@ class Run:
             scores, partial = result.scores, result.partial
             if self.request.kind == "laws" and self.ranking.best_unit and view.units:
                 partial = self._add_best_units(scores) or partial
-            docs = (result.matched if self.cut else scores.keys()) & self.live if not parsed.phrases or parsed.words else self.live
+            # iterating the matches, not the (larger) scope
+            docs = self.live.intersection(result.matched if self.cut else scores) if not parsed.phrases or parsed.words else self.live
         for part in parsed.phrases:
             docs = set(docs) & self._phrase_docs(part)
         for part in parsed.excluded:
