@@ -3,7 +3,8 @@
 Over an index of the laws and their article units (``bench/search_quality.py --articles --keep``), the first
 ``--questions`` STARD questions of the tuning half are searched one at a time through ``search.query.search``,
 as ``fazhi search`` runs it, in two ways: among the units (``kind=provisions``) and as the first page of a
-search of everything, which also ranks the units for the answer card. The index is opened and one search run
+search of everything, which also ranks the units for the answer card; and the card's ranking of the units alone
+(``search.answers.ranked_units``). The index is opened and one search run
 before timing, so the figures are the queries' own. Per way: p50, p95 and mean of wall-clock and CPU
 milliseconds (CPU time is what a loaded machine changes least), and how many clauses the questions make.
 ``--profile`` prints the functions taking the most time under cProfile.
@@ -24,21 +25,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.search_corpus import load_average, questions, tuning_half
+from search.answers import CARD_ARTICLES, ranked_units
 from search.deadline import Deadline
 from search.engine import Run
 from search.query import SearchRequest, parse_query, search
 from search.ranking import UNIT_RANKING
 from search.searchers import open_view
 
-WAYS = {"provisions": dict(kind="provisions"), "page": {}}
+WAYS = {"provisions": dict(kind="provisions"), "page": {}, "card": {}}
 
 
 def timed(index: Path, texts: list[str], way: str) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of each search."""
+    """Wall and CPU milliseconds of each search (``card``: of the answer card's ranking of the units alone)."""
     walls, cpus = [], []
     for text in texts:
         wall, cpu = time.perf_counter(), time.process_time()
-        search(index, SearchRequest(q=text, **WAYS[way]), budget=60)
+        if way == "card":
+            ranked_units(open_view(index), parse_query(text), UNIT_RANKING, Deadline(60, 60), CARD_ARTICLES + 1)
+        else:
+            search(index, SearchRequest(q=text, **WAYS[way]), budget=60)
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
     return walls, cpus
@@ -68,17 +73,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", type=Path, required=True, help="an index of the laws and their units")
     ap.add_argument("--questions", type=int, default=200, help="how many tuning-half questions (default 200)")
-    ap.add_argument("--way", choices=(*WAYS, "both"), default="both", help="among the units, the first page with its card, or both")
+    ap.add_argument("--way", choices=(*WAYS, "all"), default="all",
+                    help="among the units, the first page with its card, the card's ranking alone, or all three")
     ap.add_argument("--profile", action="store_true", help="print the 25 functions with the most own time under cProfile")
     args = ap.parse_args()
     texts = [q for qid, q in questions() if tuning_half(qid)][:args.questions]
-    ways = list(WAYS) if args.way == "both" else [args.way]
+    ways = list(WAYS) if args.way == "all" else [args.way]
     opened = time.perf_counter()
     open_view(args.index)
     print(f"index opened in {(time.perf_counter() - opened) * 1000:.0f} ms; {len(texts)} questions; load average {load_average()}")
     print(f"clauses per question: {clause_counts(args.index, texts)}")
     for way in ways:
-        search(args.index, SearchRequest(q=texts[0], **WAYS[way]), budget=60)
+        timed(args.index, texts[:1], way)
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(timed, args.index, texts, way)
