@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -69,6 +70,8 @@ CHECK_EVERY = 32
 # Characters of a named article's text shown in its law's hit (the law block carries all of it).
 ARTICLE_SNIPPET_CHARS = 240
 FACETS = ("kind", "column", "year")
+# A facet of at most this many groups (within the searched scope) is counted by intersecting each with the matches.
+FEW_GROUPS = 4
 # The facet and filter of the documents found in their files' text, and its one value.
 IN_FACET, IN_FILES = "in", "files"
 # What Whoosh's sortable date and year columns hold for a document without a date (a law's only, undated text):
@@ -215,8 +218,10 @@ class Run:
             scores, partial = result.scores, result.partial
             if self.request.kind == "laws" and self.ranking.best_unit and view.units:
                 partial = self._add_best_units(scores) or partial
-            # iterating the matches, not the (larger) scope
-            docs = self.live.intersection(result.matched if self.cut else scores) if not parsed.phrases or parsed.words else self.live
+            if not parsed.phrases or parsed.words:
+                # a search's fields are its scope's alone, so without deletions the matches are in it
+                reached = result.matched if self.cut else scores
+                docs = self.live.intersection(reached) if view.deletions else set(reached)
         for part in parsed.phrases:
             docs = set(docs) & self._phrase_docs(part)
         for part in parsed.excluded:
@@ -369,7 +374,11 @@ class Run:
     def _facet(self, name: str, docs: DocSet) -> dict[str, int]:
         scope = self.live  # every matching document is in it, so a group that is all of it counts them all
         groups = self.view.facet_groups(name, self.units)
-        counts = {str(value): len(docs) if group is scope else len(group & docs) for value, group in groups.items()}
+        if len(groups) <= FEW_GROUPS:
+            counts = {str(value): len(docs) if group is scope else len(group & docs) for value, group in groups.items()}
+        else:  # one pass over the matches rather than one intersection per group
+            values = self.view.facet_values[name]
+            counts = {str(values[code]): n for code, n in Counter(map(self.view.facet_codes[name].__getitem__, docs)).items()}
         counts = {k: v for k, v in counts.items() if v}
         if name == "column":
             return {k: counts[k] for k in COLUMNS if k in counts}

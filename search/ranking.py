@@ -201,12 +201,21 @@ class IndexView:
         self.level_codes = array("B" if len(codes) < 256 else "I", (codes[name] for name in levels))
         self._level_weights: dict[tuple[Any, ...], array | None] = {}
         self.groups: dict[str, dict[Any, set[int]]] = {}
+        # and per document the place of its value among ``facet_values``, to count many groups in one pass
+        self.facet_values: dict[str, list[Any]] = {}
+        self.facet_codes: dict[str, array] = {}
         for name in ("column", "year", "kind"):
             values = _column(reader, name, self.size, None)
             groups: dict[Any, set[int]] = {}
             for docnum in everything:
                 groups.setdefault(values[docnum], set()).add(docnum)
             self.groups[name] = groups
+            places = {value: n for n, value in enumerate(dict.fromkeys(values))}
+            self.facet_values[name] = list(places)
+            self.facet_codes[name] = array("I", (places[value] for value in values))
+        # Whoosh keeps a deleted document's postings until its segment is merged: without deletions, every document a
+        # posting list names is live.
+        self.deletions = reader.has_deletions()
         # Titles as search.engine compares them with a query (search.syntax.title_key), filled as they are read.
         self.title_keys: dict[int, str] = {}
         self._unit_laws: dict[int, int] | None = None
