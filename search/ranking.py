@@ -28,6 +28,9 @@ frequency: a clause in more than ``common`` of the documents is skipped when
 the query has rarer ones, and a clause in more than ``admit`` of them (at least
 ADMIT_FLOOR documents) only adds to documents a rarer clause found. So a
 document holding nothing but the query's commonest words is not a match.
+When only a page's first documents are wanted (``score`` with ``top``), those
+common clauses are added only to the documents that can still reach the page
+given the most each clause adds (MaxScore), looked up in their posting lists.
 
 ``IndexView`` caches what belongs to an index generation rather than to a
 query: live documents, length arrays, levels, facet groups, dates, document
