@@ -32,7 +32,8 @@ number; a judgement whose law or number has no unit in the version in force is
 unreachable, and the section gives that ceiling. Rows: textbook BM25 (``run_bm25``,
 k1=1.2, b=0.75, character bigrams of the same units); the units searched with the
 documents' ``Ranking`` (today's); with ``UNIT_RANKING`` and no learned data
-(``learned_weight`` 0); with ``UNIT_RANKING`` as shipped (the learned associations);
+(``learned_weight`` 0); with ``UNIT_RANKING`` as shipped (the learned associations; ``--associations`` on or off
+keeps only that one of the two unit rows and drops today's);
 with ``--questions FILE`` (JSONL ``{"question", "law", "article"}``, the format of
 ``fazhi laws questions import``: the tuning half's questions and their judged
 articles) also with those questions joined to their units, on an index built with
@@ -368,11 +369,13 @@ def articles_main(args: argparse.Namespace) -> int:
         if not args.only_ours:
             texts = [(unit.slug, f"{unit.title} {unit.heading}", f"{unit.label} {unit.text}") for unit in units]
             systems.append((BM25_ROW, lambda: run_bm25(texts, queries)))
-        systems += [
-            ("today's ranking (units searched with the documents' `Ranking`)", lambda: run_units(index_dir, queries, DEFAULT_RANKING)),
-            (NO_LEARNED_ROW, lambda: run_units(index_dir, queries, replace(UNIT_RANKING, learned_weight=0.0))),
-            (SHIPPED_ROW, lambda: run_units(index_dir, queries, UNIT_RANKING)),
-        ]
+        if args.associations == "both":
+            today = "today's ranking (units searched with the documents' `Ranking`)"
+            systems.append((today, lambda: run_units(index_dir, queries, DEFAULT_RANKING)))
+        if args.associations != "on":
+            systems.append((NO_LEARNED_ROW, lambda: run_units(index_dir, queries, replace(UNIT_RANKING, learned_weight=0.0))))
+        if args.associations != "off":
+            systems.append((SHIPPED_ROW, lambda: run_units(index_dir, queries, UNIT_RANKING)))
         if args.questions:
             asked_dir = args.asked_index or workdir / "asked"
             if args.asked_index is None:

@@ -60,7 +60,10 @@ QUESTION_WORDS = frozenset((
 
 # Full-width ASCII (Ａ１，) to half-width and the ideographic space to a space; one character each,
 # so offsets into the normalised text are offsets into the original.
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# A table of every character of the Basic Multilingual Plane (beyond it translate leaves a character as it is): str.translate
+# reads it twice as fast as a dict, which matters for the snippets of whole laws.
+_FOLDED = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULLWIDTH = "".join(chr(_FOLDED.get(code, code)) for code in range(0x10000))
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
 _RUNS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")

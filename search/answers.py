@@ -76,7 +76,8 @@ def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadlin
     matched, scores, partial = Run(view, SearchRequest(q=parsed.display(), kind=UNIT_KIND), parsed, ranking, deadline).matched()
     if scores is None or partial:
         return []
-    return [(docnum, scores[docnum]) for docnum in heapq.nlargest(count, matched, key=lambda d: scores.get(d, 0.0))]
+    # a match without a score (a phrase's only) would rank last; scored only for the first page, the others cannot rank
+    return [(docnum, scores[docnum]) for docnum in heapq.nlargest(count, scores.keys() & matched, key=scores.__getitem__)]
 
 
 def answer_card(

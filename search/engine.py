@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -69,6 +70,8 @@ CHECK_EVERY = 32
 # Characters of a named article's text shown in its law's hit (the law block carries all of it).
 ARTICLE_SNIPPET_CHARS = 240
 FACETS = ("kind", "column", "year")
+# A facet of at most this many groups (within the searched scope) is counted by intersecting each with the matches.
+FEW_GROUPS = 4
 # The facet and filter of the documents found in their files' text, and its one value.
 IN_FACET, IN_FILES = "in", "files"
 # What Whoosh's sortable date and year columns hold for a document without a date (a law's only, undated text):
@@ -101,6 +104,10 @@ class Run:
         self.units = request.kind == UNIT_KIND
         self.live = view.units if self.units else view.live
         self.word_fields, self.bigram_fields = (UNIT_WORD_FIELDS, UNIT_BIGRAM_FIELDS) if self.units else (WORD_FIELDS, BIGRAM_FIELDS)
+        # Among units ranked by relevance with nothing but their scores choosing the page (no filter beside the kind, no
+        # phrase, no exclusion), exact scores are needed for the documents up to the page's end only (search.ranking.score).
+        cut = self.units and request.sort == "relevance" and not parsed.phrases and not parsed.excluded
+        self.cut = request.page * request.per_page if cut and not replace(request, kind=None).has_filters else None
 
     def clauses(self) -> list[Clause]:
         """Scored clauses: every word position of free text and phrases, the free text's bigrams, related and learned terms."""
@@ -182,7 +189,7 @@ class Run:
         rq, view = self.request, self.view
         out: dict[str, DocSet] = {}
         if rq.kind is not None:
-            out["kind"] = view.groups["kind"].get(rq.kind, set())
+            out["kind"] = view.facet_groups("kind", self.units).get(rq.kind, frozenset())
         if rq.within == IN_FILES:
             out[IN_FACET] = self.file_docs()
         if rq.column is not None:
@@ -207,11 +214,14 @@ class Run:
         partial = False
         docs: DocSet = self.live
         if clauses:
-            result = score(view, clauses, self.ranking, self.deadline)
+            result = score(view, clauses, self.ranking, self.deadline, self.cut)
             scores, partial = result.scores, result.partial
             if self.request.kind == "laws" and self.ranking.best_unit and view.units:
                 partial = self._add_best_units(scores) or partial
-            docs = set(scores) & self.live if not parsed.phrases or parsed.words else self.live
+            if not parsed.phrases or parsed.words:
+                # a search's fields are its scope's alone, so without deletions the matches are in it
+                reached = result.matched if self.cut else scores
+                docs = self.live.intersection(reached) if view.deletions else set(reached)
         for part in parsed.phrases:
             docs = set(docs) & self._phrase_docs(part)
         for part in parsed.excluded:
@@ -328,7 +338,8 @@ class Run:
                     scores[named] = max(scores.values()) + 1.0
             # above them, documents asked for by their exact title
             matched = _pin(scores, matched, self.title_documents(), self.parsed.phrases, self.parsed.excluded)
-        filters = self.filter_sets()
+        # a filter holding every document searched (the kind of the units among units) leaves the matches as they are
+        filters = {name: docs for name, docs in self.filter_sets().items() if docs is not self.live}
         allowed = _intersect(matched, filters.values())
         facets = {name: self._facet(name, _intersect(matched, [s for k, s in filters.items() if k != name])) for name in FACETS}
         in_files = len(_intersect(matched, [s for k, s in filters.items() if k != IN_FACET]) & (filters.get(IN_FACET) or self.file_docs()))
@@ -337,7 +348,10 @@ class Run:
         total = len(allowed)
         pages = max(1, math.ceil(total / rq.per_page))
         wanted = rq.page * rq.per_page
-        if scores is not None and rq.sort == "relevance":
+        if scores is not None and rq.sort == "relevance" and self.cut:
+            # every document that may rank up to the page's end is scored; equal scores in the order of the index
+            top = heapq.nlargest(wanted, sorted(scores.keys() & allowed), key=scores.__getitem__)
+        elif scores is not None and rq.sort == "relevance":
             scores.update(dict.fromkeys(allowed - scores.keys(), 0.0))  # phrase matches no scored word reached
             top = heapq.nlargest(wanted, allowed, key=scores.__getitem__)
         else:
@@ -358,7 +372,13 @@ class Run:
         )
 
     def _facet(self, name: str, docs: DocSet) -> dict[str, int]:
-        counts = {str(value): len(group & docs) for value, group in self.view.groups[name].items()}
+        scope = self.live  # every matching document is in it, so a group that is all of it counts them all
+        groups = self.view.facet_groups(name, self.units)
+        if len(groups) <= FEW_GROUPS:
+            counts = {str(value): len(docs) if group is scope else len(group & docs) for value, group in groups.items()}
+        else:  # one pass over the matches rather than one intersection per group
+            values = self.view.facet_values[name]
+            counts = {str(values[code]): n for code, n in Counter(map(self.view.facet_codes[name].__getitem__, docs)).items()}
         counts = {k: v for k, v in counts.items() if v}
         if name == "column":
             return {k: counts[k] for k in COLUMNS if k in counts}
@@ -435,8 +455,9 @@ def _pin(scores: dict[int, float], matched: DocSet, pinned: list[int], phrases: 
     return out
 
 
-def _intersect(base: DocSet, others: Iterable[DocSet]) -> set[int]:
-    out = set(base)
+def _intersect(base: DocSet, others: Iterable[DocSet]) -> DocSet:
+    """``base`` within every one of ``others`` (``base`` itself, not a copy, when there are none)."""
+    out = base
     for other in sorted(others, key=len):
-        out &= other
+        out = out & other
     return out

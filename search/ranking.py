@@ -28,6 +28,9 @@ frequency: a clause in more than ``common`` of the documents is skipped when
 the query has rarer ones, and a clause in more than ``admit`` of them (at least
 ADMIT_FLOOR documents) only adds to documents a rarer clause found. So a
 document holding nothing but the query's commonest words is not a match.
+When only a page's first documents are wanted (``score`` with ``top``), those
+common clauses are added only to the documents that can still reach the page
+given the most each clause adds (MaxScore), looked up in their posting lists.
 
 ``IndexView`` caches what belongs to an index generation rather than to a
 query: live documents, length arrays, levels, facet groups, dates, document
@@ -36,9 +39,12 @@ frequencies and the decoded postings and BM25 contributions of recent terms.
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -69,6 +75,9 @@ UNIT_LENGTHS = frozenset(LENGTH_COLUMN[field] for field in UNIT_FIELDS)
 # Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
+# Looking up one document in a posting list not yet read (``skip_to``) costs about as much as decoding and scoring this
+# many postings of it: fewer documents than df / LOOKUP_COST are looked up, more read the whole list.
+LOOKUP_COST = 24
 # Weight of a law document by its level (fazhi.law.levels), highest level first, as the setting ``level_weights``
 # declares its defaults; a level not listed weighs as "other".
 LEVEL_WEIGHTS: tuple[tuple[str, float], ...] = tuple(asdict(LevelWeights()).items())
@@ -195,17 +204,30 @@ class IndexView:
         self.level_codes = array("B" if len(codes) < 256 else "I", (codes[name] for name in levels))
         self._level_weights: dict[tuple[Any, ...], array | None] = {}
         self.groups: dict[str, dict[Any, set[int]]] = {}
+        # and per document the place of its value among ``facet_values``, to count many groups in one pass
+        self.facet_values: dict[str, list[Any]] = {}
+        self.facet_codes: dict[str, array] = {}
         for name in ("column", "year", "kind"):
             values = _column(reader, name, self.size, None)
             groups: dict[Any, set[int]] = {}
             for docnum in everything:
                 groups.setdefault(values[docnum], set()).add(docnum)
             self.groups[name] = groups
+            places = {value: n for n, value in enumerate(dict.fromkeys(values))}
+            self.facet_values[name] = list(places)
+            self.facet_codes[name] = array("I", (places[value] for value in values))
+        # Whoosh keeps a deleted document's postings until its segment is merged: without deletions, every document a
+        # posting list names is live.
+        self.deletions = reader.has_deletions()
         # Titles as search.engine compares them with a query (search.syntax.title_key), filled as they are read.
         self.title_keys: dict[int, str] = {}
         self._unit_laws: dict[int, int] | None = None
+        self._facet_groups: dict[tuple[str, bool], dict[Any, frozenset[int]]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], array] = {}
+        self._least_norms: dict[tuple[str, float, float], float] = {}
+        self._max_tfs: dict[tuple[str, str], float] = {}
+        self._max_level_weight: dict[tuple[Any, ...], float] = {}
         self._cache: OrderedDict[tuple[Any, ...], tuple[array, array]] = OrderedDict()
         self._cached = 0
 
@@ -224,6 +246,29 @@ class IndexView:
                         weights[docnum] *= ranking.repealed_weight
             self._level_weights[key] = weights
         return self._level_weights[key]
+
+    def max_level_weight(self, ranking: Ranking) -> float:
+        """The largest of ``level_weights`` (1.0 when every document weighs 1.0)."""
+        weights = self.level_weights(ranking)
+        key = (ranking.levels, ranking.jurisdiction, ranking.repealed_weight)
+        if key not in self._max_level_weight:
+            self._max_level_weight[key] = 1.0 if weights is None else max(weights, default=1.0)
+        return self._max_level_weight[key]
+
+    def facet_groups(self, name: str, units: bool) -> dict[Any, frozenset[int]]:
+        """The groups of ``name`` within the units (``units``) or the documents, empty ones left out; a group holding the
+        whole of that scope is the scope itself (``units`` or ``live``), so a count within it is the count of the set."""
+        key = (name, units)
+        found = self._facet_groups.get(key)
+        if found is None:
+            scope = self.units if units else self.live
+            found = {}
+            for value, group in self.groups[name].items():
+                within = scope if scope <= group else frozenset(group & scope)
+                if within:
+                    found[value] = within
+            self._facet_groups[key] = found
+        return found
 
     def unit_laws(self) -> dict[int, int]:
         """Per article unit, the document number of its law's document (read once per generation, when first asked)."""
@@ -262,23 +307,97 @@ class IndexView:
 
     def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
         """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
+        key, factor, norm = self._bm25(field, text, ranking, weight)
+        hit = self._recall(key)
+        if hit is not None:
+            return hit
+        ids, tfs = self.postings(field, text)
+        scores = array("d", [factor * tf / (tf + norm[d]) for d, tf in zip(ids, tfs, strict=True)])
+        return self._keep(key, (ids, scores))
+
+    def contributions_among(self, field: str, text: str, ranking: Ranking, weight: float, docs: list[int]) -> list[tuple[int, float]]:
+        """(document, contribution) of the term in ``field`` for those of ``docs`` (ascending) that hold it.
+
+        Equal to ``contributions`` restricted to ``docs``. A few documents of a long posting list not yet read are
+        looked up with the matcher's ``skip_to``, which decodes only the blocks holding them.
+        """
+        key, factor, norm = self._bm25(field, text, ranking, weight)
+        hit = self._recall(key)
+        if hit is None and len(docs) * LOOKUP_COST >= self.doc_frequency(field, text):
+            hit = self.contributions(field, text, ranking, weight)
+        if hit is not None:
+            ids, scores = hit
+            if len(docs) * LOOKUP_COST >= len(ids):
+                wanted = set(docs)
+                return [(d, s) for d, s in zip(ids, scores, strict=True) if d in wanted]
+            out = []
+            for d in docs:
+                at = bisect_left(ids, d)
+                if at < len(ids) and ids[at] == d:
+                    out.append((d, scores[at]))
+            return out
+        out = []
+        for segment, offset in self.reader.leaf_readers():
+            if (field, text) not in segment:
+                continue
+            end = offset + segment.doc_count_all()
+            matcher = segment.postings(field, text)
+            matcher = getattr(matcher, "child", matcher)  # deletions are handled by the caller's document sets
+            for d in docs:
+                if d < offset or d >= end:
+                    continue
+                if not matcher.is_active():
+                    break
+                matcher.skip_to(d - offset)
+                if matcher.is_active() and matcher.id() == d - offset:
+                    tf = matcher.weight()
+                    out.append((d, factor * tf / (tf + norm[d])))
+        return out
+
+    def bound(self, field: str, text: str, ranking: Ranking, weight: float) -> float:
+        """The largest contribution the term in ``field`` makes to any document: exact once its postings are read, else
+        from its largest term frequency and the field's smallest length norm (no postings read)."""
+        key, factor, norm = self._bm25(field, text, ranking, weight)
+        hit = self._recall(key)
+        if hit is not None:
+            return max(hit[1], default=0.0)
+        most = self._max_tf(field, text)
+        if not most:
+            return 0.0
+        least = self._least_norm(field, key[3], key[4], norm)
+        return factor * most / (most + least)
+
+    def _bm25(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[tuple[Any, ...], float, array]:
+        """The cache key of the term's contributions, the factor of its BM25 (idf, weights, k1 + 1) and the field's length norms."""
         r = ranking
         if field in TITLE_FIELDS:
             k1, field_b, field_weight = r.title_k1, r.title_b, r.title_weight
         else:
             k1, field_b = r.k1, r.b
             field_weight = r.files_weight if field in FILE_FIELDS else r.questions_weight if field in QUESTION_FIELDS else 1.0
-        key = ("bm25", field, text, k1, field_b, field_weight * weight)
-        hit = self._recall(key)
-        if hit is not None:
-            return hit
-        ids, tfs = self.postings(field, text)
         df = self.doc_frequency(field, text)
         count = self.scope_count(field)
         factor = weight * field_weight * math.log(1 + (count - df + 0.5) / (df + 0.5)) * (k1 + 1)
-        norm = self.norms(field, k1, field_b)
-        scores = array("d", [factor * tf / (tf + norm[d]) for d, tf in zip(ids, tfs, strict=True)])
-        return self._keep(key, (ids, scores))
+        return ("bm25", field, text, k1, field_b, field_weight * weight), factor, self.norms(field, k1, field_b)
+
+    def _max_tf(self, field: str, text: str) -> float:
+        """The term's largest frequency in one document of ``field`` (Whoosh keeps it per term and segment)."""
+        key = (field, text)
+        found = self._max_tfs.get(key)
+        if found is None:
+            found = self._max_tfs[key] = max(
+                (segment.term_info(field, text).max_weight() for segment, _ in self.reader.leaf_readers() if key in segment), default=0.0
+            )
+        return found
+
+    def _least_norm(self, field: str, k1: float, b: float, norm: array) -> float:
+        """The smallest length norm of ``field`` among the documents its statistics are over."""
+        key = (LENGTH_COLUMN[field], k1, b)
+        found = self._least_norms.get(key)
+        if found is None:
+            scope = self.units if field in UNIT_FIELDS else self.live
+            found = self._least_norms[key] = min((norm[d] for d in scope), default=0.0)
+        return found
 
     def norms(self, field: str, k1: float, b: float) -> array:
         """Per document ``k1 * (1 - b + b * len / avglen)`` for one field."""
@@ -336,14 +455,21 @@ def _read_matcher(matcher: Any, offset: int, ids: array, tfs: array) -> None:
 
 @dataclass
 class Scores:
-    """Per-document scores of a query; ``partial`` when the time budget cut clauses off."""
+    """Per-document scores of a query; ``partial`` when the time budget cut clauses off. ``matched``: every matching
+    document. Scored for the first ``top`` only (``score``), ``scores`` holds the documents that may rank among them."""
 
     scores: dict[int, float]
     partial: bool = False
+    matched: Collection[int] = ()
 
 
-def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: Deadline) -> Scores:
+def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: Deadline, top: int | None = None) -> Scores:
     """Sum of clause scores per document, with the coordination bonus; rarest clauses first.
+
+    With ``top``, only the first ``top`` documents need their scores: the clauses that only add to documents rarer ones
+    found (``admit``, the longest posting lists) are then added to the documents that could still reach the first
+    ``top`` given what each clause can add at most (``IndexView.bound``), looked up rather than read whole (MaxScore).
+    The matching documents, their number and the first ``top`` with their scores are those of the full sum.
 
     Stops adding clauses once the soft budget has passed (``partial``); raises SearchTimeout past the hard one.
     """
@@ -361,38 +487,119 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
     matched: Counter[int] = Counter()
     partial = False
     admit = max(ADMIT_FLOOR, r.admit * count)
-    for df, clause in ranked:
+    bonus = [(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)]
+    weights = view.level_weights(r)
+    for n, (df, clause) in enumerate(ranked):
         deadline.check()
         if deadline.soft_passed():
             partial = True
             break
         admits = df <= admit or not matched  # a common clause only adds to documents rarer ones found
-        if len(clause.alternatives) > 1:
-            best = _best_alternative(view, clause, r)
-            if not admits:
-                best = {d: s for d, s in best.items() if d in matched}
-            for d, s in best.items():
-                totals[d] += s
-            matched.update(best.keys())
-            continue
-        docs: set[int] = set()
-        for field in clause.fields:
-            ids, scores = view.contributions(field, clause.alternatives[0], r, clause.weight)
-            if admits:
-                for d, s in zip(ids, scores, strict=True):
-                    totals[d] += s
-                docs.update(ids)
-                continue
-            for d, s in zip(ids, scores, strict=True):
-                if d in matched:
-                    totals[d] += s
-                    docs.add(d)
-        matched.update(docs)
-    bonus = [(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)]
-    weights = view.level_weights(r)
+        if not admits and top is not None:
+            kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, (totals, matched, bonus, weights), top, deadline)
+            return Scores({d: totals[d] * bonus[matched[d]] * (weights[d] if weights else 1.0) for d in kept}, partial, matched.keys())
+        _add(view, clause, r, totals, matched, admits)
     if weights is None:
-        return Scores({d: totals[d] * bonus[m] for d, m in matched.items()}, partial)
-    return Scores({d: totals[d] * bonus[m] * weights[d] for d, m in matched.items()}, partial)
+        return Scores({d: totals[d] * bonus[m] for d, m in matched.items()}, partial, matched.keys())
+    return Scores({d: totals[d] * bonus[m] * weights[d] for d, m in matched.items()}, partial, matched.keys())
+
+
+def _add(view: IndexView, clause: Clause, ranking: Ranking, totals: array, matched: Counter[int], admits: bool) -> None:
+    """Add one clause to every document holding it (to those already ``matched`` only, unless it ``admits``)."""
+    if len(clause.alternatives) > 1:
+        best = _best_alternative(view, clause, ranking)
+        if not admits:
+            best = {d: s for d, s in best.items() if d in matched}
+        for d, s in best.items():
+            totals[d] += s
+        matched.update(best.keys())
+        return
+    docs: set[int] = set()
+    for field in clause.fields:
+        ids, scores = view.contributions(field, clause.alternatives[0], ranking, clause.weight)
+        if admits:
+            for d, s in zip(ids, scores, strict=True):
+                totals[d] += s
+            docs.update(ids)
+            continue
+        for d, s in zip(ids, scores, strict=True):
+            if d in matched:
+                totals[d] += s
+                docs.add(d)
+    matched.update(docs)
+
+
+# Relative slack on the bounds of ``_add_bounded``: the bounds and the sums they bound add in different orders.
+BOUND_SLACK = 1e-9
+
+
+def _add_bounded(
+    view: IndexView, rest: list[Clause], ranking: Ranking, state: tuple[array, Counter[int], list[float], array | None], top: int,
+    deadline: Deadline,
+) -> tuple[list[int], bool]:
+    """Add the clauses ``rest`` (none of which admits new documents) to the documents that may still rank among the first
+    ``top``; those documents (their totals complete) and whether the soft budget cut clauses off.
+
+    A document's score is at most its level weight times (its total so far plus the most each remaining clause adds)
+    times the bonus of matching every remaining clause; the first ``top`` documents by their scores so far (a floor the
+    final scores only raise) set the score to beat. A document whose most falls below it cannot rank among the first
+    ``top``, and is dropped before each clause is looked up.
+    """
+    totals, matched, bonus, weights = state
+    bounds = [_clause_bound(view, clause, ranking) for clause in rest]
+    ahead = [sum(bounds[i:]) for i in range(len(bounds) + 1)]
+    most = view.max_level_weight(ranking) * (1 + BOUND_SLACK)
+    clauses = len(bonus) - 1
+
+    def floor(d: int) -> float:
+        return totals[d] * bonus[matched[d]] * (weights[d] if weights else 1.0)
+
+    # the score to beat: the ``top``-th best floor among a few documents with the largest totals, then among those and
+    # the documents each clause reaches (only a reached document's floor rises)
+    leaders = heapq.nlargest(top, heapq.nlargest(4 * top, matched, key=totals.__getitem__), key=floor)
+    candidates: Collection[int] = matched.keys()
+    for n, clause in enumerate(rest):
+        deadline.check()
+        if deadline.soft_passed():
+            return list(candidates), True
+        if len(leaders) == top:
+            # a document matching m clauses so far needs a total of at least needed[m] to reach the score to beat
+            beat = floor(leaders[-1])
+            needed = [beat / (most * bonus[min(clauses, m + len(rest) - n)]) - ahead[n] for m in range(clauses + 1)]
+            candidates = [d for d in candidates if totals[d] >= needed[matched[d]]]
+        candidates = sorted(candidates)
+        found = _clause_among(view, clause, ranking, candidates, totals)
+        matched.update(found)
+        leaders = heapq.nlargest(top, set(leaders).union(found), key=floor)
+    return list(candidates), False
+
+
+def _clause_bound(view: IndexView, clause: Clause, ranking: Ranking) -> float:
+    """The most ``clause`` adds to a document's total: of its best alternative, the sum of its fields' bounds."""
+    return max(sum(view.bound(field, alt, ranking, clause.weight) for field in clause.fields) for alt in clause.alternatives)
+
+
+def _clause_among(view: IndexView, clause: Clause, ranking: Ranking, docs: list[int], totals: array) -> list[int]:
+    """Add ``clause`` to the totals of those of ``docs`` (ascending) holding it, as ``_add`` does; those documents."""
+    if len(clause.alternatives) == 1:
+        found: set[int] = set()
+        for field in clause.fields:
+            for d, s in view.contributions_among(field, clause.alternatives[0], ranking, clause.weight, docs):
+                totals[d] += s
+                found.add(d)
+        return list(found)
+    best: dict[int, float] = {}
+    for alternative in clause.alternatives:
+        part: dict[int, float] = {}
+        for field in clause.fields:
+            for d, s in view.contributions_among(field, alternative, ranking, clause.weight, docs):
+                part[d] = part.get(d, 0.0) + s
+        for d, s in part.items():
+            if s > best.get(d, 0.0):
+                best[d] = s
+    for d, s in best.items():
+        totals[d] += s
+    return list(best)
 
 
 def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking) -> dict[int, float]:

@@ -1,0 +1,118 @@
+"""Among statute article units, scoring for the first page only finds what scoring everything finds.
+
+A real Whoosh index of a generated law library large enough (1,200 articles) that the query's common
+words are past the ``admit`` cut, so ``score(..., top=k)`` adds them to the few units that may still rank
+among the first k (``search.ranking._add_bounded``) instead of to every unit holding them.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from fazhi.law.library import load_library
+from fazhi.law.numerals import to_chinese
+from search.deadline import Deadline
+from search.engine import Run
+from search.indexer import sync_articles
+from search.law_documents import UNIT_KIND, provision_units
+from search.law_documents import law_documents as library_law_documents
+from search.query import SearchRequest, parse_query, search
+from search.ranking import UNIT_RANKING, Ranking, Scores, score
+from search.searchers import open_view
+
+TOPICS = [
+    "河道", "绿化", "养犬", "噪声", "燃气", "供水", "排水", "物业", "停车", "电梯", "消防", "殡葬",
+    "广告", "市容", "道路", "公园", "湿地", "林木", "文物", "档案", "气象", "地名", "人防", "粮食",
+]
+ARTICLES = 50
+# Each in about half the articles: past the admit cut (500 units) and under the common cut (60% of 1,200).
+COMMON = ["应当", "管理", "部门", "单位", "责令", "改正"]
+RARE = [
+    "罚款", "许可", "登记", "赔偿", "投诉", "举报", "公示", "备案", "检查", "补偿",
+    "拆除", "恢复", "没收", "警告", "暂扣", "吊销", "听证", "复议", "诉讼", "调解",
+]
+QUESTIONS = [
+    "管理部门应当责令单位改正并处罚款吗",
+    "没收违法所得和吊销许可证由哪个部门管理",
+    "单位应当登记备案还是公示",
+    "举报投诉后管理部门多久检查",
+    "拆除违法建筑后应当恢复原状并赔偿吗",
+    "调解不成可以申请复议或者诉讼",
+    "应当 管理 部门 单位 责令 改正",
+]
+
+
+@pytest.fixture(scope="module")
+def unit_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,200 article units of 24 generated regulations, with the common words in about half of them."""
+    root = tmp_path_factory.mktemp("pruning")
+    rng = random.Random(2026)
+    for topic in TOPICS:
+        lines = [f"# 示例市{topic}管理条例", "", "2020年1月1日示例市人民代表大会常务委员会通过", "", "<!-- INFO END -->", ""]
+        for n in range(1, ARTICLES + 1):
+            words = [w for w in COMMON if rng.random() < 0.52] + rng.sample(RARE, rng.randint(1, 4)) + [topic] * rng.randint(0, 2)
+            rng.shuffle(words)
+            lines += [f"第{to_chinese(n)}条 " + "，".join(words) + "。", ""]
+        # half regulations, half government rules: levels that weigh differently
+        laws = root / "laws" / ("地方性法规" if TOPICS.index(topic) % 2 else "地方政府规章")
+        laws.mkdir(parents=True, exist_ok=True)
+        (laws / f"示例市{topic}管理条例(2020-01-01).md").write_text("\n".join(lines), "utf-8")
+    library = load_library(root / "laws")
+    units = provision_units(library)
+    assert len(units) == len(TOPICS) * ARTICLES
+    index = root / "index"
+    sync_articles([], index, rebuild=True, laws=[*library_law_documents(library), *units])
+    return index
+
+
+def scored(index: Path, question: str, top: int | None) -> Scores:
+    view = open_view(index)
+    parsed = parse_query(question)
+    clauses = Run(view, SearchRequest(q=question, kind=UNIT_KIND), parsed, UNIT_RANKING, Deadline(60, 60)).clauses()
+    return score(view, clauses, UNIT_RANKING, Deadline(60, 60), top)
+
+
+def first(result: Scores, count: int) -> list[tuple[int, float]]:
+    return sorted(result.scores.items(), key=lambda item: (-item[1], item[0]))[:count]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+@pytest.mark.parametrize("top", [1, 4, 10, 30])
+def test_scoring_for_the_first_page_ranks_it_as_scoring_everything_does(unit_index: Path, question: str, top: int) -> None:
+    full, cut = scored(unit_index, question, None), scored(unit_index, question, top)
+    assert set(cut.matched) == set(full.matched) == set(full.scores), "the same units match: total and facets are unchanged"
+    assert first(cut, top) == first(full, top), "the same first units, with the very same scores"
+    assert all(value == full.scores[docnum] for docnum, value in cut.scores.items()), "every score given is the full one"
+
+
+def test_the_common_words_are_added_to_a_few_units_only(unit_index: Path) -> None:
+    view = open_view(unit_index)
+    assert all(view.doc_frequency("unit_text", word) > 500 for word in COMMON[:4]), "the generated library exercises the cut"
+    full, cut = scored(unit_index, QUESTIONS[0], None), scored(unit_index, QUESTIONS[0], 10)
+    assert len(cut.scores) < len(full.scores) / 2
+
+
+def test_a_search_among_units_pages_and_counts_as_the_full_ranking_does(unit_index: Path) -> None:
+    view = open_view(unit_index)
+    for question in QUESTIONS:
+        full = scored(unit_index, question, None)
+        expected = [view.searcher.stored_fields(docnum)["url"] for docnum, _ in first(full, 20)]
+        for page in (1, 2):
+            response = search(unit_index, SearchRequest(q=question, kind=UNIT_KIND, page=page, per_page=10))
+            assert response.total == len(full.matched)
+            assert [hit.url for hit in response.hits] == expected[(page - 1) * 10:page * 10]
+            assert [hit.score for hit in response.hits] == [round(value, 4) for _, value in first(full, 20)[(page - 1) * 10:page * 10]]
+
+
+def test_a_ranking_whose_level_weights_differ_keeps_the_same_first_page(unit_index: Path) -> None:
+    assert len(set(open_view(unit_index).level_weights(Ranking(levels=(("local", 1.0), ("rules", 0.4)))) or ())) == 2
+    ranking = Ranking(k1=1.2, b=0.75, levels=(("local", 1.0), ("rules", 0.4), ("other", 1.0)))
+    view = open_view(unit_index)
+    for question in QUESTIONS:
+        clauses = Run(view, SearchRequest(q=question, kind=UNIT_KIND), parse_query(question), ranking, Deadline(60, 60)).clauses()
+        full = score(view, clauses, ranking, Deadline(60, 60))
+        cut = score(view, clauses, ranking, Deadline(60, 60), 10)
+        assert first(cut, 10) == first(full, 10)
