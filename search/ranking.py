@@ -44,7 +44,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -297,13 +297,17 @@ class IndexView:
         if hit is not None:
             return hit
         ids, tfs = array("I"), array("f")
-        for segment, offset in self.reader.leaf_readers():
-            if (field, text) not in segment:
-                continue
-            matcher = segment.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)  # deletions are handled by intersecting with ``live``
+        for matcher, offset, _ in self._matchers(field, text):
             _read_matcher(matcher, offset, ids, tfs)
         return self._keep(key, (ids, tfs))
+
+    def _matchers(self, field: str, text: str) -> Iterator[tuple[Any, int, int]]:
+        """(matcher, first document number, end) of the term in each segment holding it; deletions are left to the
+        callers, whose document sets (``live``, ``units``) hold no deleted document."""
+        for segment, offset in self.reader.leaf_readers():
+            if (field, text) in segment:
+                matcher = segment.postings(field, text)
+                yield getattr(matcher, "child", matcher), offset, offset + segment.doc_count_all()
 
     def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
         """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
@@ -337,12 +341,7 @@ class IndexView:
                     out.append((d, scores[at]))
             return out
         out = []
-        for segment, offset in self.reader.leaf_readers():
-            if (field, text) not in segment:
-                continue
-            end = offset + segment.doc_count_all()
-            matcher = segment.postings(field, text)
-            matcher = getattr(matcher, "child", matcher)  # deletions are handled by the caller's document sets
+        for matcher, offset, end in self._matchers(field, text):
             for d in docs:
                 if d < offset or d >= end:
                     continue
@@ -581,38 +580,27 @@ def _clause_bound(view: IndexView, clause: Clause, ranking: Ranking) -> float:
 
 def _clause_among(view: IndexView, clause: Clause, ranking: Ranking, docs: list[int], totals: array) -> list[int]:
     """Add ``clause`` to the totals of those of ``docs`` (ascending) holding it, as ``_add`` does; those documents."""
-    if len(clause.alternatives) == 1:
-        found: set[int] = set()
-        for field in clause.fields:
-            for d, s in view.contributions_among(field, clause.alternatives[0], ranking, clause.weight, docs):
-                totals[d] += s
-                found.add(d)
-        return list(found)
-    best: dict[int, float] = {}
-    for alternative in clause.alternatives:
-        part: dict[int, float] = {}
-        for field in clause.fields:
-            for d, s in view.contributions_among(field, alternative, ranking, clause.weight, docs):
-                part[d] = part.get(d, 0.0) + s
-        for d, s in part.items():
-            if s > best.get(d, 0.0):
-                best[d] = s
+    best = _best_alternative(view, clause, ranking, docs)
     for d, s in best.items():
         totals[d] += s
     return list(best)
 
 
-def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking) -> dict[int, float]:
-    """Per document, the score of the clause's best alternative (a short form or its canonical name)."""
+def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, among: list[int] | None = None) -> dict[int, float]:
+    """Per document (of ``among`` only, ascending, when given), the score of the clause's best alternative (a short
+    form or its canonical name)."""
     best: dict[int, float] = {}
     for alternative in clause.alternatives:
         part: dict[int, float] = {}
         for field in clause.fields:
-            ids, scores = view.contributions(field, alternative, ranking, clause.weight)
-            for d, s in zip(ids, scores, strict=True):
+            if among is None:
+                pairs: Iterable[tuple[int, float]] = zip(*view.contributions(field, alternative, ranking, clause.weight), strict=True)
+            else:
+                pairs = view.contributions_among(field, alternative, ranking, clause.weight, among)
+            for d, s in pairs:
                 part[d] = part.get(d, 0.0) + s
         for d, s in part.items():
-            if s > best.get(d, 0.0):
+            if d not in best or s > best[d]:
                 best[d] = s
     return best
 
