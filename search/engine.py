@@ -139,7 +139,7 @@ class Run:
         for bigram in sorted(part.bigrams, key=lambda b: view.doc_frequency(self.bigram_fields[1], b)):
             holding: set[int] = set()
             for field in self.bigram_fields:
-                holding.update(view.postings(field, bigram)[0])
+                holding.update(view.postings(field, bigram)[0].tolist())
             candidates = holding if candidates is None else candidates & holding
             self.deadline.check()
             if not candidates:
@@ -167,7 +167,7 @@ class Run:
         found: set[int] = set()
         for field, term in terms:
             self.deadline.check()
-            found.update(view.postings(field, term)[0])
+            found.update(view.postings(field, term)[0].tolist())
         if parsed.phrases and not parsed.words:  # only phrases: each must be in a file's text, not merely its words
             for part in parsed.phrases:
                 found &= self._phrase_file_docs(part, found)
@@ -251,7 +251,7 @@ class Run:
             # (中华人民共和国国务院组织法 -> 中华人民共和国国务院 | 组织法), its characters are always there.
             grams = query_bigrams(name) or [name]
             rarest = min(grams, key=lambda gram: view.doc_frequency("title_bigram", gram))
-            for docnum in view.postings("title_bigram", rarest)[0]:
+            for docnum in view.postings("title_bigram", rarest)[0].tolist():
                 if docnum in view.live and docnum not in found and table.canonical(view.searcher.stored_fields(docnum)["title"]) == name:
                     found.append(docnum)
             self.deadline.check()
@@ -272,7 +272,7 @@ class Run:
         rarest = sorted((gram for gram, df in frequency.items() if df), key=frequency.__getitem__)[:TITLE_SEPARATORS + 1]
         if not rarest or absent > TITLE_SEPARATORS or sum(frequency[gram] for gram in rarest) > TITLE_POSTINGS:
             return []
-        holding = [set(view.postings("title_bigram", gram)[0]) for gram in rarest]
+        holding = [set(view.postings("title_bigram", gram)[0].tolist()) for gram in rarest]
         lengths, longest = view.lengths["title_len"], len(key) + 2 + len(key) // 3  # punctuation is a small part of a title
         candidates = []
         for docnum in set().union(*holding) & view.live:

@@ -39,15 +39,14 @@ frequencies and the decoded postings and BM25 contributions of recent terms.
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
-from bisect import bisect_left
-from collections import Counter, OrderedDict
-from collections.abc import Collection, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from fazhi.config import LevelWeights, Settings
@@ -202,7 +201,7 @@ class IndexView:
         self.level_names = sorted(set(levels))
         codes = {name: n for n, name in enumerate(self.level_names)}
         self.level_codes = array("B" if len(codes) < 256 else "I", (codes[name] for name in levels))
-        self._level_weights: dict[tuple[Any, ...], array | None] = {}
+        self._level_weights: dict[tuple[Any, ...], np.ndarray | None] = {}
         self.groups: dict[str, dict[Any, set[int]]] = {}
         # and per document the place of its value among ``facet_values``, to count many groups in one pass
         self.facet_values: dict[str, list[Any]] = {}
@@ -224,26 +223,24 @@ class IndexView:
         self._unit_laws: dict[int, int] | None = None
         self._facet_groups: dict[tuple[str, bool], dict[Any, frozenset[int]]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
-        self._norms: dict[tuple[str, float, float], array] = {}
+        self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         self._least_norms: dict[tuple[str, float, float], float] = {}
         self._max_tfs: dict[tuple[str, str], float] = {}
         self._max_level_weight: dict[tuple[Any, ...], float] = {}
-        self._cache: OrderedDict[tuple[Any, ...], tuple[array, array]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
 
-    def level_weights(self, ranking: Ranking) -> array | None:
+    def level_weights(self, ranking: Ranking) -> np.ndarray | None:
         """Per document the weight of its level (and province) under ``ranking`` (of a repealed law's unit, times
         ``repealed_weight``); None when every document weighs 1.0."""
         key = (ranking.levels, ranking.jurisdiction, ranking.repealed_weight)
         if key not in self._level_weights:
             by_code = [ranking.level_weight(level, place) for level, place in self.level_names]
-            weights = None if all(w == 1.0 for w in by_code) else array("d", (by_code[c] for c in self.level_codes))
+            weights = None if all(w == 1.0 for w in by_code) else np.array(by_code)[np.asarray(self.level_codes)]
             # a document without the field reads Whoosh's numeric default (the largest int): only 1 is repealed
             if self.repealed is not None and ranking.repealed_weight != 1.0 and 1 in self.repealed:
-                weights = weights if weights is not None else array("d", [1.0] * self.size)
-                for docnum, repealed in enumerate(self.repealed):
-                    if repealed == 1:
-                        weights[docnum] *= ranking.repealed_weight
+                weights = weights if weights is not None else np.ones(self.size)
+                weights[np.array(self.repealed) == 1] *= ranking.repealed_weight
             self._level_weights[key] = weights
         return self._level_weights[key]
 
@@ -252,7 +249,7 @@ class IndexView:
         weights = self.level_weights(ranking)
         key = (ranking.levels, ranking.jurisdiction, ranking.repealed_weight)
         if key not in self._max_level_weight:
-            self._max_level_weight[key] = 1.0 if weights is None else max(weights, default=1.0)
+            self._max_level_weight[key] = 1.0 if weights is None or not len(weights) else float(weights.max())
         return self._max_level_weight[key]
 
     def facet_groups(self, name: str, units: bool) -> dict[Any, frozenset[int]]:
@@ -290,16 +287,18 @@ class IndexView:
             found = self._frequencies[key] = self.reader.doc_frequency(field, text)
         return found
 
-    def postings(self, field: str, text: str) -> tuple[array, array]:
-        """(document numbers, term frequencies) of one term, decoded block by block and cached."""
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of one term, decoded block by block and cached; ascending document numbers."""
         key = ("postings", field, text)
         hit = self._recall(key)
         if hit is not None:
             return hit
-        ids, tfs = array("I"), array("f")
-        for matcher, offset, _ in self._matchers(field, text):
-            _read_matcher(matcher, offset, ids, tfs)
-        return self._keep(key, (ids, tfs))
+        parts = [_read_matcher(matcher, offset) for matcher, offset, _ in self._matchers(field, text)]
+        if len(parts) == 1:
+            return self._keep(key, parts[0])
+        if not parts:
+            return self._keep(key, (np.empty(0, np.int32), np.empty(0, np.float32)))
+        return self._keep(key, (np.concatenate([ids for ids, _ in parts]), np.concatenate([tfs for _, tfs in parts])))
 
     def _matchers(self, field: str, text: str) -> Iterator[tuple[Any, int, int]]:
         """(matcher, first document number, end) of the term in each segment holding it; deletions are left to the
@@ -309,18 +308,21 @@ class IndexView:
                 matcher = segment.postings(field, text)
                 yield getattr(matcher, "child", matcher), offset, offset + segment.doc_count_all()
 
-    def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[array, array]:
+    def contributions(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25 contribution of the term in ``field``), cached per ranking and weight."""
         key, factor, norm = self._bm25(field, text, ranking, weight)
         hit = self._recall(key)
         if hit is not None:
             return hit
         ids, tfs = self.postings(field, text)
-        scores = array("d", [factor * tf / (tf + norm[d]) for d, tf in zip(ids, tfs, strict=True)])
-        return self._keep(key, (ids, scores))
+        # in double precision, in the order of the formula: the same floats as adding posting by posting
+        tf = tfs.astype(np.float64)
+        return self._keep(key, (ids, factor * tf / (tf + norm[ids])))
 
-    def contributions_among(self, field: str, text: str, ranking: Ranking, weight: float, docs: list[int]) -> list[tuple[int, float]]:
-        """(document, contribution) of the term in ``field`` for those of ``docs`` (ascending) that hold it.
+    def contributions_among(
+        self, field: str, text: str, ranking: Ranking, weight: float, docs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(places in ``docs``, contribution) of the term in ``field`` for those of ``docs`` (ascending) that hold it.
 
         Equal to ``contributions`` restricted to ``docs``. A few documents of a long posting list not yet read are
         looked up with the matcher's ``skip_to``, which decodes only the blocks holding them.
@@ -331,27 +333,25 @@ class IndexView:
             hit = self.contributions(field, text, ranking, weight)
         if hit is not None:
             ids, scores = hit
-            if len(docs) * LOOKUP_COST >= len(ids):
-                wanted = set(docs)
-                return [(d, s) for d, s in zip(ids, scores, strict=True) if d in wanted]
-            out = []
-            for d in docs:
-                at = bisect_left(ids, d)
-                if at < len(ids) and ids[at] == d:
-                    out.append((d, scores[at]))
-            return out
-        out = []
+            if not len(ids):
+                return np.empty(0, np.intp), np.empty(0)
+            at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            places = np.flatnonzero(ids[at] == docs)
+            return places, scores[at[places]]
+        places, tfs = [], []
         for matcher, offset, end in self._matchers(field, text):
-            for d in docs:
-                if d < offset or d >= end:
-                    continue
+            first, last = np.searchsorted(docs, (offset, end))
+            for place in range(first, last):
                 if not matcher.is_active():
                     break
-                matcher.skip_to(d - offset)
-                if matcher.is_active() and matcher.id() == d - offset:
-                    tf = matcher.weight()
-                    out.append((d, factor * tf / (tf + norm[d])))
-        return out
+                d = int(docs[place]) - offset
+                matcher.skip_to(d)
+                if matcher.is_active() and matcher.id() == d:
+                    places.append(place)
+                    tfs.append(matcher.weight())
+        found = np.array(places, dtype=np.intp)
+        tf = np.array(tfs, dtype=np.float32).astype(np.float64)
+        return found, factor * tf / (tf + norm[docs[found]])
 
     def bound(self, field: str, text: str, ranking: Ranking, weight: float) -> float:
         """The largest contribution the term in ``field`` makes to any document: exact once its postings are read, else
@@ -359,14 +359,14 @@ class IndexView:
         key, factor, norm = self._bm25(field, text, ranking, weight)
         hit = self._recall(key)
         if hit is not None:
-            return max(hit[1], default=0.0)
+            return float(hit[1].max()) if len(hit[1]) else 0.0
         most = self._max_tf(field, text)
         if not most:
             return 0.0
         least = self._least_norm(field, key[3], key[4], norm)
         return factor * most / (most + least)
 
-    def _bm25(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[tuple[Any, ...], float, array]:
+    def _bm25(self, field: str, text: str, ranking: Ranking, weight: float) -> tuple[tuple[Any, ...], float, np.ndarray]:
         """The cache key of the term's contributions, the factor of its BM25 (idf, weights, k1 + 1) and the field's length norms."""
         r = ranking
         if field in TITLE_FIELDS:
@@ -389,33 +389,32 @@ class IndexView:
             )
         return found
 
-    def _least_norm(self, field: str, k1: float, b: float, norm: array) -> float:
+    def _least_norm(self, field: str, k1: float, b: float, norm: np.ndarray) -> float:
         """The smallest length norm of ``field`` among the documents its statistics are over."""
         key = (LENGTH_COLUMN[field], k1, b)
         found = self._least_norms.get(key)
         if found is None:
             scope = self.units if field in UNIT_FIELDS else self.live
-            found = self._least_norms[key] = min((norm[d] for d in scope), default=0.0)
+            found = self._least_norms[key] = float(norm[np.fromiter(scope, np.intp, len(scope))].min()) if scope else 0.0
         return found
 
-    def norms(self, field: str, k1: float, b: float) -> array:
-        """Per document ``k1 * (1 - b + b * len / avglen)`` for one field."""
+    def norms(self, field: str, k1: float, b: float) -> np.ndarray:
+        """Per document ``k1 * (1 - b + b * len / avglen)`` for one field, in double precision from single-precision norms."""
         column = LENGTH_COLUMN[field]
         key = (column, k1, b)
         norm = self._norms.get(key)
         if norm is None:
-            average = self.average[column]
-            norm = array("f", (k1 * (1 - b + b * length / average) for length in self.lengths[column]))
-            self._norms[key] = norm
+            lengths = np.frombuffer(self.lengths[column], np.float32).astype(np.float64)
+            norm = self._norms[key] = (k1 * (1 - b + b * lengths / self.average[column])).astype(np.float32).astype(np.float64)
         return norm
 
-    def _recall(self, key: tuple[Any, ...]) -> tuple[array, array] | None:
+    def _recall(self, key: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray] | None:
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
         return hit
 
-    def _keep(self, key: tuple[Any, ...], value: tuple[array, array]) -> tuple[array, array]:
+    def _keep(self, key: tuple[Any, ...], value: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Cache ``value``, dropping the least recently used entries beyond CACHE_POSTINGS postings."""
         self._cache[key] = value
         self._cached += len(value[0])
@@ -431,25 +430,28 @@ def _column(reader: Any, name: str, size: int, default: Any, translate: bool = T
     return values if len(values) == size else values + [default] * (size - len(values))
 
 
-def _read_matcher(matcher: Any, offset: int, ids: array, tfs: array) -> None:
-    """Append one segment's postings; whole blocks at a time for Whoosh's block matcher, else one by one."""
+def _read_matcher(matcher: Any, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's postings, (document numbers from ``offset``, term frequencies); whole blocks at a time for Whoosh's
+    block matcher, else one by one."""
     # Whoosh's W3LeafMatcher has no public way to read a block's ids and weights at once, and one call per
     # posting is most of a search's time. Private members as in whoosh-reloaded 2.7.5: tests/search/test_index_writer.py
     # pins that release and compares these reads with the matcher's public ones.
+    ids, tfs = array("i"), array("f")
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
             if matcher._weights is None:
                 matcher._read_weights()
-            ids.extend([d + offset for d in matcher._ids] if offset else matcher._ids)
+            ids.extend(matcher._ids)
             tfs.extend(matcher._weights)
             matcher._next_block()
-        return
-    while matcher.is_active():
-        ids.append(matcher.id() + offset)
-        tfs.append(matcher.weight())
-        matcher.next()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+    return np.frombuffer(ids, np.int32) + np.int32(offset), np.frombuffer(tfs, np.float32)
 
 
 @dataclass
@@ -462,6 +464,21 @@ class Scores:
     matched: Collection[int] = ()
 
 
+@dataclass
+class _Sums:
+    """A query's running sums over the whole index: per document its total and how many clauses it matched."""
+
+    totals: np.ndarray
+    counts: np.ndarray
+    bonus: np.ndarray
+    weights: np.ndarray | None
+
+    def floor(self, docs: np.ndarray) -> np.ndarray:
+        """The scores of ``docs`` from the clauses added so far (the final scores only raise them)."""
+        values = self.totals[docs] * self.bonus[self.counts[docs]]
+        return values if self.weights is None else values * self.weights[docs]
+
+
 def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: Deadline, top: int | None = None) -> Scores:
     """Sum of clause scores per document, with the coordination bonus; rarest clauses first.
 
@@ -470,6 +487,7 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
     ``top`` given what each clause can add at most (``IndexView.bound``), looked up rather than read whole (MaxScore).
     The matching documents, their number and the first ``top`` with their scores are those of the full sum.
 
+    Per document totals and clause counts are arrays over the index, added to a posting list at a time.
     Stops adding clauses once the soft budget has passed (``partial``); raises SearchTimeout past the hard one.
     """
     r = ranking
@@ -482,50 +500,47 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
     count = view.scope_count(clauses[0].fields[0]) if clauses else view.count
     if ranked and ranked[0][0] <= r.common * count:
         ranked = [(df, c) for df, c in ranked if df <= r.common * count]
-    totals = array("d", bytes(8 * view.size))
-    matched: Counter[int] = Counter()
+    bonus = np.array([(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)])
+    sums = _Sums(np.zeros(view.size), np.zeros(view.size, np.int32), bonus, view.level_weights(r))
     partial = False
     admit = max(ADMIT_FLOOR, r.admit * count)
-    bonus = [(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)]
-    weights = view.level_weights(r)
+    any_matched = False
     for n, (df, clause) in enumerate(ranked):
         deadline.check()
         if deadline.soft_passed():
             partial = True
             break
-        admits = df <= admit or not matched  # a common clause only adds to documents rarer ones found
+        admits = df <= admit or not any_matched  # a common clause only adds to documents rarer ones found
         if not admits and top is not None:
-            kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, (totals, matched, bonus, weights), top, deadline)
-            return Scores({d: totals[d] * bonus[matched[d]] * (weights[d] if weights else 1.0) for d in kept}, partial, matched.keys())
-        _add(view, clause, r, totals, matched, admits)
-    if weights is None:
-        return Scores({d: totals[d] * bonus[m] for d, m in matched.items()}, partial, matched.keys())
-    return Scores({d: totals[d] * bonus[m] * weights[d] for d, m in matched.items()}, partial, matched.keys())
+            kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, sums, top, deadline)
+            return Scores(dict(zip(kept.tolist(), sums.floor(kept).tolist(), strict=True)), partial, np.flatnonzero(sums.counts).tolist())
+        any_matched = _add(view, clause, r, sums, admits) or any_matched
+    matched = np.flatnonzero(sums.counts)
+    return Scores(dict(zip(matched.tolist(), sums.floor(matched).tolist(), strict=True)), partial, matched.tolist())
 
 
-def _add(view: IndexView, clause: Clause, ranking: Ranking, totals: array, matched: Counter[int], admits: bool) -> None:
-    """Add one clause to every document holding it (to those already ``matched`` only, unless it ``admits``)."""
+def _add(view: IndexView, clause: Clause, ranking: Ranking, sums: _Sums, admits: bool) -> bool:
+    """Add one clause to every document holding it (to those already matched only, unless it ``admits``); True when it
+    matched any."""
+    reached = np.zeros(view.size, bool)
     if len(clause.alternatives) > 1:
-        best = _best_alternative(view, clause, ranking)
+        best = _best_alternative(view, clause, ranking, np.full(view.size, -math.inf))
+        reached = best > -math.inf
         if not admits:
-            best = {d: s for d, s in best.items() if d in matched}
-        for d, s in best.items():
-            totals[d] += s
-        matched.update(best.keys())
-        return
-    docs: set[int] = set()
-    for field in clause.fields:
-        ids, scores = view.contributions(field, clause.alternatives[0], ranking, clause.weight)
-        if admits:
-            for d, s in zip(ids, scores, strict=True):
-                totals[d] += s
-            docs.update(ids)
-            continue
-        for d, s in zip(ids, scores, strict=True):
-            if d in matched:
-                totals[d] += s
-                docs.add(d)
-    matched.update(docs)
+            reached &= sums.counts > 0
+        sums.totals[reached] += best[reached]
+    else:
+        for field in clause.fields:
+            ids, scores = view.contributions(field, clause.alternatives[0], ranking, clause.weight)
+            if not admits:
+                # only the documents matched before this clause, whatever its other fields add
+                keep = sums.counts[ids] > 0
+                ids, scores = ids[keep], scores[keep]
+            # a term's document numbers are distinct: one addition each, in the order of the fields as posting by posting
+            sums.totals[ids] += scores
+            reached[ids] = True
+    sums.counts[reached] += 1
+    return bool(reached.any())
 
 
 # Relative slack on the bounds of ``_add_bounded``: the bounds and the sums they bound add in different orders.
@@ -533,9 +548,8 @@ BOUND_SLACK = 1e-9
 
 
 def _add_bounded(
-    view: IndexView, rest: list[Clause], ranking: Ranking, state: tuple[array, Counter[int], list[float], array | None], top: int,
-    deadline: Deadline,
-) -> tuple[list[int], bool]:
+    view: IndexView, rest: list[Clause], ranking: Ranking, sums: _Sums, top: int, deadline: Deadline
+) -> tuple[np.ndarray, bool]:
     """Add the clauses ``rest`` (none of which admits new documents) to the documents that may still rank among the first
     ``top``; those documents (their totals complete) and whether the soft budget cut clauses off.
 
@@ -544,33 +558,36 @@ def _add_bounded(
     final scores only raise) set the score to beat. A document whose most falls below it cannot rank among the first
     ``top``, and is dropped before each clause is looked up.
     """
-    totals, matched, bonus, weights = state
     bounds = [_clause_bound(view, clause, ranking) for clause in rest]
     ahead = [sum(bounds[i:]) for i in range(len(bounds) + 1)]
     most = view.max_level_weight(ranking) * (1 + BOUND_SLACK)
-    clauses = len(bonus) - 1
-
-    def floor(d: int) -> float:
-        return totals[d] * bonus[matched[d]] * (weights[d] if weights else 1.0)
-
+    clauses = len(sums.bonus) - 1
+    candidates = np.flatnonzero(sums.counts)
     # the score to beat: the ``top``-th best floor among a few documents with the largest totals, then among those and
     # the documents each clause reaches (only a reached document's floor rises)
-    leaders = heapq.nlargest(top, heapq.nlargest(4 * top, matched, key=totals.__getitem__), key=floor)
-    candidates: Collection[int] = matched.keys()
+    leaders = _largest(sums.floor, _largest(lambda docs: sums.totals[docs], candidates, 4 * top), top)
     for n, clause in enumerate(rest):
         deadline.check()
         if deadline.soft_passed():
-            return list(candidates), True
+            return candidates, True
         if len(leaders) == top:
             # a document matching m clauses so far needs a total of at least needed[m] to reach the score to beat
-            beat = floor(leaders[-1])
-            needed = [beat / (most * bonus[min(clauses, m + len(rest) - n)]) - ahead[n] for m in range(clauses + 1)]
-            candidates = [d for d in candidates if totals[d] >= needed[matched[d]]]
-        candidates = sorted(candidates)
-        found = _clause_among(view, clause, ranking, candidates, totals)
-        matched.update(found)
-        leaders = heapq.nlargest(top, set(leaders).union(found), key=floor)
-    return list(candidates), False
+            beat = sums.floor(leaders).min()
+            needed = np.array([beat / (most * sums.bonus[min(clauses, m + len(rest) - n)]) - ahead[n] for m in range(clauses + 1)])
+            candidates = candidates[sums.totals[candidates] >= needed[sums.counts[candidates]]]
+        places, best = _best_alternative(view, clause, ranking, np.full(len(candidates), -math.inf), candidates)
+        found = candidates[places]
+        sums.totals[found] += best[places]
+        sums.counts[found] += 1
+        leaders = _largest(sums.floor, np.union1d(leaders, found), top)
+    return candidates, False
+
+
+def _largest(key: Any, docs: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` of ``docs`` with the largest ``key(docs)`` (all of them when they are no more)."""
+    if len(docs) <= count:
+        return docs
+    return docs[np.argpartition(key(docs), len(docs) - count)[len(docs) - count:]]
 
 
 def _clause_bound(view: IndexView, clause: Clause, ranking: Ranking) -> float:
@@ -578,29 +595,21 @@ def _clause_bound(view: IndexView, clause: Clause, ranking: Ranking) -> float:
     return max(sum(view.bound(field, alt, ranking, clause.weight) for field in clause.fields) for alt in clause.alternatives)
 
 
-def _clause_among(view: IndexView, clause: Clause, ranking: Ranking, docs: list[int], totals: array) -> list[int]:
-    """Add ``clause`` to the totals of those of ``docs`` (ascending) holding it, as ``_add`` does; those documents."""
-    best = _best_alternative(view, clause, ranking, docs)
-    for d, s in best.items():
-        totals[d] += s
-    return list(best)
-
-
-def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, among: list[int] | None = None) -> dict[int, float]:
-    """Per document (of ``among`` only, ascending, when given), the score of the clause's best alternative (a short
-    form or its canonical name)."""
-    best: dict[int, float] = {}
+def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, best: np.ndarray, among: np.ndarray | None = None) -> Any:
+    """Into ``best`` (-inf where no alternative is held), per document the score of the clause's best alternative (a short
+    form or its canonical name): over the whole index, or with ``among`` (ascending) per place in ``among``, then
+    (the places holding it, ``best``)."""
+    part = np.zeros(len(best))
+    held = np.zeros(len(best), bool)
     for alternative in clause.alternatives:
-        part: dict[int, float] = {}
+        part[:] = 0.0
+        held[:] = False
         for field in clause.fields:
             if among is None:
-                pairs: Iterable[tuple[int, float]] = zip(*view.contributions(field, alternative, ranking, clause.weight), strict=True)
+                places, scores = view.contributions(field, alternative, ranking, clause.weight)
             else:
-                pairs = view.contributions_among(field, alternative, ranking, clause.weight, among)
-            for d, s in pairs:
-                part[d] = part.get(d, 0.0) + s
-        for d, s in part.items():
-            if d not in best or s > best[d]:
-                best[d] = s
-    return best
-
+                places, scores = view.contributions_among(field, alternative, ranking, clause.weight, among)
+            part[places] += scores
+            held[places] = True
+        np.maximum(best, part, out=best, where=held)
+    return best if among is None else (np.flatnonzero(best > -math.inf), best)

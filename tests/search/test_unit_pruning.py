@@ -108,7 +108,8 @@ def test_a_search_among_units_pages_and_counts_as_the_full_ranking_does(unit_ind
 
 
 def test_a_ranking_whose_level_weights_differ_keeps_the_same_first_page(unit_index: Path) -> None:
-    assert len(set(open_view(unit_index).level_weights(Ranking(levels=(("local", 1.0), ("rules", 0.4)))) or ())) == 2
+    weights = open_view(unit_index).level_weights(Ranking(levels=(("local", 1.0), ("rules", 0.4))))
+    assert weights is not None and len(set(weights.tolist())) == 2
     ranking = Ranking(k1=1.2, b=0.75, levels=(("local", 1.0), ("rules", 0.4), ("other", 1.0)))
     view = open_view(unit_index)
     for question in QUESTIONS:
