@@ -466,10 +466,12 @@ class Scores:
 
 @dataclass
 class _Sums:
-    """A query's running sums over the whole index: per document its total and how many clauses it matched."""
+    """A query's running sums over the whole index: per document its total, how many clauses it matched and the last
+    clause that counted it (so a document a clause finds in several fields counts once, without a pass over the index)."""
 
     totals: np.ndarray
     counts: np.ndarray
+    last: np.ndarray
     bonus: np.ndarray
     weights: np.ndarray | None
 
@@ -477,6 +479,13 @@ class _Sums:
         """The scores of ``docs`` from the clauses added so far (the final scores only raise them)."""
         values = self.totals[docs] * self.bonus[self.counts[docs]]
         return values if self.weights is None else values * self.weights[docs]
+
+    def count(self, docs: np.ndarray, clause: int) -> bool:
+        """Count clause number ``clause`` once for each of ``docs`` it has not yet counted for; True when any was new."""
+        new = docs[self.last[docs] != clause]
+        self.last[new] = clause
+        self.counts[new] += 1
+        return bool(len(new))
 
 
 def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: Deadline, top: int | None = None) -> Scores:
@@ -501,7 +510,7 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
     if ranked and ranked[0][0] <= r.common * count:
         ranked = [(df, c) for df, c in ranked if df <= r.common * count]
     bonus = np.array([(m / len(clauses)) ** r.coordination for m in range(len(clauses) + 1)])
-    sums = _Sums(np.zeros(view.size), np.zeros(view.size, np.int32), bonus, view.level_weights(r))
+    sums = _Sums(np.zeros(view.size), np.zeros(view.size, np.int32), np.full(view.size, -1, np.int32), bonus, view.level_weights(r))
     partial = False
     admit = max(ADMIT_FLOOR, r.admit * count)
     any_matched = False
@@ -514,33 +523,32 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
         if not admits and top is not None:
             kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, sums, top, deadline)
             return Scores(dict(zip(kept.tolist(), sums.floor(kept).tolist(), strict=True)), partial, np.flatnonzero(sums.counts).tolist())
-        any_matched = _add(view, clause, r, sums, admits) or any_matched
+        any_matched = _add(view, clause, n, r, sums, admits) or any_matched
     matched = np.flatnonzero(sums.counts)
     return Scores(dict(zip(matched.tolist(), sums.floor(matched).tolist(), strict=True)), partial, matched.tolist())
 
 
-def _add(view: IndexView, clause: Clause, ranking: Ranking, sums: _Sums, admits: bool) -> bool:
-    """Add one clause to every document holding it (to those already matched only, unless it ``admits``); True when it
-    matched any."""
-    reached = np.zeros(view.size, bool)
+def _add(view: IndexView, clause: Clause, number: int, ranking: Ranking, sums: _Sums, admits: bool) -> bool:
+    """Add clause ``number`` to every document holding it (to those already matched only, unless it ``admits``); True
+    when it matched any."""
     if len(clause.alternatives) > 1:
         best = _best_alternative(view, clause, ranking, np.full(view.size, -math.inf))
-        reached = best > -math.inf
+        reached = np.flatnonzero(best > -math.inf)
         if not admits:
-            reached &= sums.counts > 0
+            reached = reached[sums.counts[reached] > 0]
         sums.totals[reached] += best[reached]
-    else:
-        for field in clause.fields:
-            ids, scores = view.contributions(field, clause.alternatives[0], ranking, clause.weight)
-            if not admits:
-                # only the documents matched before this clause, whatever its other fields add
-                keep = sums.counts[ids] > 0
-                ids, scores = ids[keep], scores[keep]
-            # a term's document numbers are distinct: one addition each, in the order of the fields as posting by posting
-            sums.totals[ids] += scores
-            reached[ids] = True
-    sums.counts[reached] += 1
-    return bool(reached.any())
+        return sums.count(reached, number)
+    found = False
+    for field in clause.fields:
+        ids, scores = view.contributions(field, clause.alternatives[0], ranking, clause.weight)
+        if not admits:
+            # only the documents rarer clauses matched (a field's counting adds none: it counts matched documents only)
+            keep = sums.counts[ids] > 0
+            ids, scores = ids[keep], scores[keep]
+        # a term's document numbers are distinct: one addition each, in the order of the fields as posting by posting
+        sums.totals[ids] += scores
+        found = sums.count(ids, number) or found
+    return found
 
 
 # Relative slack on the bounds of ``_add_bounded``: the bounds and the sums they bound add in different orders.
@@ -578,7 +586,7 @@ def _add_bounded(
         places, best = _best_alternative(view, clause, ranking, np.full(len(candidates), -math.inf), candidates)
         found = candidates[places]
         sums.totals[found] += best[places]
-        sums.counts[found] += 1
+        sums.counts[found] += 1  # distinct documents, each counted once
         leaders = _largest(sums.floor, np.union1d(leaders, found), top)
     return candidates, False
 
