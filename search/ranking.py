@@ -3,8 +3,9 @@
 Whoosh's own matcher tree walks every document through a chain of Python
 objects per clause; a question of twenty words plus their bigrams took
 hundreds of milliseconds that way. Here each clause's postings are read once
-(rarest first) and turned into per-document BM25 contributions, which are
-added up in an array. A clause is one word position (its alternatives, in
+(rarest first) and turned into per-document BM25 contributions (numpy arrays),
+which are added to per-document totals over the whole index in one operation
+per posting list, the same additions in the same order as posting by posting. A clause is one word position (its alternatives, in
 title, body and the text of the article's files) or one character bigram (in the bigram fields); per field
 
     bm25 = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avglen))
@@ -71,7 +72,9 @@ LENGTH_COLUMN = {
 }
 UNIT_FIELDS = frozenset(UNIT_WORD_FIELDS + UNIT_BIGRAM_FIELDS)
 UNIT_LENGTHS = frozenset(LENGTH_COLUMN[field] for field in UNIT_FIELDS)
-# Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each).
+# Decoded postings and contributions kept per index generation, counted in postings (8 to 12 bytes each). Four times as
+# many gave 200 distinct questions among the 140,038 article units 1.05x less CPU (p50; the mean 1.04x): most of a
+# question's terms are read for the first time.
 CACHE_POSTINGS = 4_000_000
 ADMIT_FLOOR = 500
 # Looking up one document in a posting list not yet read (``skip_to``) costs about as much as decoding and scoring this
