@@ -44,10 +44,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
+import numpy as np
 from whoosh import query as wq
 
 from fazhi.article import COLUMNS
@@ -378,7 +378,8 @@ class Run:
             counts = {str(value): len(docs) if group is scope else len(group & docs) for value, group in groups.items()}
         else:  # one pass over the matches rather than one intersection per group
             values = self.view.facet_values[name]
-            counts = {str(values[code]): n for code, n in Counter(map(self.view.facet_codes[name].__getitem__, docs)).items()}
+            codes = np.asarray(self.view.facet_codes[name])[np.fromiter(docs, np.intp, len(docs))]
+            counts = {str(values[code]): n for code, n in enumerate(np.bincount(codes, minlength=len(values)).tolist())}
         counts = {k: v for k, v in counts.items() if v}
         if name == "column":
             return {k: counts[k] for k in COLUMNS if k in counts}

@@ -524,8 +524,9 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
             break
         admits = df <= admit or not any_matched  # a common clause only adds to documents rarer ones found
         if not admits and top is not None:
-            kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, sums, top, deadline)
-            return Scores(dict(zip(kept.tolist(), sums.floor(kept).tolist(), strict=True)), partial, np.flatnonzero(sums.counts).tolist())
+            matched = np.flatnonzero(sums.counts)  # the bounded clauses add no document
+            kept, partial = _add_bounded(view, [c for _, c in ranked[n:]], r, sums, matched, top, deadline)
+            return Scores(dict(zip(kept.tolist(), sums.floor(kept).tolist(), strict=True)), partial, matched.tolist())
         any_matched = _add(view, clause, n, r, sums, admits) or any_matched
     matched = np.flatnonzero(sums.counts)
     return Scores(dict(zip(matched.tolist(), sums.floor(matched).tolist(), strict=True)), partial, matched.tolist())
@@ -559,10 +560,11 @@ BOUND_SLACK = 1e-9
 
 
 def _add_bounded(
-    view: IndexView, rest: list[Clause], ranking: Ranking, sums: _Sums, top: int, deadline: Deadline
+    view: IndexView, rest: list[Clause], ranking: Ranking, sums: _Sums, candidates: np.ndarray, top: int, deadline: Deadline
 ) -> tuple[np.ndarray, bool]:
-    """Add the clauses ``rest`` (none of which admits new documents) to the documents that may still rank among the first
-    ``top``; those documents (their totals complete) and whether the soft budget cut clauses off.
+    """Add the clauses ``rest`` (none of which admits new documents) to those of ``candidates`` (the matched documents,
+    ascending) that may still rank among the first ``top``; those documents (their totals complete) and whether the soft
+    budget cut clauses off.
 
     A document's score is at most its level weight times (its total so far plus the most each remaining clause adds)
     times the bonus of matching every remaining clause; the first ``top`` documents by their scores so far (a floor the
@@ -573,7 +575,6 @@ def _add_bounded(
     ahead = [sum(bounds[i:]) for i in range(len(bounds) + 1)]
     most = view.max_level_weight(ranking) * (1 + BOUND_SLACK)
     clauses = len(sums.bonus) - 1
-    candidates = np.flatnonzero(sums.counts)
     # the score to beat: the ``top``-th best floor among a few documents with the largest totals, then among those and
     # the documents each clause reaches (only a reached document's floor rises)
     leaders = _largest(sums.floor, _largest(lambda docs: sums.totals[docs], candidates, 4 * top), top)
