@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from fazhi.law.library import load_library
@@ -20,7 +21,7 @@ from search.indexer import sync_articles
 from search.law_documents import UNIT_KIND, provision_units
 from search.law_documents import law_documents as library_law_documents
 from search.query import SearchRequest, parse_query, search
-from search.ranking import UNIT_RANKING, Ranking, Scores, score
+from search.ranking import UNIT_RANKING, IndexView, Ranking, Scores, score
 from search.searchers import open_view
 
 TOPICS = [
@@ -117,3 +118,34 @@ def test_a_ranking_whose_level_weights_differ_keeps_the_same_first_page(unit_ind
         full = score(view, clauses, ranking, Deadline(60, 60))
         cut = score(view, clauses, ranking, Deadline(60, 60), 10)
         assert first(cut, 10) == first(full, 10)
+
+
+@pytest.fixture(scope="module")
+def two_segments(tmp_path_factory: pytest.TempPathFactory, unit_index: Path) -> Path:
+    """The same units written in two goes: the articles of half the regulations, then the rest, as a second segment."""
+    root = unit_index.parent
+    library = load_library(root / "laws")
+    units = provision_units(library)
+    laws = library_law_documents(library)
+    index = tmp_path_factory.mktemp("segments") / "index"
+    names = sorted({unit.law.name for unit in units})
+    sync_articles([], index, rebuild=True, laws=[unit for unit in units if unit.law.name in names[:len(names) // 2]])
+    sync_articles([], index, laws=[*laws, *units])
+    return index
+
+
+def test_looking_up_a_few_units_finds_what_reading_the_whole_posting_list_finds(two_segments: Path) -> None:
+    searcher = open_view(two_segments).searcher
+    assert len(searcher.reader().leaf_readers()) >= 2, "the lookups cross segments"
+    rng = random.Random(7)
+    for word in COMMON + RARE[:6]:
+        for size in (1, 5, 40):
+            view = IndexView(searcher)  # nothing read yet: the few units are looked up with skip_to
+            docs = np.array(sorted(rng.sample(sorted(view.units), size)))
+            places, values = view.contributions_among("unit_text", word, UNIT_RANKING, 1.0, docs)
+            ids, scores = view.contributions("unit_text", word, UNIT_RANKING, 1.0)
+            expected = [(d, s) for d, s in zip(ids.tolist(), scores.tolist(), strict=True) if d in set(docs.tolist())]
+            assert list(zip(docs[places].tolist(), values.tolist(), strict=True)) == expected, (word, size)
+            # once read whole, the same lookups come from the cached arrays
+            again = view.contributions_among("unit_text", word, UNIT_RANKING, 1.0, docs)
+            assert list(zip(docs[again[0]].tolist(), again[1].tolist(), strict=True)) == expected, (word, size)
