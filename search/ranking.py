@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import OrderedDict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -587,7 +587,8 @@ def _add_bounded(
             beat = sums.floor(leaders).min()
             needed = np.array([beat / (most * sums.bonus[min(clauses, m + len(rest) - n)]) - ahead[n] for m in range(clauses + 1)])
             candidates = candidates[sums.totals[candidates] >= needed[sums.counts[candidates]]]
-        places, best = _best_alternative(view, clause, ranking, np.full(len(candidates), -math.inf), candidates)
+        best = _best_alternative(view, clause, ranking, np.full(len(candidates), -math.inf), candidates)
+        places = np.flatnonzero(best > -math.inf)
         found = candidates[places]
         sums.totals[found] += best[places]
         sums.counts[found] += 1  # distinct documents, each counted once
@@ -595,7 +596,7 @@ def _add_bounded(
     return candidates, False
 
 
-def _largest(key: Any, docs: np.ndarray, count: int) -> np.ndarray:
+def _largest(key: Callable[[np.ndarray], np.ndarray], docs: np.ndarray, count: int) -> np.ndarray:
     """The ``count`` of ``docs`` with the largest ``key(docs)`` (all of them when they are no more)."""
     if len(docs) <= count:
         return docs
@@ -607,10 +608,9 @@ def _clause_bound(view: IndexView, clause: Clause, ranking: Ranking) -> float:
     return max(sum(view.bound(field, alt, ranking, clause.weight) for field in clause.fields) for alt in clause.alternatives)
 
 
-def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, best: np.ndarray, among: np.ndarray | None = None) -> Any:
+def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, best: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
     """Into ``best`` (-inf where no alternative is held), per document the score of the clause's best alternative (a short
-    form or its canonical name): over the whole index, or with ``among`` (ascending) per place in ``among``, then
-    (the places holding it, ``best``)."""
+    form or its canonical name): over the whole index, or with ``among`` (ascending) per place in ``among``; ``best``."""
     part = np.zeros(len(best))
     held = np.zeros(len(best), bool)
     for alternative in clause.alternatives:
@@ -624,4 +624,4 @@ def _best_alternative(view: IndexView, clause: Clause, ranking: Ranking, best: n
             part[places] += scores
             held[places] = True
         np.maximum(best, part, out=best, where=held)
-    return best if among is None else (np.flatnonzero(best > -math.inf), best)
+    return best
