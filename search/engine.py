@@ -231,10 +231,14 @@ class Run:
     def _add_best_units(self, scores: dict[int, float]) -> bool:
         """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
         units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
-        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
+        among = self.ranking.best_unit_among or None
+        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline, among)
+        values = found.scores
+        if among is not None:
+            values = {unit: values[unit] for unit in heapq.nlargest(among, values, key=values.__getitem__)}
         best: dict[int, float] = {}
         parents = self.view.unit_laws()
-        for unit, value in found.scores.items():
+        for unit, value in values.items():
             law = parents.get(unit)
             if law is not None and value > best.get(law, 0.0):
                 best[law] = value

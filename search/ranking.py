@@ -140,6 +140,9 @@ class Ranking:
     # Documents only, for ``kind=laws`` on an index holding article units: a law's score adds this much of the score of
     # its best-matching article (scored with the units' own ranking), so a law whose one article answers a question rises.
     best_unit: float = 0.0
+    # Of the units, only the first this many by score count for their laws (0: every matching unit), which then need exact
+    # scores only for those (``score`` with ``top``).
+    best_unit_among: int = 0
 
     def level_weight(self, level: str, jurisdiction: str = "") -> float:
         """The weight of a document of ``level`` made in ``jurisdiction`` (a province, "" for national texts; "" level for an
