@@ -28,6 +28,7 @@ from fazhi.law.numerals import ArticleNo
 from search.indexer import current_generation, sync_articles
 from search.law_documents import law_document_id, library_documents, unit_id
 from search.query import SearchRequest, search
+from search.ranking import DEFAULT_RANKING
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "search" / "everyday_questions.jsonl"
 CUTOFF = 10
@@ -69,7 +70,10 @@ def main() -> int:
         "- `bench/everyday_questions.py`: the 30 questions of tests/search/everyday_questions.jsonl (ours, none from STARD, no",
         "  law names) through `kind=laws` over an index of the whole LawRefBook library's law documents and article units;",
         "  found = a law that answers it in the top 10. Card: the same question as a search of everything; right = the answer",
-        f"  card holds one of the question's listed articles. {cards} of the {len(questions)} questions got a card.", "",
+        f"  card holds one of the question's listed articles. {cards} of the {len(questions)} questions got a card.",
+        f"- `kind=laws` adds `Ranking.best_unit` {DEFAULT_RANKING.best_unit} of a law's best article's score to the law's"
+        + (f" (over the first {DEFAULT_RANKING.best_unit_among} units)" if DEFAULT_RANKING.best_unit_among else "")
+        + " (\"Search quality: laws ranked by their best articles\").", "",
         *table, "",
         "Not found in the top 10: " + ("; ".join(missed) if missed else "none") + ".",
     ])

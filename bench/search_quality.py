@@ -51,6 +51,15 @@ section gives coverage (share of questions with a card) and precision (share of
 cards holding a judged article) on both halves. ``--index`` reuses a units index.
 
     .venv/bin/python bench/search_quality.py --answers --index /tmp/units --write
+
+``--laws-by-articles`` asks the questions with ``kind=laws`` over such an index of
+laws and units (``--index``), the law documents ranked with their best article
+units (``Ranking.best_unit``): the document-level judgements map to law documents
+by the law each judged file belongs to, a weight of ``BEST_UNITS`` (over every unit
+and over the first ``best_unit_among`` units) is chosen by nDCG@10 on the tuning
+half alone, and the reporting half is run once, for the weight 0 and the chosen one.
+
+    .venv/bin/python bench/search_quality.py --laws-by-articles --index /tmp/units --write
 """
 
 from __future__ import annotations
@@ -98,7 +107,7 @@ from fazhi.law.numerals import ArticleNo, to_int
 from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, chosen, ranked_units
 from search.deadline import Deadline
 from search.indexer import sync_articles
-from search.law_documents import NO_QUESTIONS, ProvisionUnit, Questions, provision_units, unit_id
+from search.law_documents import NO_QUESTIONS, UNIT_KIND, ProvisionUnit, Questions, law_document_id, provision_units, unit_id
 from search.law_documents import law_documents as library_law_documents
 from search.query import SearchRequest, parse_query, search
 from search.ranking import DEFAULT_RANKING, UNIT_RANKING, Ranking
@@ -243,10 +252,15 @@ def run_jieba(docs: Docs, queries: Queries, workdir: Path) -> Run:
     )
 
 
+def law_of_files(library: Library) -> dict[str, str]:
+    """LawRefBook file (path relative to the library, as STARD names it) -> the name of the law it is a version or part of."""
+    return {file: name for name, law in library.laws.items() for version in law.versions for file in version.files}
+
+
 def unit_qrels(library: Library, units: list[ProvisionUnit]) -> tuple[dict[str, set[str]], int, int]:
     """Query id -> relevant unit ids (an unreachable judgement kept as its own id, which no unit has), and how many
     judgements there are and how many of them map to a unit of the version in force."""
-    law_of = {file: name for name, law in library.laws.items() for version in law.versions for file in version.files}
+    law_of = law_of_files(library)
     have = {unit.slug for unit in units}
     judged: dict[str, set[str]] = {}
     total = reachable = 0
@@ -297,13 +311,15 @@ def write_tuning_questions(path: Path) -> int:
     return len(lines)
 
 
-def run_units(index_dir: Path, queries: Queries, ranking: Ranking) -> Run:
-    """The top 100 units (kind ``provisions``) of each question, through ``search.query.search`` with ``ranking`` for units."""
+def run_units(index_dir: Path, queries: Queries, ranking: Ranking, kind: str = UNIT_KIND) -> Run:
+    """The urls of the top 100 hits of ``kind`` for each question, through ``search.query.search``: ``ranking`` scores the
+    units (kind ``provisions``), or the law documents (kind ``laws``, the units with ``UNIT_RANKING``)."""
+    rankings = {"unit_ranking": ranking} if kind == UNIT_KIND else {"ranking": ranking}
     ranked: dict[str, list[str]] = {}
     started = time.perf_counter()
     for qid, question in queries:
         try:
-            response = search(index_dir, SearchRequest(q=question, kind="provisions", per_page=DEEP), unit_ranking=ranking, budget=60)
+            response = search(index_dir, SearchRequest(q=question, kind=kind, per_page=DEEP), budget=60, **rankings)
         except SearchQueryError:
             continue
         ranked[qid] = [hit.url for hit in response.hits]
@@ -425,6 +441,115 @@ Targets on the reporting half:
 Command: `FAZHI_SHARED=<shared> {command}`
 """)
     return 0
+
+# Laws ranked by their best articles: the grid of ``Ranking.best_unit`` tuned on the tuning half, each over every unit and over
+# only the first ``best_unit_among`` units by score.
+BEST_UNITS = (0.0, 0.25, 0.5, 1.0, 2.0)
+BEST_UNIT_AMONG = (0, 100)
+
+
+def law_qrels(library: Library) -> tuple[dict[str, set[str]], int, int]:
+    """Query id -> relevant law document ids: each judged file (qrels.lawrefbook-doc.tsv) -> the law it belongs to -> that
+    law's document; a file of no law kept as its own id, which no document has. And how many distinct judgements there are
+    after that mapping and how many of them reach a law document."""
+    law_of = law_of_files(library)
+    have = {doc.slug for doc in library_law_documents(library)}
+    judged: dict[str, set[str]] = {}
+    for qid, files in qrels().items():
+        for file in files:
+            name = law_of.get(file)
+            target = law_document_id(name) if name is not None and law_document_id(name) in have else file
+            judged.setdefault(qid, set()).add(target)
+    total = sum(len(docs) for docs in judged.values())
+    reachable = sum(len(docs & have) for docs in judged.values())
+    return judged, total, reachable
+
+
+def laws_main(args: argparse.Namespace) -> int:
+    """The section on laws ranked by their best articles (see the module docstring)."""
+    if args.index is None:
+        print("--laws-by-articles needs --index: an index of the library's laws and units (see --articles --keep)", file=sys.stderr)
+        return 2
+    load = load_average()
+    library = load_library(LAWS)
+    judged, total, reachable = law_qrels(library)
+    queries = [(qid, q) for qid, q in questions() if qid in judged]
+    tuning_queries = [(qid, q) for qid, q in queries if tuning_half(qid)]
+    reporting_queries = [(qid, q) for qid, q in queries if not tuning_half(qid)]
+    tuning = {qid: judged[qid] for qid, _ in tuning_queries}
+    reporting = {qid: judged[qid] for qid, _ in reporting_queries}
+    ceiling = score({qid: sorted(docs) for qid, docs in judged.items()}, reporting)["recall100"]
+    print(f"{len(library.laws):,} laws; {reachable} of {total} judgements reach a law document; "
+          f"reporting half Recall ceiling {ceiling:.3f}", flush=True)
+
+    def ranking(weight: float, among: int) -> Ranking:
+        return replace(DEFAULT_RANKING, best_unit=weight, best_unit_among=among)
+
+    # tuning half only: every weight of the grid over every unit, then each weight over the first units only
+    tuned: dict[tuple[float, int], tuple[dict[str, float], float, Run]] = {}
+    for among in BEST_UNIT_AMONG:
+        for weight in BEST_UNITS if among == 0 else BEST_UNITS[1:]:
+            found = run_units(args.index, tuning_queries, ranking(weight, among), "laws")
+            tuned[weight, among] = score(found[0], tuning), found[2] / len(tuning_queries), found
+            m = tuned[weight, among][0]
+            print(f"  tuning half, best_unit {weight} among {among or 'all'}: nDCG@10 {m['ndcg']:.3f}  R@10 {m['recall']:.3f}"
+                  f"  R@100 {m['recall100']:.3f}  MRR@10 {m['mrr']:.3f}  ({tuned[weight, among][1] * 1000:.0f} ms a query)", flush=True)
+    # the best nDCG@10; on a tie the smaller weight, and every unit before a cut
+    chosen_key = max(tuned, key=lambda key: (round(tuned[key][0]["ndcg"], 3), -key[0], -key[1]))
+    rows = []
+    for key in dict.fromkeys([(0.0, 0), chosen_key]):
+        found = run_units(args.index, reporting_queries, ranking(*key), "laws")
+        whole = score({**tuned[key][2][0], **found[0]}, judged)
+        rows.append((key, score(found[0], reporting), whole, found[2] / len(reporting_queries), load_average()))
+        print(f"  reporting half, best_unit {key[0]} among {key[1] or 'all'}: nDCG@10 {rows[-1][1]['ndcg']:.3f}", flush=True)
+    grid = "; ".join(
+        f"{weight} {'over every unit' if among == 0 else f'over the first {among}'}: {m['ndcg']:.3f} ({seconds * 1000:.0f} ms)"
+        for (weight, among), (m, seconds, _) in tuned.items()
+    )
+
+    def name(key: tuple[float, int]) -> str:
+        weight, among = key
+        if weight == 0:
+            return "`best_unit` 0 (a law by its own text alone, as before)"
+        scope = "every unit scored" if among == 0 else f"only the first {among} units by score (`best_unit_among` {among})"
+        return f"`best_unit` {weight}, {scope} (chosen on the tuning half)"
+
+    table = "\n".join(
+        f"| {name(key)} | {label} | {m['recall']:.3f} | {m['recall100']:.3f} | {m['ndcg']:.3f} | {m['mrr']:.3f} | {seconds * 1000:.0f} ms"
+        f" | {after} |"
+        for key, half, whole, seconds, after in rows
+        for label, m in (("reporting half", half), ("whole set", whole))
+    )
+    command = " ".join([".venv/bin/python bench/search_quality.py", *sys.argv[1:]])
+    section = f"""## Search quality: laws ranked by their best articles
+
+STARD through `search.query.search` with `kind=laws`, as `fazhi search --kind laws` asks it: {len(queries)} questions
+against an index of the product's law documents, one per law of the whole LawRefBook library ({len(library.laws):,}
+laws), and their article units (`provision_units`), no imported questions. A law's score adds `Ranking.best_unit` times
+the score of its best-matching article unit (scored among the units with `UNIT_RANKING`; `search.engine`). The
+judgements are the document-level ones (qrels.lawrefbook-doc.tsv, which name LawRefBook files) mapped to law
+documents by the law each file belongs to (as the article-level section maps its judgements): {reachable:,} of
+{total:,} distinct judgements reach a law document, the rest name files not read as a law. Ceiling: Recall@100
+{ceiling:.3f} on the reporting half ({len(reporting)} questions).
+
+Tuned on the tuning half alone ({len(tuning)} questions; `bench.search_corpus.tuning_half`), nDCG@10 (mean time a
+question): {grid}. Chosen by the tuning half's nDCG@10 (a tie goes to the smaller weight): `best_unit`
+{chosen_key[0]}{'' if chosen_key[1] == 0 else f' over the first {chosen_key[1]} units'}; the reporting half was run once,
+for the rows below. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()}; load average
+{load} at the start; times are wall-clock per question on a shared machine (the reporting half's), the load average in
+each row is taken when the row finished. Index: reused (`--index`).
+
+| ranking of `kind=laws` | questions | Recall@10 | Recall@100 | nDCG@10 | MRR@10 | per question | load average |
+|---|---|---|---|---|---|---|---|
+{table}
+
+Command: `FAZHI_SHARED=<shared> nice -n 5 {command}`
+"""
+    print(section)
+    if args.write:
+        write_section(section)
+    return 0
+
 
 # The answer card: the targets, and the grid its rule is tuned over. Floors stay low: a score's scale grows with the
 # library (a term's weight with the log of the unit count), so a floor tuned on 140,000 units would hide every card of a
@@ -556,6 +681,8 @@ def main() -> int:
     ap.add_argument("--questions", type=Path, help="with --articles: also a row with these questions imported (JSONL)")
     ap.add_argument("--asked-index", type=Path, help="with --questions or --answers: an index with the tuning half's questions joined")
     ap.add_argument("--answers", action="store_true", help="the answer card's coverage and precision over the units of kind provisions")
+    ap.add_argument("--laws-by-articles", action="store_true",
+                    help="kind=laws ranked with its laws' best articles (Ranking.best_unit), tuned on the tuning half; needs --index")
     ap.add_argument("--tuning-questions", type=Path, help="write the tuning half's questions as a --questions file there and stop")
     args = ap.parse_args()
     if args.tuning_questions:
@@ -565,6 +692,8 @@ def main() -> int:
         return articles_main(args)
     if args.answers:
         return answers_main(args)
+    if args.laws_by_articles:
+        return laws_main(args)
 
     docs, queries, judged = law_documents(), questions(), qrels()
     queries = [(qid, q) for qid, q in queries if qid in judged]

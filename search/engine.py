@@ -31,7 +31,13 @@
   documents (``search.law_documents.ProvisionUnit``): their own fields, their
   own statistics (``IndexView.units``) and their own ``Ranking`` (``UNIT_RANKING``);
   an article the query names ranks first. Without it units are never matched,
-  counted or listed.
+  counted or listed;
+- ``kind=laws`` on an index holding article units: a law's score adds
+  ``Ranking.best_unit`` times the score of its best-matching article unit (the
+  units scored among themselves with the units' ranking; with ``best_unit_among``
+  only the first units by score count), so a law one of whose articles answers the
+  question ranks above a law that only scatters its words over many articles.
+  The units themselves are neither matched, counted nor listed.
 
 ``total`` and the facet counts are computed on document-number sets. The facet
 of a field counts the matching documents that pass every filter except that
@@ -229,12 +235,17 @@ class Run:
         return docs, scores, partial or self.partial
 
     def _add_best_units(self, scores: dict[int, float]) -> bool:
-        """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
+        """Add to each law's score ``best_unit`` times the score of its best-matching article unit (among the first
+        ``best_unit_among`` units by score, when set: only those need exact scores); True when cut short."""
         units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
-        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
+        among = self.ranking.best_unit_among or None
+        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline, among)
+        values = found.scores
+        if among is not None:
+            values = {unit: values[unit] for unit in heapq.nlargest(among, values, key=values.__getitem__)}
         best: dict[int, float] = {}
         parents = self.view.unit_laws()
-        for unit, value in found.scores.items():
+        for unit, value in values.items():
             law = parents.get(unit)
             if law is not None and value > best.get(law, 0.0):
                 best[law] = value

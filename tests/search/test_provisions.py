@@ -7,6 +7,7 @@ library (fazhi_app/sample_laws), edited between runs the way staff edit a librar
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from fazhi_app.cli import main
 from search.indexer import current_generation, sync_articles, update_index
 from search.law_documents import law_document_id, law_documents, library_documents, provision_units, unit_id
 from search.query import SearchRequest, search
-from search.ranking import Ranking
+from search.ranking import DEFAULT_RANKING, Ranking
 from search.verify import verify_index
 from tests.fixtures.search import OLD_GREENING, RIVERS, RIVERS_FILE, ask, sample_articles
 
@@ -69,12 +70,16 @@ def test_kind_provisions_returns_units_and_a_search_without_kind_is_as_without_u
     index, bare = tmp_path / "index", tmp_path / "bare"
     update_index(content, index, law_library=library)
     sync_articles(sample_articles(), bare, laws=law_documents(load_library(library)))
-    asked = (("垃圾 执法", {}), ("垂钓 垃圾", {}), ("", {"kind": "laws"}), ("占用 绿地", {"kind": "laws"}), ("保洁", {"column": "cases"}))
+    asked = (("垃圾 执法", {}), ("垂钓 垃圾", {}), ("", {"kind": "laws"}), ("保洁", {"column": "cases"}))
     for q, params in asked:
         with_units, without = ask(index, library, q, per_page="100", **params), ask(bare, library, q, per_page="100", **params)
         for answer in (with_units, without):
             del answer["took_ms"], answer["answers"]  # units feed the answer card (tests/search/test_answers.py)
         assert with_units == without, f"{q!r} {params}: units change nothing else unless asked for"
+    # kind=laws adds a law's best article to its score (Ranking.best_unit): the same laws match, counted the same
+    with_units, without = (ask(where, library, "占用 绿地", kind="laws", per_page="100") for where in (index, bare))
+    assert (with_units["total"], with_units["facets"]) == (without["total"], without["facets"])
+    assert {hit["url"] for hit in with_units["hits"]} == {hit["url"] for hit in without["hits"]}
     found = ask(index, library, "垂钓 垃圾", kind="provisions")
     first = found["hits"][0]
     assert (first["kind"], first["url"], first["title"], first["level_name"]) == (
@@ -154,11 +159,53 @@ def test_the_cli_takes_kind_provisions(content: Path, library: Path, tmp_path: P
     assert out["total"] == 1 and out["hits"][0]["kind"] == "provisions" and out["hits"][0]["url"].endswith("#a8-1")
 
 
+# A fictional law written into the library copy: it names camping in many articles and waste, taking away and what is
+# produced each once, in articles about other things. 示例市河湖保洁条例 第八条之一 alone answers the question.
+OUTDOOR = "示例市户外休闲活动管理条例"
+OUTDOOR_TEXT = """# 示例市户外休闲活动管理条例
+
+2020年5月1日 示例市第十届人民代表大会常务委员会第十次会议通过
+
+<!-- INFO END -->
+
+第一条 为了规范露营、徒步等户外休闲活动，保障游客安全，制定本条例。
+
+第二条 露营地由区文化旅游部门统一规划，露营地名录向社会公布。
+
+第三条 露营地经营者应当设置垃圾收集设施。
+
+第四条 露营活动的组织者应当为参加露营的人员购买保险。
+
+第五条 游客可以带走露营地出售的纪念品和露营装备。
+
+第六条 露营地产生的收费项目由经营者在露营地入口公示。
+
+第七条 本条例自2020年6月1日起施行。
+"""
+
+
+def test_kind_laws_ranks_first_by_default_the_law_whose_one_article_answers(content: Path, library: Path, tmp_path: Path) -> None:
+    (library / "地方性法规" / f"{OUTDOOR}(2020-05-01).md").write_text(OUTDOOR_TEXT, "utf-8")
+    index = tmp_path / "index"
+    locations = ["--content", str(content), "--index", str(index), "--law-library", str(library), "--state", str(tmp_path / "state")]
+    runner = CliRunner()
+    built = runner.invoke(main, ["index", *locations])
+    assert built.exit_code == 0, built.output
+    q = "露营产生的垃圾要自己带走吗"
+    by_text = search(index, SearchRequest(q=q, kind="laws"), library=library, ranking=replace(DEFAULT_RANKING, best_unit=0.0)).hits
+    assert [hit.title for hit in by_text[:2]] == [OUTDOOR, RIVERS], "by their own text the law that scatters the words ranks first"
+    answered = runner.invoke(main, ["search", q, "--kind", "laws", "--json", *locations])
+    assert answered.exit_code == 0, answered.output
+    hits = json.loads(answered.output)["hits"]
+    assert [hit["title"] for hit in hits[:2]] == [RIVERS, OUTDOOR], "the law whose 第八条之一 answers the question first"
+
+
 def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     update_index(content, index, law_library=library)
     q = "垂钓 露营 垃圾"
-    plain = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library).hits}
+    plain = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library,
+                                                   ranking=Ranking(best_unit=0.0)).hits}
     combined = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library,
                                                       ranking=Ranking(best_unit=0.5)).hits}
     best: dict[str, float] = {}
@@ -168,5 +215,5 @@ def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Pa
     assert set(combined) == set(plain) and best
     for url, value in plain.items():
         assert combined[url] == pytest.approx(value + 0.5 * best.get(url, 0.0), abs=2e-4), url
-    assert search(index, SearchRequest(q=q), library=library, ranking=Ranking(best_unit=0.5)).hits == search(
-        index, SearchRequest(q=q), library=library).hits, "only kind=laws: a search of every kind is as before"
+    assert search(index, SearchRequest(q=q), library=library, ranking=Ranking(best_unit=0.0)).hits == search(
+        index, SearchRequest(q=q), library=library).hits, "only kind=laws: a search of every kind is as without best_unit"
