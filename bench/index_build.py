@@ -66,6 +66,12 @@ PHASES = (
     ("writing the postings at commit (Whoosh's sorted pool through its field writer)", (("whoosh/codec/base.py", "add_postings"),)),
     ("zlib compression of the blocks", (("~", "<built-in method zlib.compress>"),)),
     ("pickling (blocks and positions)", (("~", "<built-in method _pickle.dumps>"),)),
+    ("Whoosh's posting pool (adding a posting)", (("whoosh/writing.py", "add"),)),
+    ("Whoosh's lookup of a document's field length for each posting", (("whoosh/codec/whoosh3.py", "doc_field_length"),)),
+    ("Whoosh's columns and stored fields per document",
+     (("whoosh/codec/base.py", "add_column_value"), ("whoosh/codec/whoosh3.py", "add_field"))),
+    ("the index documents of laws and units (search/law_documents.py)",
+     (("search/law_documents.py", "unit_fields"), ("search/law_documents.py", "document_fields"))),
 )
 
 
@@ -197,19 +203,13 @@ def main() -> int:
     return 0
 
 
-def section(
-    built: dict[str, float], updated: float, updated_cpu: float, checked: str,
-    phases: list[tuple[str, float]], total: float, top: str, args: argparse.Namespace,
-) -> str:
-    """The "Index build" section of RESULTS.md for these results."""
-    cpu = built["cpu"] + built["children"]
-    idle = built["cpu"] + built["children"] / 2
-    met = "met" if updated <= UPDATE_TARGET else "not met"
-    checked_what = "the updated index through Whoosh's optimize (all segments merged into one), then verified"
-    check_row = f"| {checked_what} | {checked} | |\n" if checked else ""
+def profile_text(what: str, phases: list[tuple[str, float]], total: float, top: str) -> str:
+    """The profile's part of a section: time per phase and the top functions (empty without a profile)."""
+    if not phases:
+        return ""
     phase_rows = "\n".join(f"| {label} | {seconds:.1f} s | {100 * seconds / total:.0f} % |" for label, seconds in phases)
-    profiled = f"""
-Profile of the same build in one process (cProfile, which roughly doubles Python-heavy time; cumulative
+    return f"""
+Profile of the same {what} in one process (cProfile, which roughly doubles Python-heavy time; cumulative
 time per phase, phases overlap where one calls another; {total:.1f} s profiled in all):
 
 | phase | time | share |
@@ -221,7 +221,20 @@ Top functions by own time:
 | function | own time | calls |
 |---|---|---|
 {top}
-""" if phases else ""
+"""
+
+
+def section(
+    built: dict[str, float], updated: float, updated_cpu: float, checked: str,
+    phases: list[tuple[str, float]], total: float, top: str, args: argparse.Namespace,
+) -> str:
+    """The "Index build" section of RESULTS.md for these results."""
+    cpu = built["cpu"] + built["children"]
+    idle = built["cpu"] + built["children"] / 2
+    met = "met" if updated <= UPDATE_TARGET else "not met"
+    checked_what = "the updated index through Whoosh's optimize (all segments merged into one), then verified"
+    check_row = f"| {checked_what} | {checked} | |\n" if checked else ""
+    profiled = profile_text("build", phases, total, top)
     options = "".join(f"--{name} " for name in ("check", "profile") if getattr(args, name))
     return f"""## Index build
 
@@ -257,20 +270,7 @@ def units_section(
     whole = read + built["wall"]
     met = "met" if whole <= UNITS_TARGET else "not met"
     idle = read + built["cpu"] + built["children"] / 2
-    phase_rows = "\n".join(f"| {label} | {seconds:.1f} s | {100 * seconds / total:.0f} % |" for label, seconds in phases)
-    profiled = f"""
-Profile of the same writing in one process (cProfile, which roughly doubles Python-heavy time; {total:.1f} s profiled):
-
-| phase | time | share |
-|---|---|---|
-{phase_rows}
-
-Top functions by own time:
-
-| function | own time | calls |
-|---|---|---|
-{top}
-""" if phases else ""
+    profiled = profile_text("writing", phases, total, top)
     options = "".join(f"--{name} " for name in ("profile",) if getattr(args, name)) + (f"--laws {args.laws} " if args.laws else "")
     return f"""## Index build: the law library with its article units
 
