@@ -51,7 +51,7 @@ from bench.results import machine, write_section
 from bench.search_corpus import LAWS, dir_size, git_revision, law_articles, law_documents, load_average
 from fazhi.law.library import Library, load_library
 from search import law_documents as library_index
-from search.indexer import optimize_index, rebuild_index, sync_articles, update_index
+from search.indexer import WRITER_MB, optimize_index, rebuild_index, sync_articles, update_index
 from search.verify import verify_index
 from tests.fixtures.search import write_tree
 
@@ -255,7 +255,7 @@ other work on both cores the wall time is longer than on an idle machine, the CP
 The writer is Whoosh's own: `whoosh.multiproc.MpWriter` with one segment per writer process
 (`search.index_writer.CheckedMpWriter`, which adds only a commit that fails when a writer process died, and a
 cancel that ends the processes), and Whoosh's `SegmentWriter` in one process for updates under 400
-documents; a posting buffer of 2 GB split between the processes (`search.indexer.WRITER_MB`).
+documents; a posting buffer of {WRITER_MB / 1024:.0f} GB split between the processes (`search.indexer.WRITER_MB`).
 {profiled}
 Command: `.venv/bin/python bench/index_build.py {options}--write`\
  (the corpus under `FAZHI_SHARED`, by default `../shared`)

@@ -63,9 +63,12 @@ _TOC_RE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 LOCK_TIMEOUT = 60.0
 # Below this many documents to write, one process is faster than forking writers.
 PARALLEL_FROM = 400
-# Posting buffer per run, split between writer processes. Whoosh spills a full buffer to disk and merges
-# the runs in Python, which doubled the build time at 256 MB; 3,475 laws peak at about 1.2 GB per process.
-WRITER_MB = 2048
+# Posting buffer per run, split between writer processes, as Whoosh counts it. Once a buffer is full Whoosh
+# writes every posting of the run to disk and merges them back in Python: the build's CPU time grows by half
+# (doubled at 256 MB). A buffer fills only as far as the documents need: 3,475 laws peak at about 1.2 GB per
+# process; the LawRefBook library's 3,207 laws and 140,000 article units need about 2.8 GB each as Whoosh counts,
+# about 4.5 GB resident (bench/RESULTS.md, "Index build: the law library with its article units").
+WRITER_MB = 8192
 
 
 @dataclass(frozen=True)
