@@ -251,18 +251,18 @@ def _units(library: Library, law: LawText, day: dt.date, questions: Questions) -
     repealed = law.repealed_on(day)
     file = str(library.root / version.files[0]) if version.files else str(library.root)
     headings = _headings(version.headings, len(version.articles))
-    law_id = law_document_id(law.name)
+    # Judged from the law's title and files: once per law, not for each of its (up to 1,260) articles.
+    law_id, level, jurisdiction = law_document_id(law.name), law.level, law.jurisdiction
     units = []
     for number, article in enumerate(version.articles):
         asked = tuple(questions.get((law.name, article.no), ()))
         stamp = {
-            "slug": unit_id(law.name, article.no, law_id), "title": version.title, "heading": headings[number], "level": law.level,
-            "jurisdiction": law.jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
+            "slug": unit_id(law.name, article.no, law_id), "title": version.title, "heading": headings[number], "level": level,
+            "jurisdiction": jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
         }
         digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], law.level, law.jurisdiction,
-                                   repealed, asked,
-                                   file, digest))
+        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], level, jurisdiction,
+                                   repealed, asked, file, digest))
     return units
 
 

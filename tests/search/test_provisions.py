@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 
+from fazhi.law import library as law_library
 from fazhi.law.library import load_library
 from fazhi.law.numerals import ArticleNo
 from fazhi_app.cli import main
@@ -248,3 +249,17 @@ def test_a_title_repeated_by_a_laws_articles_is_analysed_once(library: Path, tmp
     distinct = sorted(set(titles))
     assert len(distinct) < len(titles) / 2, "the sample's laws have several articles under one heading"
     assert sorted(text for text in analysed if text in distinct) == sorted(distinct * 2), "each title once per field: words, bigrams"
+
+
+def test_a_laws_level_and_province_are_read_once_for_all_its_units(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each is judged from the law's title and files, the same for all its articles: once per law, not per article."""
+    loaded = load_library(library)
+    judged: list[str] = []
+    province, level = law_library.law_jurisdiction, law_library.law_level
+    monkeypatch.setattr(law_library, "law_jurisdiction", lambda *args: judged.append("jurisdiction") or province(*args))
+    monkeypatch.setattr(law_library, "law_level", lambda *args: judged.append("level") or level(*args))
+    units = provision_units(loaded)
+    assert len(units) > len(loaded.laws)
+    assert sorted(judged) == sorted(["jurisdiction", "level"] * len(loaded.laws))
+    assert {(unit.law.name, unit.level, unit.jurisdiction) for unit in units} == {
+        (name, law.level, law.jurisdiction) for name, law in loaded.laws.items()}
