@@ -66,8 +66,8 @@ PARALLEL_FROM = 400
 # Posting buffer per run, split between writer processes, as Whoosh counts it. Once a buffer is full Whoosh
 # writes every posting of the run to disk and merges them back in Python: the build's CPU time grows by half
 # (doubled at 256 MB). A buffer fills only as far as the documents need: 3,475 laws peak at about 1.2 GB per
-# process; the LawRefBook library's 3,207 laws and 140,000 article units need about 2.8 GB each as Whoosh counts,
-# about 4.5 GB resident (bench/RESULTS.md, "Index build: the law library with its article units").
+# process; the LawRefBook library's 3,207 laws and 140,000 article units need an estimated 2.8 GB each as Whoosh counts,
+# 3.9 GB resident (bench/RESULTS.md, "Index build: the law library with its article units").
 WRITER_MB = 8192
 
 
