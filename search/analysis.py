@@ -19,6 +19,8 @@ Indexing long documents token by token is most of Whoosh's indexing time, so
 both analyzers also offer the index-mode result in one pass
 (``WordAnalyzer.index_positions``, ``BigramTokenizer.index_counts``), used by
 the field formats in ``search.schema``; tests check they equal the token stream.
+The result for a short text is memoised: an article unit's title (its law's
+title and headings) is the same for every article under one heading.
 
 The user dictionary ``legal_terms.txt`` (legal terms, one a line) plus every
 law name and short form of ``fazhi.law.names.law_table()`` is loaded into our own
@@ -57,6 +59,11 @@ QUESTION_WORDS = frozenset((
     "是不是", "有没有", "有无", "多少", "多久", "几", "请问", "需要", "应该", "应当", "可以", "能", "会", "要", "该", "还是", "我", "你",
     "他", "她", "我们", "他们", "怎么办", "如果", "的话", "会不会", "啥", "咋", "什么样", "哪种",
 ))
+
+# Index-time analysis of a text up to MEMO_CHARS characters is kept, for the last MEMO_SIZE such texts of a process:
+# an article unit's title (its law's title and the headings it stands under) repeats for every article under them.
+MEMO_CHARS = 200
+MEMO_SIZE = 4096
 
 # Full-width ASCII (Ａ１，) to half-width and the ideographic space to a space; one character each,
 # so offsets into the normalised text are offsets into the original.
@@ -156,6 +163,20 @@ def _index_words(text: str, subwords: bool, stops: frozenset[str]) -> Iterator[t
         pos += 1
 
 
+def _positions(value: str, subwords: bool, stops: frozenset[str]) -> dict[str, list[int]]:
+    """Term -> positions of ``value`` in index mode (``WordAnalyzer.index_positions``)."""
+    positions: dict[str, list[int]] = {}
+    for text, pos, _, _ in _index_words(value, subwords, stops):
+        positions.setdefault(text, []).append(pos)
+    return positions
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo_positions(value: str, subwords: bool, stops: frozenset[str]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """``_positions`` of a short text, kept immutable: each caller gets lists of its own."""
+    return tuple((text, tuple(found)) for text, found in _positions(value, subwords, stops).items())
+
+
 class WordTokenizer(Tokenizer):
     """rjieba words with sequential positions; in index mode also the sub-words of long words."""
 
@@ -193,6 +214,23 @@ def _bigrams(text: str) -> Iterator[tuple[str, int]]:
             yield run, base
 
 
+def _counts(value: str) -> Counter[str]:
+    """Bigram -> frequency of ``value`` (``BigramTokenizer.index_counts``)."""
+    counts: Counter[str] = Counter()
+    for run in _RUNS.findall(normalize(value).lower()):
+        if len(run) > 1 and is_cjk(run):
+            counts.update([run[i:i + 2] for i in range(len(run) - 1)])
+        else:
+            counts[run] += 1
+    return counts
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _memo_counts(value: str) -> tuple[tuple[str, int], ...]:
+    """``_counts`` of a short text, kept immutable."""
+    return tuple(_counts(value).items())
+
+
 class BigramTokenizer(Tokenizer):
     """Overlapping character pairs of each run of Chinese characters; other letters and digits as words.
 
@@ -219,14 +257,10 @@ class BigramTokenizer(Tokenizer):
             yield t
 
     def index_counts(self, value: str) -> Counter[str]:
-        """Term -> frequency, exactly as the token stream counts them, without a Token per bigram."""
-        counts: Counter[str] = Counter()
-        for run in _RUNS.findall(normalize(value).lower()):
-            if len(run) > 1 and is_cjk(run):
-                counts.update([run[i:i + 2] for i in range(len(run) - 1)])
-            else:
-                counts[run] += 1
-        return counts
+        """Term -> frequency, exactly as the token stream counts them, without a Token per bigram; a short text's counted once."""
+        if len(value) <= MEMO_CHARS:
+            return Counter(dict(_memo_counts(value)))
+        return _counts(value)
 
 
 class StopWords(Filter):
@@ -297,10 +331,9 @@ class WordAnalyzer(CompositeAnalyzer):
     def index_positions(self, value: str) -> dict[str, list[int]]:
         """Term -> positions, exactly as the token stream in index mode (short forms only act on queries)."""
         tokenizer, stops = self.items[0], self.items[1].stops
-        positions: dict[str, list[int]] = {}
-        for text, pos, _, _ in _index_words(value, tokenizer.subwords, stops):
-            positions.setdefault(text, []).append(pos)
-        return positions
+        if len(value) <= MEMO_CHARS:
+            return {text: list(found) for text, found in _memo_positions(value, tokenizer.subwords, stops)}
+        return _positions(value, tokenizer.subwords, stops)
 
 
 def word_analyzer() -> Analyzer:

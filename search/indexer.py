@@ -63,8 +63,12 @@ _TOC_RE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
 LOCK_TIMEOUT = 60.0
 # Below this many documents to write, one process is faster than forking writers.
 PARALLEL_FROM = 400
-# Posting buffer per run, split between writer processes. Whoosh spills a full buffer to disk and merges
-# the runs in Python, which doubled the build time at 256 MB; 3,475 laws peak at about 1.2 GB per process.
+# Posting buffer per run, split between writer processes, as Whoosh counts it. Once a buffer is full Whoosh
+# writes every posting of the run to disk and merges them back in Python: the build's CPU time grows (doubled at
+# 256 MB). 3,475 laws fit (about 1.2 GB resident per process). The LawRefBook library's 3,207 laws and 140,000
+# article units spill about three times at this size, costing some 45 % more writer CPU; holding them all would
+# take 3.9 GB resident per writer process, too much for a rare rebuild on a modest server
+# (bench/RESULTS.md, "Index build: the law library with its article units").
 WRITER_MB = 2048
 
 

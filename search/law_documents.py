@@ -100,6 +100,11 @@ class ProvisionUnit:
         return self.article.no.label
 
     @property
+    def law_id(self) -> str:
+        """Its law's document id (``law_document_id``): its own id up to the ``#``."""
+        return self.slug.partition("#")[0]
+
+    @property
     def text(self) -> str:
         return self.article.text
 
@@ -112,9 +117,12 @@ def law_document_id(name: str) -> str:
     return law_url(law_slug(name))
 
 
-def unit_id(name: str, no: ArticleNo) -> str:
-    """The index id (and site-relative URL) of article ``no`` of the law named ``name``: ``laws/<slug>/#a25``."""
-    return f"{law_document_id(name)}#{no.anchor}"
+def unit_id(name: str, no: ArticleNo, law_id: str = "") -> str:
+    """The index id (and site-relative URL) of article ``no`` of the law named ``name``: ``laws/<slug>/#a25``.
+
+    ``law_id``: the law's ``law_document_id`` when already known (a slug not in the names table is made from pinyin).
+    """
+    return f"{law_id or law_document_id(name)}#{no.anchor}"
 
 
 def law_documents(library: Library, today: dt.date | None = None) -> list[LawDocument]:
@@ -217,7 +225,7 @@ def unit_fields(unit: ProvisionUnit) -> dict[str, object]:
         "level": unit.level,
         "jurisdiction": unit.jurisdiction,
         "fingerprint": unit.fingerprint,
-        "law_id": law_document_id(unit.law.name),
+        "law_id": unit.law_id,
         "unit_title": title,
         "unit_title_bigram": title,
         "unit_text": text,
@@ -243,17 +251,18 @@ def _units(library: Library, law: LawText, day: dt.date, questions: Questions) -
     repealed = law.repealed_on(day)
     file = str(library.root / version.files[0]) if version.files else str(library.root)
     headings = _headings(version.headings, len(version.articles))
+    # Judged from the law's title and files: once per law, not for each of its (up to 1,260) articles.
+    law_id, level, jurisdiction = law_document_id(law.name), law.level, law.jurisdiction
     units = []
     for number, article in enumerate(version.articles):
         asked = tuple(questions.get((law.name, article.no), ()))
         stamp = {
-            "slug": unit_id(law.name, article.no), "title": version.title, "heading": headings[number], "level": law.level,
-            "jurisdiction": law.jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
+            "slug": unit_id(law.name, article.no, law_id), "title": version.title, "heading": headings[number], "level": level,
+            "jurisdiction": jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
         }
         digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], law.level, law.jurisdiction,
-                                   repealed, asked,
-                                   file, digest))
+        units.append(ProvisionUnit(law, version, article, stamp["slug"], version.title, headings[number], level, jurisdiction,
+                                   repealed, asked, file, digest))
     return units
 
 

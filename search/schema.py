@@ -37,7 +37,8 @@ from search.analysis import analysis_version, bigram_analyzer, word_analyzer
 # 7: ``jurisdiction`` (the province a local regulation or rule belongs to, fazhi.law.regions).
 # 8: statute articles as units of kind ``provisions`` (``unit_*`` fields, ``law_id``, ``repealed``, ``unit``).
 # 9: per archive article, the statute articles it cites (``cites``: ``search.documents.cited_key``).
-SCHEMA_VERSION = 9
+# 10: fingerprints, lengths, ``year``, ``repealed`` and ``law_id`` as columns only (``ColumnNumber``, ``ColumnID``).
+SCHEMA_VERSION = 10
 # The kinds of document: the archive's own articles, and the texts of the law library; and the law library's
 # articles as units (``search.law_documents.ProvisionUnit``), searched only when asked for.
 KINDS = ("articles", "laws", "provisions")
@@ -99,6 +100,22 @@ class FastFrequency(Frequency):
             yield text, count, count * boost, pack_uint(count)
 
 
+class ColumnNumber(NUMERIC):
+    """A number read only as a column (a text length for BM25, the year facet, the repealed flag), never as terms.
+
+    No query looks these terms up, and Whoosh indexes a number as eight tiered
+    terms: for an article unit they were a tenth of its postings.
+    """
+
+    indexed = False
+
+
+class ColumnID(ID):
+    """An id read only as a column (a fingerprint compared by the indexer, a unit's law): no query looks its term up."""
+
+    indexed = False
+
+
 def _text(analyzer: object, stored: bool = False, positions: bool = True) -> TEXT:
     field = TEXT(analyzer=analyzer, stored=stored, phrase=positions)
     field.format = FastPositions() if positions else FastFrequency()
@@ -112,19 +129,19 @@ def build_schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         level=ID(stored=True, sortable=True),
         jurisdiction=ID(stored=True, sortable=True),
-        fingerprint=ID(sortable=True),
+        fingerprint=ColumnID(sortable=True),
         title=_text(words, stored=True),
         title_bigram=_text(bigrams, positions=False),
         body=_text(words, stored=True),
         body_bigram=_text(bigrams, positions=False),
         column=ID(stored=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
-        year=NUMERIC(int, stored=True, sortable=True),
-        title_len=NUMERIC(int, sortable=True),
-        body_len=NUMERIC(int, sortable=True),
+        year=ColumnNumber(int, stored=True, sortable=True),
+        title_len=ColumnNumber(int, sortable=True),
+        body_len=ColumnNumber(int, sortable=True),
         files=_text(words),
         files_bigram=_text(bigrams, positions=False),
-        files_len=NUMERIC(int, sortable=True),
+        files_len=ColumnNumber(int, sortable=True),
         file_parts=STORED,
         source=ID(stored=True, sortable=True),
         laws=KEYWORD(stored=True, commas=True, scorable=False),
@@ -132,17 +149,17 @@ def build_schema() -> Schema:
         url=STORED,
         date_text=STORED,
         # statute article units only (kind ``provisions``): fields of their own, so their statistics are their own
-        law_id=ID(sortable=True),
-        repealed=NUMERIC(int, sortable=True),
+        law_id=ColumnID(sortable=True),
+        repealed=ColumnNumber(int, sortable=True),
         unit_title=_text(words),
         unit_title_bigram=_text(bigrams, positions=False),
         unit_text=_text(words),
         unit_text_bigram=_text(bigrams, positions=False),
         unit_questions=_text(words),
         unit_questions_bigram=_text(bigrams, positions=False),
-        unit_title_len=NUMERIC(int, sortable=True),
-        unit_text_len=NUMERIC(int, sortable=True),
-        unit_questions_len=NUMERIC(int, sortable=True),
+        unit_title_len=ColumnNumber(int, sortable=True),
+        unit_text_len=ColumnNumber(int, sortable=True),
+        unit_questions_len=ColumnNumber(int, sortable=True),
         unit=STORED,
     )
 

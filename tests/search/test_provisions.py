@@ -13,14 +13,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from whoosh import index as whoosh_index
+from whoosh.fields import TEXT
 
+from fazhi.law import library as law_library
 from fazhi.law.library import load_library
 from fazhi.law.numerals import ArticleNo
 from fazhi_app.cli import main
+from search import analysis
 from search.indexer import current_generation, sync_articles, update_index
-from search.law_documents import law_document_id, law_documents, library_documents, provision_units, unit_id
+from search.law_documents import law_document_id, law_documents, library_documents, provision_units, unit_fields, unit_id
 from search.query import SearchRequest, search
 from search.ranking import DEFAULT_RANKING, Ranking
+from search.schema import build_schema
 from search.verify import verify_index
 from tests.fixtures.search import OLD_GREENING, RIVERS, RIVERS_FILE, ask, sample_articles
 
@@ -217,3 +221,92 @@ def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Pa
         assert combined[url] == pytest.approx(value + 0.5 * best.get(url, 0.0), abs=2e-4), url
     assert search(index, SearchRequest(q=q), library=library, ranking=Ranking(best_unit=0.0)).hits == search(
         index, SearchRequest(q=q), library=library).hits, "only kind=laws: a search of every kind is as without best_unit"
+
+
+def unit_postings(index: Path) -> tuple[dict[str, dict[str, dict[str, object]]], dict[str, dict[str, object]]]:
+    """Per unit id: per indexed field, term -> positions (frequency for a field without them), as the index holds them;
+    and per unit id its index fields as ``search.law_documents.unit_fields`` gave them (from the stored id)."""
+    generation = current_generation(index)
+    assert generation is not None
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        with ix.reader() as reader:
+            slugs = reader.column_reader("slug")
+            ids = {n: slugs[n] for n in reader.all_doc_ids()}
+            found: dict[str, dict[str, dict[str, object]]] = {slug: {} for slug in ids.values()}
+            for field, term in reader.all_terms():
+                what = "positions" if reader.schema[field].format.supports("positions") else "frequency"
+                key = term.decode("utf-8") if isinstance(reader.schema[field], TEXT) else term.hex()
+                matcher = reader.postings(field, term)
+                while matcher.is_active():
+                    found[ids[matcher.id()]].setdefault(field, {})[key] = matcher.value_as(what)
+                    matcher.next()
+            return found, {ids[n]: {name: reader.column_reader(name)[n] for name in COLUMN_ONLY} for n in ids}
+    finally:
+        ix.close()
+
+
+# Read as columns only (a length for BM25, a flag, a fingerprint, a parent's id): no query looks up their terms.
+COLUMN_ONLY = ("fingerprint", "law_id", "repealed", "unit_title_len", "unit_text_len", "unit_questions_len", "year")
+
+
+def test_a_units_terms_positions_and_columns_are_what_whooshs_token_stream_makes_of_its_fields(library: Path, tmp_path: Path) -> None:
+    """The postings of every unit, written by the fast formats with the memo of short texts, equal the analyzers' own
+    token streams over its fields; the fields read only as columns hold their values and no terms."""
+    index = tmp_path / "index"
+    asked = {(RIVERS, ArticleNo(8, 1)): ["钓鱼后的垃圾谁来清理"]}
+    units = provision_units(load_library(library), questions=asked)
+    sync_articles([], index, laws=units, procs=1)
+    found, columns = unit_postings(index)
+    schema = build_schema()
+    for unit in units:
+        fields = unit_fields(unit)
+        expected: dict[str, dict[str, object]] = {}
+        for name, value in fields.items():
+            field = schema[name]
+            if not field.indexed or name in COLUMN_ONLY:
+                continue
+            if isinstance(field, TEXT):
+                positional = field.format.supports("positions")
+                terms: dict[str, object] = {}
+                for t in field.analyzer(value, positions=True, mode="index"):
+                    if positional:
+                        terms.setdefault(t.text, []).append(t.pos)  # type: ignore[union-attr]
+                    else:
+                        terms[t.text] = int(terms.get(t.text, 0)) + 1  # type: ignore[call-overload]
+                expected[name] = terms
+        texts = {name: terms for name, terms in found[unit.slug].items() if isinstance(schema[name], TEXT)}
+        assert texts == expected, unit.slug
+        assert not set(found[unit.slug]) & set(COLUMN_ONLY), f"{unit.slug}: a column-only field has terms"
+        held = {name: fields[name] for name in COLUMN_ONLY if name in fields}
+        assert held["law_id"] == law_document_id(unit.law.name) and held["fingerprint"] == unit.fingerprint
+        assert {name: columns[unit.slug][name] for name in held} == held, unit.slug
+    assert any("unit_questions" in terms for terms in found.values()), "the known question was indexed"
+
+
+def test_a_title_repeated_by_a_laws_articles_is_analysed_once(library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    units = provision_units(load_library(library))
+    titles = [str(unit_fields(unit)["unit_title"]) for unit in units]
+    analysed: list[str] = []
+    fold = analysis.normalize  # what both analyzers do first with a text
+    for memo in (analysis._memo_positions, analysis._memo_counts):
+        memo.cache_clear()  # titles another test indexed in this process
+    monkeypatch.setattr(analysis, "normalize", lambda text: analysed.append(text) or fold(text))
+    sync_articles([], tmp_path / "index", laws=units, procs=1)
+    distinct = sorted(set(titles))
+    assert len(distinct) < len(titles) / 2, "the sample's laws have several articles under one heading"
+    assert sorted(text for text in analysed if text in distinct) == sorted(distinct * 2), "each title once per field: words, bigrams"
+
+
+def test_a_laws_level_and_province_are_read_once_for_all_its_units(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each is judged from the law's title and files, the same for all its articles: once per law, not per article."""
+    loaded = load_library(library)
+    judged: list[str] = []
+    province, level = law_library.law_jurisdiction, law_library.law_level
+    monkeypatch.setattr(law_library, "law_jurisdiction", lambda *args: judged.append("jurisdiction") or province(*args))
+    monkeypatch.setattr(law_library, "law_level", lambda *args: judged.append("level") or level(*args))
+    units = provision_units(loaded)
+    assert len(units) > len(loaded.laws)
+    assert sorted(judged) == sorted(["jurisdiction", "level"] * len(loaded.laws))
+    assert {(unit.law.name, unit.level, unit.jurisdiction) for unit in units} == {
+        (name, law.level, law.jurisdiction) for name, law in loaded.laws.items()}
