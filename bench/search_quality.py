@@ -43,12 +43,12 @@ units, and its full build is timed (target ≤ 5 minutes) unless ``--index`` reu
 
     .venv/bin/python bench/search_quality.py --articles --questions Q.jsonl --write
 
-For tuning the unit ranking, ``--unit-ranking K=V,...`` (repeatable) adds a unit row per setting, ``UNIT_RANKING``
-with those knobs replaced (``admit=0.1,coordination=0.25``), all in one process, and ``--half tuning`` asks and
-scores the tuning half alone (never written):
+For tuning the unit ranking, ``--unit-ranking K=V,...`` (repeatable) replaces the unit rows with one row per setting,
+``UNIT_RANKING`` with those knobs replaced (``admit=0.1,coordination=0.25``; ``admit=0.05`` for the shipped one), all
+in one process, and ``--half tuning`` asks and scores the tuning half alone (never written):
 
-    .venv/bin/python bench/search_quality.py --articles --index /tmp/units --only-ours --associations on \
-        --half tuning --unit-ranking admit=0.1 --unit-ranking coordination=0.25
+    .venv/bin/python bench/search_quality.py --articles --index /tmp/units --only-ours --half tuning \
+        --unit-ranking admit=0.05 --unit-ranking admit=0.1,coordination=0.25
 
 ``--answers`` measures the answer card over the same units: each question is ranked
 once among them (``search.answers.ranked_units``, as the search API does), the
@@ -377,12 +377,13 @@ def articles_main(args: argparse.Namespace) -> int:
         if not args.only_ours:
             texts = [(unit.slug, f"{unit.title} {unit.heading}", f"{unit.label} {unit.text}") for unit in units]
             systems.append((BM25_ROW, lambda: run_bm25(texts, queries)))
-        if args.associations == "both":
+        shipped = not args.unit_ranking
+        if args.associations == "both" and shipped:
             today = "today's ranking (units searched with the documents' `Ranking`)"
             systems.append((today, lambda: run_units(index_dir, queries, DEFAULT_RANKING)))
-        if args.associations != "on":
+        if args.associations != "on" and shipped:
             systems.append((NO_LEARNED_ROW, lambda: run_units(index_dir, queries, replace(UNIT_RANKING, learned_weight=0.0))))
-        if args.associations != "off":
+        if args.associations != "off" and shipped:
             systems.append((SHIPPED_ROW, lambda: run_units(index_dir, queries, UNIT_RANKING)))
         if args.questions:
             asked_dir = args.asked_index or workdir / "asked"
@@ -581,7 +582,7 @@ def main() -> int:
     ap.add_argument("--answers", action="store_true", help="the answer card's coverage and precision over the units of kind provisions")
     ap.add_argument("--tuning-questions", type=Path, help="write the tuning half's questions as a --questions file there and stop")
     ap.add_argument("--unit-ranking", action="append", type=unit_ranking, metavar="K=V,...",
-                    help="with --articles: a unit row with these knobs of UNIT_RANKING replaced (repeatable, a row each)")
+                    help="with --articles: instead of the unit rows, UNIT_RANKING with these knobs replaced (repeatable, a row each)")
     ap.add_argument("--half", choices=("reporting", "tuning"), default="reporting",
                     help="with --articles: the half asked and scored; tuning asks that half alone, for tuning (not with --write)")
     args = ap.parse_args()
