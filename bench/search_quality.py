@@ -43,6 +43,13 @@ units, and its full build is timed (target ≤ 5 minutes) unless ``--index`` reu
 
     .venv/bin/python bench/search_quality.py --articles --questions Q.jsonl --write
 
+For tuning the unit ranking, ``--unit-ranking K=V,...`` (repeatable) replaces the unit rows with one row per setting,
+``UNIT_RANKING`` with those knobs replaced (``admit=0.1,coordination=0.25``; ``admit=0.05`` for the shipped one), all
+in one process, and ``--half tuning`` asks and scores the tuning half alone (never written):
+
+    .venv/bin/python bench/search_quality.py --articles --index /tmp/units --only-ours --half tuning \
+        --unit-ranking admit=0.05 --unit-ranking admit=0.1,coordination=0.25
+
 ``--answers`` measures the answer card over the same units: each question is ranked
 once among them (``search.answers.ranked_units``, as the search API does), the
 confidence rule (``search.answers.Confidence``) is chosen on the tuning half only —
@@ -376,37 +383,43 @@ def articles_main(args: argparse.Namespace) -> int:
         else:
             units = provision_units(library)
         judged, total, reachable = unit_qrels(library, units)
-        queries = [(qid, q) for qid, q in queries if qid in judged]
-        reporting = {qid: docs for qid, docs in judged.items() if not tuning_half(qid)}
+        tuning = args.half == "tuning"
+        queries = [(qid, q) for qid, q in queries if qid in judged and (not tuning or tuning_half(qid))]
+        reporting = {qid: docs for qid, docs in judged.items() if tuning_half(qid) == tuning}
         ceiling = score({qid: sorted(docs) for qid, docs in judged.items()}, reporting)["recall100"]
         print(f"{len(library.laws):,} laws, {len(units):,} units; {reachable} of {total} judgements reachable; "
-              f"reporting half Recall ceiling {ceiling:.3f}", flush=True)
+              f"{args.half} half Recall ceiling {ceiling:.3f}", flush=True)
         systems: list[tuple[str, Callable[[], Run]]] = []
         if not args.only_ours:
             texts = [(unit.slug, f"{unit.title} {unit.heading}", f"{unit.label} {unit.text}") for unit in units]
             systems.append((BM25_ROW, lambda: run_bm25(texts, queries)))
-        if args.associations == "both":
+        shipped = not args.unit_ranking
+        if args.associations == "both" and shipped:
             today = "today's ranking (units searched with the documents' `Ranking`)"
             systems.append((today, lambda: run_units(index_dir, queries, DEFAULT_RANKING)))
-        if args.associations != "on":
+        if args.associations != "on" and shipped:
             systems.append((NO_LEARNED_ROW, lambda: run_units(index_dir, queries, replace(UNIT_RANKING, learned_weight=0.0))))
-        if args.associations != "off":
+        if args.associations != "off" and shipped:
             systems.append((SHIPPED_ROW, lambda: run_units(index_dir, queries, UNIT_RANKING)))
         if args.questions:
             asked_dir = args.asked_index or workdir / "asked"
             if args.asked_index is None:
                 write_unit_index(library, asked_dir, read_questions(args.questions))
             systems.append((ASKED_ROW, lambda: run_units(asked_dir, queries, UNIT_RANKING)))
+        for knobs, ranking in args.unit_ranking or ():
+            systems.append((f"unit ranking with {knobs}", lambda ranking=ranking: run_units(index_dir, queries, ranking)))
         for name, run in systems:
             ranked, _, queried = run()
             halves = score(ranked, reporting), score(ranked, judged)
             rows.append((name, *halves, queried, load_average()))
             print(name, flush=True)
-            for label, m in zip(("reporting half", "whole set"), halves, strict=True):
+            labels = ("tuning half",) if tuning else ("reporting half", "whole set")
+            for label, m in zip(labels, halves[:len(labels)], strict=True):
                 print(f"  {label}: R@10 {m['recall']:.3f}  R@100 {m['recall100']:.3f}  nDCG@10 {m['ndcg']:.3f}  MRR@10 {m['mrr']:.3f}"
                       f"  ({queried:.0f} s, load average {rows[-1][4]})", flush=True)
     verdicts = article_verdicts({name: half for name, half, _, _, _ in rows})
-    print("\n".join(verdicts))
+    if args.half == "reporting":
+        print("\n".join(verdicts))
     if args.write:
         table = "\n".join(
             f"| {name} | {label} | {m['recall']:.3f} | {m['recall100']:.3f} | {m['ndcg']:.3f} | {m['mrr']:.3f} | {queried:.0f} s"
@@ -669,6 +682,17 @@ Command: `FAZHI_SHARED=<shared> .venv/bin/python bench/search_quality.py --answe
     return 0
 
 
+def unit_ranking(knobs: str) -> tuple[str, Ranking]:
+    """``K=V,...`` as given and ``UNIT_RANKING`` with those numeric knobs replaced (``--unit-ranking``)."""
+    values: dict[str, float] = {}
+    for pair in knobs.split(","):
+        name, _, value = pair.partition("=")
+        if not isinstance(getattr(UNIT_RANKING, name.strip(), None), float):
+            raise argparse.ArgumentTypeError(f"{name.strip()!r} is not a numeric knob of Ranking")
+        values[name.strip()] = float(value)
+    return knobs, replace(UNIT_RANKING, **values)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
@@ -684,7 +708,13 @@ def main() -> int:
     ap.add_argument("--laws-by-articles", action="store_true",
                     help="kind=laws ranked with its laws' best articles (Ranking.best_unit), tuned on the tuning half; needs --index")
     ap.add_argument("--tuning-questions", type=Path, help="write the tuning half's questions as a --questions file there and stop")
+    ap.add_argument("--unit-ranking", action="append", type=unit_ranking, metavar="K=V,...",
+                    help="with --articles: instead of the unit rows, UNIT_RANKING with these knobs replaced (repeatable, a row each)")
+    ap.add_argument("--half", choices=("reporting", "tuning"), default="reporting",
+                    help="with --articles: the half asked and scored; tuning asks that half alone, for tuning (not with --write)")
     args = ap.parse_args()
+    if args.half == "tuning" and args.write:
+        ap.error("--half tuning is for tuning and is never written")
     if args.tuning_questions:
         print(f"{write_tuning_questions(args.tuning_questions)} questions -> {args.tuning_questions}")
         return 0

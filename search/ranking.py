@@ -169,7 +169,18 @@ DEFAULT_RANKING = Ranking()
 # the documents' Ranking (k1 8, b 0.1) 0.379 / 0.704; k1 1.2 with b 0.75 0.429 / 0.725, b 0.5 0.424 / 0.720,
 # b 0.9 0.429 / 0.727 (Recall@10 0.519 against 0.521): a term repeated in a short article is saturated early and
 # a long article is normalised down, as textbook BM25 does. Level weights and the rest as for documents.
-UNIT_RANKING = Ranking(k1=1.2, b=0.75, title_k1=1.2, title_b=0.5, title_weight=0.5)
+# The other knobs, one at a time from the documents' values, with the shipped associations (same half and measures;
+# the documents' values give 0.470 / 0.759): admit 0.1, 0.2 and 1.0 all 0.471 / 0.761, so 0.1, the one of them that
+# reads the fewest postings (bench/unit_speed.py, provisions: CPU p50 48.5 / p95 132 ms against 45.8 / 130 at 0.05,
+# on the same loaded machine; 42.4 / 101 with all four below); then with admit 0.1: coordination 0 0.441 / 0.754,
+# 0.25 0.459 / 0.764, 1 0.473 / 0.764; bigram_weight 0.5 0.474 / 0.767; learned_weight 0.2 0.465 / 0.753, 0.6 0.475 /
+# 0.770, 0.8 0.477 / 0.772; related_weight 0.25 0.469 / 0.758, 0.75 0.473 / 0.765; title_weight 0.25 0.468 / 0.758.
+# Together, coordination 1 with learned_weight 0.8 0.478 / 0.770, and bigram_weight 0.5 besides 0.480 / 0.777: a unit
+# is short, so matching more of the question's clauses says more than in a law, and a bigram, which repeats part of a
+# word already scored, counts half. related_weight and title_weight stay (within 0.002); common stays (not measured).
+UNIT_RANKING = Ranking(
+    k1=1.2, b=0.75, title_k1=1.2, title_b=0.5, title_weight=0.5, coordination=1.0, bigram_weight=0.5, learned_weight=0.8, admit=0.1,
+)
 
 
 def site_ranking(settings: Settings) -> Ranking:

@@ -109,15 +109,15 @@ def test_a_question_gets_the_article_that_answers_it_and_the_articles_citing_it(
     index = tmp_path / "index"
     update_index(content, index, law_library=library)
     answers = search(index, SearchRequest(q=DUMPING), library=library).to_dict()["answers"]
-    assert [a["anchor"] for a in answers] == ["a7", "a12"], "the rule dumping breaks and its fine, clear of the rest"
-    first = answers[1]
+    assert [a["anchor"] for a in answers] == ["a12", "a7"], "the fine asked about, then the rule it punishes, clear of the rest"
+    first = answers[0]
     slug = law_slug(RIVERS)
     assert (first["law"], first["label"], first["anchor"], first["url"], first["law_url"], first["version"], first["repealed"]) == (
         RIVERS, "第十二条", "a12", f"/laws/{slug}/#a12", f"/laws/{slug}/", "2021-09-15", False)
     assert "五百元以上二千元以下" in first["text"], "the text of the version in force"
     assert first["citing"] == [{"title": "河道倾倒垃圾被罚案", "url": "cases/2022/hedao-laji-2022/", "date": "2022-03-01"}], \
         "only the article citing this article of this version"
-    assert answers[0]["citing"] == [] and "倾倒垃圾" in answers[0]["text"]
+    assert answers[1]["citing"] == [] and "倾倒垃圾" in answers[1]["text"]
 
 
 def test_no_card_without_a_confident_answer_for_a_named_article_or_without_units(content: Path, library: Path, tmp_path: Path) -> None:
