@@ -16,7 +16,9 @@ idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
 changed its laws, so a library indexed anew by the nightly job is read again
 between searches rather than inside one.
 
-A search waits for a free worker at most until its budget ends; at most
+A search goes to the lane's most recently freed worker (last in, first out): at low load one worker takes
+most searches, so the postings it decoded for the last ones are still in its cache (each worker has its own);
+under load every worker is busy either way. A search waits for a free worker at most until its budget ends; at most
 ``queue`` searches wait per lane, more are refused with ``Busy`` (HTTP 429).
 The budget counts from arrival. A worker that has not answered ``GRACE``
 seconds after the budget is killed and replaced, so no search keeps a core
@@ -157,7 +159,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start the workers and wait until each has opened the index (call from the event loop that will use the pool)."""
-        self._idle = {False: asyncio.Queue(), True: asyncio.Queue()}
+        self._idle = {False: asyncio.LifoQueue(), True: asyncio.LifoQueue()}
         spawned = [self._spawn(slow) for slow, count in ((False, self.processes), (True, self.slow_processes)) for _ in range(count)]
         await asyncio.gather(*(self._admit(worker) for worker in spawned))
 
