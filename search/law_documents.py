@@ -117,12 +117,9 @@ def law_document_id(name: str) -> str:
     return law_url(law_slug(name))
 
 
-def unit_id(name: str, no: ArticleNo, law_id: str = "") -> str:
-    """The index id (and site-relative URL) of article ``no`` of the law named ``name``: ``laws/<slug>/#a25``.
-
-    ``law_id``: the law's ``law_document_id`` when already known (a slug not in the names table is made from pinyin).
-    """
-    return f"{law_id or law_document_id(name)}#{no.anchor}"
+def unit_id(name: str, no: ArticleNo) -> str:
+    """The index id (and site-relative URL) of article ``no`` of the law named ``name``: ``laws/<slug>/#a25``."""
+    return f"{law_document_id(name)}#{no.anchor}"
 
 
 def law_documents(library: Library, today: dt.date | None = None) -> list[LawDocument]:
@@ -252,12 +249,12 @@ def _units(library: Library, law: LawText, day: dt.date, questions: Questions) -
     file = str(library.root / version.files[0]) if version.files else str(library.root)
     headings = _headings(version.headings, len(version.articles))
     # Judged from the law's title and files: once per law, not for each of its (up to 1,260) articles.
-    law_id, level, jurisdiction = law_document_id(law.name), law.level, law.jurisdiction
+    level, jurisdiction = law.level, law.jurisdiction
     units = []
     for number, article in enumerate(version.articles):
         asked = tuple(questions.get((law.name, article.no), ()))
         stamp = {
-            "slug": unit_id(law.name, article.no, law_id), "title": version.title, "heading": headings[number], "level": level,
+            "slug": unit_id(law.name, article.no), "title": version.title, "heading": headings[number], "level": level,
             "jurisdiction": jurisdiction, "version": version.key, "repealed": repealed, "text": article.paragraphs, "questions": asked,
         }
         digest = hashlib.sha256(json.dumps(stamp, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

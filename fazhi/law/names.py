@@ -77,11 +77,7 @@ class LawTable:
     def slug(self, name: str) -> str:
         """The ASCII slug of a canonical name: from the table, else pinyin initials plus a hash."""
         law = self.laws.get(name)
-        if law:
-            return law.slug
-        initials = "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p and p[0].isascii() and p[0].isalnum())
-        digest = hashlib.sha1(name.encode()).hexdigest()[:6]
-        return f"{initials.lower()[:24]}-{digest}" if initials else f"law-{digest}"
+        return law.slug if law else _made_slug(name)
 
     def expansions(self) -> dict[str, str]:
         """Every unambiguous short form mapped to its canonical name, for query expansion."""
@@ -99,6 +95,14 @@ class LawTable:
             if name.endswith(LAW_SUFFIXES) or name in self.laws:
                 seen.setdefault(name, None)
         return list(seen)
+
+
+@lru_cache(maxsize=8192)
+def _made_slug(name: str) -> str:
+    """Pinyin initials plus a hash, for a name the table lacks; kept, as pinyin is slow and a law's articles ask again."""
+    initials = "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p and p[0].isascii() and p[0].isalnum())
+    digest = hashlib.sha1(name.encode()).hexdigest()[:6]
+    return f"{initials.lower()[:24]}-{digest}" if initials else f"law-{digest}"
 
 
 def law_slug(name: str) -> str:
