@@ -72,7 +72,6 @@ def main() -> int:
         "  found = a law that answers it in the top 10. Card: the same question as a search of everything; right = the answer",
         f"  card holds one of the question's listed articles. {cards} of the {len(questions)} questions got a card.",
         f"- `kind=laws` adds `Ranking.best_unit` {DEFAULT_RANKING.best_unit} of a law's best article's score to the law's"
-        + (f" (over the first {DEFAULT_RANKING.best_unit_among} units)" if DEFAULT_RANKING.best_unit_among else "")
         + " (\"Search quality: laws ranked by their best articles\").", "",
         *table, "",
         "Not found in the top 10: " + ("; ".join(missed) if missed else "none") + ".",

@@ -62,9 +62,8 @@ cards holding a judged article) on both halves. ``--index`` reuses a units index
 ``--laws-by-articles`` asks the questions with ``kind=laws`` over such an index of
 laws and units (``--index``), the law documents ranked with their best article
 units (``Ranking.best_unit``): the document-level judgements map to law documents
-by the law each judged file belongs to, a weight of ``BEST_UNITS`` (over every unit
-and over the first ``best_unit_among`` units) is chosen by nDCG@10 on the tuning
-half alone, and the reporting half is run once, for the weight 0 and the chosen one.
+by the law each judged file belongs to, a weight of ``BEST_UNITS`` is chosen by
+nDCG@10 on the tuning half alone, and the reporting half is run once, for the weight 0 and the chosen one.
 
     .venv/bin/python bench/search_quality.py --laws-by-articles --index /tmp/units --write
 """
@@ -455,10 +454,8 @@ Command: `FAZHI_SHARED=<shared> {command}`
 """)
     return 0
 
-# Laws ranked by their best articles: the grid of ``Ranking.best_unit`` tuned on the tuning half, each over every unit and over
-# only the first ``best_unit_among`` units by score.
+# Laws ranked by their best articles: the grid of ``Ranking.best_unit`` tuned on the tuning half.
 BEST_UNITS = (0.0, 0.25, 0.5, 1.0, 2.0)
-BEST_UNIT_AMONG = (0, 100)
 
 
 def law_qrels(library: Library) -> tuple[dict[str, set[str]], int, int]:
@@ -495,37 +492,31 @@ def laws_main(args: argparse.Namespace) -> int:
     print(f"{len(library.laws):,} laws; {reachable} of {total} judgements reach a law document; "
           f"reporting half Recall ceiling {ceiling:.3f}", flush=True)
 
-    def ranking(weight: float, among: int) -> Ranking:
-        return replace(DEFAULT_RANKING, best_unit=weight, best_unit_among=among)
+    def ranking(weight: float) -> Ranking:
+        return replace(DEFAULT_RANKING, best_unit=weight)
 
-    # tuning half only: every weight of the grid over every unit, then each weight over the first units only
-    tuned: dict[tuple[float, int], tuple[dict[str, float], float, Run]] = {}
-    for among in BEST_UNIT_AMONG:
-        for weight in BEST_UNITS if among == 0 else BEST_UNITS[1:]:
-            found = run_units(args.index, tuning_queries, ranking(weight, among), "laws")
-            tuned[weight, among] = score(found[0], tuning), found[2] / len(tuning_queries), found
-            m = tuned[weight, among][0]
-            print(f"  tuning half, best_unit {weight} among {among or 'all'}: nDCG@10 {m['ndcg']:.3f}  R@10 {m['recall']:.3f}"
-                  f"  R@100 {m['recall100']:.3f}  MRR@10 {m['mrr']:.3f}  ({tuned[weight, among][1] * 1000:.0f} ms a query)", flush=True)
-    # the best nDCG@10; on a tie the smaller weight, and every unit before a cut
-    chosen_key = max(tuned, key=lambda key: (round(tuned[key][0]["ndcg"], 3), -key[0], -key[1]))
+    # tuning half only: every weight of the grid
+    tuned: dict[float, tuple[dict[str, float], float, Run]] = {}
+    for weight in BEST_UNITS:
+        found = run_units(args.index, tuning_queries, ranking(weight), "laws")
+        tuned[weight] = score(found[0], tuning), found[2] / len(tuning_queries), found
+        m = tuned[weight][0]
+        print(f"  tuning half, best_unit {weight}: nDCG@10 {m['ndcg']:.3f}  R@10 {m['recall']:.3f}"
+              f"  R@100 {m['recall100']:.3f}  MRR@10 {m['mrr']:.3f}  ({tuned[weight][1] * 1000:.0f} ms a query)", flush=True)
+    # the best nDCG@10; on a tie the smaller weight
+    chosen_key = max(tuned, key=lambda key: (round(tuned[key][0]["ndcg"], 3), -key))
     rows = []
-    for key in dict.fromkeys([(0.0, 0), chosen_key]):
-        found = run_units(args.index, reporting_queries, ranking(*key), "laws")
+    for key in dict.fromkeys([0.0, chosen_key]):
+        found = run_units(args.index, reporting_queries, ranking(key), "laws")
         whole = score({**tuned[key][2][0], **found[0]}, judged)
         rows.append((key, score(found[0], reporting), whole, found[2] / len(reporting_queries), load_average()))
-        print(f"  reporting half, best_unit {key[0]} among {key[1] or 'all'}: nDCG@10 {rows[-1][1]['ndcg']:.3f}", flush=True)
-    grid = "; ".join(
-        f"{weight} {'over every unit' if among == 0 else f'over the first {among}'}: {m['ndcg']:.3f} ({seconds * 1000:.0f} ms)"
-        for (weight, among), (m, seconds, _) in tuned.items()
-    )
+        print(f"  reporting half, best_unit {key}: nDCG@10 {rows[-1][1]['ndcg']:.3f}", flush=True)
+    grid = "; ".join(f"{weight}: {m['ndcg']:.3f} ({seconds * 1000:.0f} ms)" for weight, (m, seconds, _) in tuned.items())
 
-    def name(key: tuple[float, int]) -> str:
-        weight, among = key
+    def name(weight: float) -> str:
         if weight == 0:
             return "`best_unit` 0 (a law by its own text alone, as before)"
-        scope = "every unit scored" if among == 0 else f"only the first {among} units by score (`best_unit_among` {among})"
-        return f"`best_unit` {weight}, {scope} (chosen on the tuning half)"
+        return f"`best_unit` {weight}, every unit scored (chosen on the tuning half)"
 
     table = "\n".join(
         f"| {name(key)} | {label} | {m['recall']:.3f} | {m['recall100']:.3f} | {m['ndcg']:.3f} | {m['mrr']:.3f} | {seconds * 1000:.0f} ms"
@@ -547,7 +538,7 @@ documents by the law each file belongs to (as the article-level section maps its
 
 Tuned on the tuning half alone ({len(tuning)} questions; `bench.search_corpus.tuning_half`), nDCG@10 (mean time a
 question): {grid}. Chosen by the tuning half's nDCG@10 (a tie goes to the smaller weight): `best_unit`
-{chosen_key[0]}{'' if chosen_key[1] == 0 else f' over the first {chosen_key[1]} units'}; the reporting half was run once,
+{chosen_key}; the reporting half was run once,
 for the rows below. Measured {dt.date.today().isoformat()} at revision {git_revision()} on: {machine()}; load average
 {load} at the start; times are wall-clock per question on a shared machine (the reporting half's), the load average in
 each row is taken when the row finished. Index: reused (`--index`).

@@ -34,8 +34,7 @@
   counted or listed;
 - ``kind=laws`` on an index holding article units: a law's score adds
   ``Ranking.best_unit`` times the score of its best-matching article unit (the
-  units scored among themselves with the units' ranking; with ``best_unit_among``
-  only the first units by score count), so a law one of whose articles answers the
+  units scored among themselves with the units' ranking), so a law one of whose articles answers the
   question ranks above a law that only scatters its words over many articles.
   The units themselves are neither matched, counted nor listed.
 
@@ -235,14 +234,10 @@ class Run:
         return docs, scores, partial or self.partial
 
     def _add_best_units(self, scores: dict[int, float]) -> bool:
-        """Add to each law's score ``best_unit`` times the score of its best-matching article unit (among the first
-        ``best_unit_among`` units by score, when set: only those need exact scores); True when cut short."""
+        """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
         units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
-        among = self.ranking.best_unit_among or None
-        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline, among)
+        found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
         values = found.scores
-        if among is not None:
-            values = {unit: values[unit] for unit in heapq.nlargest(among, values, key=values.__getitem__)}
         best: dict[int, float] = {}
         parents = self.view.unit_laws()
         for unit, value in values.items():
