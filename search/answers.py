@@ -6,8 +6,8 @@ same question among the article units (kind ``provisions``, their own fields and
 ``UNIT_RANKING``) and shows the best ones only when the ranking is confident
 (``Confidence``). The card ends at the first of the first three units that stands
 clear of the next by ``margin`` (all three when none does: units that sit close
-answer together); whether it is shown weighs four pieces of evidence, each of
-which alone misjudged too many questions: how high the top unit scores (a question
+answer together); whether it is shown weighs four pieces of evidence (the gap alone
+misjudged too many questions): how high the top unit scores (a question
 whose words a unit matches many of scores high), how clearly the card's last unit
 stands above the next, how clearly the second stands above the third, and whether
 the search of whole documents found the top unit's law at all (a unit of a law no
