@@ -4,15 +4,18 @@ A question in a person's own words (被邻居家的狗咬了谁来赔) is answer
 articles of a law, which the hit list of whole documents dilutes. The card runs the
 same question among the article units (kind ``provisions``, their own fields and
 ``UNIT_RANKING``) and shows the best ones only when the ranking is confident
-(``Confidence``): the top unit scores at least ``min_score`` and one of the first
-three stands clear of the next by ``margin`` (the card is the units above that
-gap). When the search of whole documents ranks the top unit's law among its first
-``agreeing_laws`` laws, two rankings point at the same law and the smaller
-``agreeing_margin`` is enough: at the same coverage more cards are right. A vague
-question ranks many units alike and gets no card rather than a wrong one. The rule
-compares scores with each other rather than with a fixed scale, which changes with
-the size of the library; bench/search_quality.py tunes it on STARD's tuning half
-and reports coverage and precision on the other half.
+(``Confidence``). The card ends at the first of the first three units that stands
+clear of the next by ``margin`` (all three when none does: units that sit close
+answer together); whether it is shown weighs four pieces of evidence (the gap alone
+misjudged too many questions): how high the top unit scores (a question
+whose words a unit matches many of scores high), how clearly the card's last unit
+stands above the next, how clearly the second stands above the third, and whether
+the search of whole documents found the top unit's law at all (a unit of a law no
+hit belongs to is a stray match). Their weighted sum (a logistic model fitted on
+STARD's tuning half by bench/search_quality.py, its threshold in ``bias``) must
+reach 0. A vague question ranks many units alike and gets no card rather than a
+wrong one. The top score is read against the log of the unit count, as a term's
+weight grows with it, so a small library is not held to the scale of a large one.
 
 Under each article, the archive's articles citing it: every article document holds
 the statute articles it cites, resolved as the site build links them
@@ -24,6 +27,7 @@ the law block, as before, and no card.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,32 +48,61 @@ CITING_ARTICLES = 3
 
 @dataclass(frozen=True)
 class Confidence:
-    """When a unit ranking answers: its top score at least ``min_score``, and a unit among the first ``CARD_ARTICLES``
-    scoring at least ``margin`` times the next one (the card ends there); ``agreeing_margin`` instead when the top unit's
-    law is among the first ``agreeing_laws`` laws of the search's hits. Tuned on STARD's tuning half over the scores of
-    ``UNIT_RANKING``: the most precise rule of the bench's grid covering at least 0.55 of the tuning half's questions
-    (bench/RESULTS.md, "Answer card")."""
+    """When a unit ranking answers (module docstring): the card ends at the first of the first ``CARD_ARTICLES`` units
+    scoring at least ``margin`` times the next one, and is shown when its evidence (``evidence``) weighed by
+    ``top_score``, ``end_gap``, ``second_gap`` and ``law_missing``, plus ``bias``, is at least 0. Fitted on STARD's tuning
+    half over the scores of ``UNIT_RANKING``, the threshold the most covering one whose precision there is at least
+    0.70, a margin above the target of 0.6 for the other half (bench/RESULTS.md, "Answer card")."""
 
-    min_score: float = 1.0
     margin: float = 1.41
-    agreeing_margin: float = 1.24
-    agreeing_laws: int = 1
+    top_score: float = 1.03
+    end_gap: float = 1.29
+    second_gap: float = 0.93
+    law_missing: float = -1.04
+    bias: float = -0.71
+
+    @property
+    def weights(self) -> tuple[float, float, float, float]:
+        """The weights in the order of ``evidence``."""
+        return self.top_score, self.end_gap, self.second_gap, self.law_missing
 
 
 CONFIDENCE = Confidence()
+# Added to scores before their ratios are taken: a unit no other follows stands clear of the next (a score of 0).
+_TINY = 1e-3
 
 
-def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE, agrees: bool = False) -> list[int]:
+def card_size(values: Sequence[float], margin: float) -> int:
+    """How many of the best units (their scores, best first) the card holds: up to the first that scores at least
+    ``margin`` times the next, all ``CARD_ARTICLES`` (or as many as matched) when none does."""
+    padded = [*values[:CARD_ARTICLES + 1], 0.0]
+    for size in range(1, min(CARD_ARTICLES, len(values)) + 1):
+        if padded[size - 1] >= margin * padded[size]:
+            return size
+    return min(CARD_ARTICLES, len(values))
+
+
+def evidence(values: Sequence[float], size: int, unit_count: int, law_found: bool) -> tuple[float, float, float, float]:
+    """What the rule weighs for a card of ``size`` units: the log of the top score over the log of the unit count, the
+    log ratio of the card's last score to the next, of the second score to the third, and 1 when the search of whole
+    documents has no hit of the top unit's law."""
+    padded = [*values[:CARD_ARTICLES + 1], 0.0, 0.0, 0.0]
+    top = math.log((padded[0] + _TINY) / math.log(unit_count + 1))
+    end = math.log((padded[size - 1] + _TINY) / (padded[size] + _TINY))
+    second = math.log((padded[1] + _TINY) / (padded[2] + _TINY))
+    return top, end, second, 0.0 if law_found else 1.0
+
+
+def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE, unit_count: int = 1, law_found: bool = True) -> list[int]:
     """The units of a ranking (best first, with their scores, one more than a card holds) the card shows; none when the
-    rule is not met. ``agrees``: the search of whole documents ranks the top unit's law among its first laws."""
-    if not ranked or ranked[0][1] < rule.min_score:
+    rule is not met. ``unit_count``: the units in the index; ``law_found``: the search of whole documents has a hit of the
+    top unit's law."""
+    if not ranked:
         return []
-    margin = min(rule.margin, rule.agreeing_margin) if agrees else rule.margin
-    values = [value for _, value in ranked[:CARD_ARTICLES + 1]] + [0.0]
-    for size in range(1, min(CARD_ARTICLES, len(ranked)) + 1):
-        if values[size - 1] >= margin * values[size]:
-            return [docnum for docnum, _ in ranked[:size]]
-    return []
+    values = [value for _, value in ranked]
+    size = card_size(values, rule.margin)
+    weighed = sum(w * x for w, x in zip(rule.weights, evidence(values, size, unit_count, law_found), strict=True))
+    return [docnum for docnum, _ in ranked[:size]] if weighed + rule.bias >= 0 else []
 
 
 def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, count: int) -> list[tuple[int, float]]:
@@ -91,7 +124,7 @@ def answer_card(
     if request.kind is not None or request.page != 1 or not view.units or not parsed.words or deadline.soft_passed():
         return []
     ranked = ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1)
-    picked = chosen(ranked, rule, bool(ranked) and unit_law(view, ranked[0][0]) in laws[:rule.agreeing_laws])
+    picked = chosen(ranked, rule, view.unit_count, bool(ranked) and unit_law(view, ranked[0][0]) in laws)
     return [_answer(view, docnum) for docnum in picked]
 
 
