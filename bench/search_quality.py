@@ -112,7 +112,7 @@ from bench.search_corpus import (
 from fazhi.errors import SearchQueryError
 from fazhi.law.library import ARTICLE_RE, Library, load_library
 from fazhi.law.numerals import ArticleNo, to_int
-from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, card_size, chosen, evidence, ranked_units
+from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, Reach, card_size, chosen, evidence, ranked_units, reach, tied
 from search.deadline import Deadline
 from search.indexer import sync_articles
 from search.law_documents import NO_QUESTIONS, UNIT_KIND, ProvisionUnit, Questions, law_document_id, provision_units, unit_id
@@ -567,14 +567,16 @@ TUNING_PRECISION = 0.70
 LEAST_CARDS = 20  # a threshold is not chosen on the precision of a handful of cards
 NEWTON_STEPS = 30
 RIDGE = 1.0  # keeps the weights finite when one piece of evidence separates the questions
-EVIDENCE = ("top_score", "end_gap", "second_gap", "law_missing")
-# Per question: the best units (id, score) and the law documents among the hits of a search of everything, best first.
-Ranked = dict[str, tuple[list[tuple[str, float]], list[str]]]
+EVIDENCE = ("relative_score", "held", "end_gap", "second_gap", "law_missing")
+NO_REACH = Reach(0.0, 0.0)
+# Per question: the best units (id, score), the law documents among the hits of a search of everything (best first) and
+# the question's weight with the top unit's share of it.
+Ranked = dict[str, tuple[list[tuple[str, float]], list[str], Reach]]
 
 
-def rank_units(index_dir: Path, queries: Queries) -> tuple[Ranked, int, float]:
-    """Per question, the best ``CARD_ARTICLES + 1`` unit ids with their scores and the urls of the laws among the first
-    page of hits of a search of everything (``search.query.search`` as the site asks it); the index's unit count; the
+def rank_units(index_dir: Path, queries: Queries) -> tuple[Ranked, float]:
+    """Per question, the best ``CARD_ARTICLES + 1`` unit ids with their scores, the urls of the laws among the first page
+    of hits of a search of everything (``search.query.search`` as the site asks it) and the top unit's ``Reach``; the
     mean seconds per question."""
     view = open_view(index_dir)
     slugs = view.reader.column_reader("slug")
@@ -583,41 +585,40 @@ def rank_units(index_dir: Path, queries: Queries) -> tuple[Ranked, int, float]:
     for qid, question in queries:
         parsed = parse_query(question)
         found = ranked_units(view, parsed, UNIT_RANKING, Deadline(UNIT_RANKING.budget, 60.0), CARD_ARTICLES + 1) if parsed.words else []
+        held = reach(view, parsed, UNIT_RANKING, Deadline(UNIT_RANKING.budget, 60.0), found[0][0]) if found else NO_REACH
         try:
             hits = search(index_dir, SearchRequest(q=question, per_page=CUTOFF), budget=60).hits
         except SearchQueryError:
             hits = []
-        ranked[qid] = [(slugs[docnum], value) for docnum, value in found], [hit.url for hit in hits if hit.kind == "laws"]
-    return ranked, view.unit_count, (time.perf_counter() - started) / max(1, len(queries))
+        ranked[qid] = [(slugs[docnum], value) for docnum, value in found], [hit.url for hit in hits if hit.kind == "laws"], held
+    return ranked, (time.perf_counter() - started) / max(1, len(queries))
 
 
-def card_rate(ranked: Ranked, unit_count: int, judged: dict[str, set[str]], qids: list[str], rule: Confidence) -> tuple[float, float, int]:
+def card_rate(ranked: Ranked, judged: dict[str, set[str]], qids: list[str], rule: Confidence) -> tuple[float, float, int]:
     """(coverage, precision, cards) of ``rule`` over ``qids``."""
     cards = hits = 0
     for qid in qids:
-        items, laws = ranked.get(qid, ([], []))
+        items, laws, held = ranked.get(qid, ([], [], NO_REACH))
         law_found = bool(items) and items[0][0].split("#", 1)[0] in laws
-        picked = chosen([(n, value) for n, (_, value) in enumerate(items)], rule, unit_count, law_found)
+        picked = chosen([(n, value) for n, (_, value) in enumerate(items)], held, rule, law_found)
         if picked:
             cards += 1
             hits += any(items[n][0] in judged.get(qid, set()) for n in picked)
     return cards / max(1, len(qids)), hits / max(1, cards), cards
 
 
-def fit_card(
-    ranked: Ranked, unit_count: int, judged: dict[str, set[str]], qids: list[str], weighed: tuple[str, ...] = EVIDENCE,
-) -> Confidence:
+def fit_card(ranked: Ranked, judged: dict[str, set[str]], qids: list[str], weighed: tuple[str, ...] = EVIDENCE) -> Confidence:
     """The rule fitted on ``qids``: a logistic model of "the card holds a judged article" over the evidence named in
     ``weighed`` (the others weigh 0; Newton steps with a small ridge), its weights rounded to two places, then the
     lowest threshold at which the questions scoring above it have precision at least TUNING_PRECISION."""
     rows, right = [], []
     for qid in qids:
-        items, laws = ranked.get(qid, ([], []))
-        if not items:
-            continue
+        items, laws, held = ranked.get(qid, ([], [], NO_REACH))
         values = [value for _, value in items]
         size = card_size(values, CONFIDENCE.margin)
-        found = evidence(values, size, unit_count, items[0][0].split("#", 1)[0] in laws)
+        if not items or tied(values, size):
+            continue  # no card whatever the weights
+        found = evidence(values, size, held, items[0][0].split("#", 1)[0] in laws)
         rows.append([found[EVIDENCE.index(name)] for name in weighed] + [1.0])
         right.append(float(any(slug in judged.get(qid, set()) for slug, _ in items[:size])))
     x, y = np.array(rows), np.array(right)
@@ -646,20 +647,20 @@ def answers_main(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="fazhi-answers-") as tmp:
         index_dir = args.index or Path(tmp) / "units"
         built = "reused" if args.index else f"built in {write_unit_index(library, index_dir)[1]:.0f} s"
-        ranked, unit_count, per_question = rank_units(index_dir, queries)
-        asked = rank_units(args.asked_index, queries)[:2] if args.asked_index else None
+        ranked, per_question = rank_units(index_dir, queries)
+        asked = rank_units(args.asked_index, queries)[0] if args.asked_index else None
     tuning = [qid for qid, _ in queries if tuning_half(qid)]
     reporting = [qid for qid, _ in queries if not tuning_half(qid)]
-    tuned = fit_card(ranked, unit_count, judged, tuning)
-    margin_only = fit_card(ranked, unit_count, judged, tuning, ("end_gap",))
-    rules = [("shipped rule (`search.answers.CONFIDENCE`)", CONFIDENCE, ranked, unit_count),
-             ("rule fitted on the tuning half", tuned, ranked, unit_count),
-             ("the card's last gap alone, fitted the same way", margin_only, ranked, unit_count)]
+    tuned = fit_card(ranked, judged, tuning)
+    margin_only = fit_card(ranked, judged, tuning, ("end_gap",))
+    rules = [("shipped rule (`search.answers.CONFIDENCE`)", CONFIDENCE, ranked),
+             ("rule fitted on the tuning half", tuned, ranked),
+             ("the card's last gap alone, fitted the same way", margin_only, ranked)]
     if asked is not None:
-        rules.append(("shipped rule, the tuning half's questions imported (its tuning cells are not held out)", CONFIDENCE, *asked))
+        rules.append(("shipped rule, the tuning half's questions imported (its tuning cells are not held out)", CONFIDENCE, asked))
     rows = []
-    for name, rule, found, count in rules:
-        rates = (card_rate(found, count, judged, qids, rule) for qids in (tuning, reporting, tuning + reporting))
+    for name, rule, found in rules:
+        rates = (card_rate(found, judged, qids, rule) for qids in (tuning, reporting, tuning + reporting))
         cells = [f"{coverage:.3f} / {precision:.3f} ({cards})" for coverage, precision, cards in rates]
         weights = ", ".join(f"{key} {getattr(rule, key)}" for key in EVIDENCE)
         rows.append(f"| {name}: margin {rule.margin}; weights {weights}; bias {rule.bias} | " + " | ".join(cells) + " |")
@@ -675,7 +676,8 @@ question for the unit ranking and the search of everything whose law hits the ru
 Cells: coverage / precision (cards). Target on the reporting half: coverage ≥ {COVERAGE_GOAL} with precision ≥
 {PRECISION_GOAL}. The rule (`search.answers.Confidence`): the card ends at the first of the first {CARD_ARTICLES} units
 scoring `margin` times the next (all {CARD_ARTICLES} when none does) and is shown when the weighted evidence plus `bias` is
-at least 0: `top_score` × log(top score / log unit count), `end_gap` × log(the card's last score / the next),
+at least 0: `relative_score` × log(top score / the question's weight), `held` × (the share of that weight the top unit
+holds; a clause weighs its weight times its idf among the units), `end_gap` × log(the card's last score / the next),
 `second_gap` × log(second score / third), `law_missing` × (1 when no hit of the search of everything is the top unit's
 law). Fitting: a logistic model on the tuning half ({NEWTON_STEPS} Newton steps, ridge {RIDGE}), weights rounded to two
 places, then the most covering threshold whose precision on the tuning half is at least {TUNING_PRECISION} (over at least

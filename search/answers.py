@@ -6,16 +6,21 @@ same question among the article units (kind ``provisions``, their own fields and
 ``UNIT_RANKING``) and shows the best ones only when the ranking is confident
 (``Confidence``). The card ends at the first of the first three units that stands
 clear of the next by ``margin`` (all three when none does: units that sit close
-answer together); whether it is shown weighs four pieces of evidence (the gap alone
-misjudged too many questions): how high the top unit scores (a question
-whose words a unit matches many of scores high), how clearly the card's last unit
-stands above the next, how clearly the second stands above the third, and whether
-the search of whole documents found the top unit's law at all (a unit of a law no
-hit belongs to is a stray match). Their weighted sum (a logistic model fitted on
-STARD's tuning half by bench/search_quality.py, its threshold in ``bias``) must
-reach 0. A vague question ranks many units alike and gets no card rather than a
-wrong one. The top score is read against the log of the unit count, as a term's
-weight grows with it, so a small library is not held to the scale of a large one.
+answer together); whether it is shown weighs five pieces of evidence (the gap alone
+misjudged too many questions): how high the top unit scores against what the
+question's clauses weigh (``Reach``), how much of that weight the top unit holds,
+how clearly the card's last unit stands above the next, how clearly the second
+stands above the third, and whether the search of whole documents found the top
+unit's law at all (a unit of a law no hit belongs to is a stray match). Their
+weighted sum (a logistic model fitted on STARD's tuning half by
+bench/search_quality.py, its threshold in ``bias``) must reach 0. A vague question
+ranks many units alike and gets no card rather than a wrong one; a card whose last
+unit ties the next is not shown at all. The top score is
+read against the question's weight, not on its own: a BM25 score grows with the
+number of a question's clauses, so a short question matched in full scores low, and
+the public's questions are often short. The weight of a clause is its own weight
+times its idf over the units, so a rare word a unit lacks counts more than a common
+one, and a small library's smaller idfs scale the question's weight with its scores.
 
 Under each article, the archive's articles citing it: every article document holds
 the statute articles it cites, resolved as the site build links them
@@ -31,13 +36,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 
 from search.deadline import Deadline
 from search.documents import cited_key
 from search.engine import NO_DATE, Run
 from search.law_documents import UNIT_KIND
-from search.ranking import IndexView, Ranking
+from search.ranking import IndexView, Ranking, clause_frequency, idf
 from search.request import Answer, Citing, SearchRequest
 from search.syntax import ParsedQuery
 
@@ -50,21 +56,31 @@ CITING_ARTICLES = 3
 class Confidence:
     """When a unit ranking answers (module docstring): the card ends at the first of the first ``CARD_ARTICLES`` units
     scoring at least ``margin`` times the next one, and is shown when its evidence (``evidence``) weighed by
-    ``top_score``, ``end_gap``, ``second_gap`` and ``law_missing``, plus ``bias``, is at least 0. Fitted on STARD's tuning
-    half over the scores of ``UNIT_RANKING``, the threshold the most covering one whose precision there is at least
-    0.70, a margin above the target of 0.6 for the other half (bench/RESULTS.md, "Answer card")."""
+    ``relative_score``, ``held``, ``end_gap``, ``second_gap`` and ``law_missing``, plus ``bias``, is at least 0. Fitted on
+    STARD's tuning half over the scores of ``UNIT_RANKING``, the threshold the most covering one whose precision there is
+    at least 0.70, a margin above the target of 0.6 for the other half (bench/RESULTS.md, "Answer card")."""
 
     margin: float = 1.41
-    top_score: float = 1.03
-    end_gap: float = 1.29
-    second_gap: float = 0.93
-    law_missing: float = -1.04
-    bias: float = -0.71
+    relative_score: float = 0.47
+    held: float = 1.59
+    end_gap: float = 1.55
+    second_gap: float = 1.01
+    law_missing: float = -1.21
+    bias: float = 0.19
 
     @property
-    def weights(self) -> tuple[float, float, float, float]:
+    def weights(self) -> tuple[float, float, float, float, float]:
         """The weights in the order of ``evidence``."""
-        return self.top_score, self.end_gap, self.second_gap, self.law_missing
+        return self.relative_score, self.held, self.end_gap, self.second_gap, self.law_missing
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What the question's clauses weigh (``whole``: each clause's weight times its idf among the units) and how much of
+    it the top unit holds (``held``): what the top score is read against, whatever the question's length."""
+
+    held: float
+    whole: float
 
 
 CONFIDENCE = Confidence()
@@ -82,36 +98,63 @@ def card_size(values: Sequence[float], margin: float) -> int:
     return min(CARD_ARTICLES, len(values))
 
 
-def evidence(values: Sequence[float], size: int, unit_count: int, law_found: bool) -> tuple[float, float, float, float]:
-    """What the rule weighs for a card of ``size`` units: the log of the top score over the log of the unit count, the
-    log ratio of the card's last score to the next, of the second score to the third, and 1 when the search of whole
-    documents has no hit of the top unit's law."""
+def tied(values: Sequence[float], size: int) -> bool:
+    """Whether the card's last unit scores no more than the next: the ranking cannot tell which of them answer (a question
+    of words every unit holds ranks them alike), so no card."""
+    return len(values) > size and values[size - 1] <= values[size]
+
+
+def evidence(values: Sequence[float], size: int, reach: Reach, law_found: bool) -> tuple[float, float, float, float, float]:
+    """What the rule weighs for a card of ``size`` units: the log of the top score over the question's weight, the share
+    of that weight the top unit holds, the log ratio of the card's last score to the next, of the second score to the
+    third, and 1 when the search of whole documents has no hit of the top unit's law."""
     padded = [*values[:CARD_ARTICLES + 1], 0.0, 0.0, 0.0]
-    top = math.log((padded[0] + _TINY) / math.log(unit_count + 1))
+    whole = max(reach.whole, _TINY)
+    relative = math.log(padded[0] / whole + _TINY)
     end = math.log((padded[size - 1] + _TINY) / (padded[size] + _TINY))
     second = math.log((padded[1] + _TINY) / (padded[2] + _TINY))
-    return top, end, second, 0.0 if law_found else 1.0
+    return relative, reach.held / whole, end, second, 0.0 if law_found else 1.0
 
 
-def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE, unit_count: int = 1, law_found: bool = True) -> list[int]:
+def chosen(ranked: Sequence[tuple[int, float]], reach: Reach, rule: Confidence = CONFIDENCE, law_found: bool = True) -> list[int]:
     """The units of a ranking (best first, with their scores, one more than a card holds) the card shows; none when the
-    rule is not met. ``unit_count``: the units in the index; ``law_found``: the search of whole documents has a hit of the
-    top unit's law."""
+    rule is not met. ``reach``: the question's weight and the top unit's share of it; ``law_found``: the search of whole
+    documents has a hit of the top unit's law."""
     if not ranked:
         return []
     values = [value for _, value in ranked]
     size = card_size(values, rule.margin)
-    weighed = sum(w * x for w, x in zip(rule.weights, evidence(values, size, unit_count, law_found), strict=True))
+    if tied(values, size):
+        return []
+    weighed = sum(w * x for w, x in zip(rule.weights, evidence(values, size, reach, law_found), strict=True))
     return [docnum for docnum, _ in ranked[:size]] if weighed + rule.bias >= 0 else []
 
 
 def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, count: int) -> list[tuple[int, float]]:
     """The ``count`` best units for the question, with their scores; none when scoring was cut short."""
-    matched, scores, partial = Run(view, SearchRequest(q=parsed.display(), kind=UNIT_KIND), parsed, ranking, deadline).matched()
+    matched, scores, partial = _unit_run(view, parsed, ranking, deadline).matched()
     if scores is None or partial:
         return []
     # a match without a score (a phrase's only) would rank last; scored only for the first page, the others cannot rank
     return [(docnum, scores[docnum]) for docnum in heapq.nlargest(count, scores.keys() & matched, key=scores.__getitem__)]
+
+
+def reach(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, docnum: int) -> Reach:
+    """The weight of the question's clauses among the units, and of those unit ``docnum`` holds in any of its fields (a
+    common clause the scorer skipped included: what the unit holds, not how its score was summed)."""
+    held = whole = 0.0
+    docs = np.array([docnum])
+    for clause in _unit_run(view, parsed, ranking, deadline).clauses():
+        weight = clause.weight * idf(view.unit_count, clause_frequency(view, clause))
+        whole += weight
+        terms = ((field, alt) for alt in clause.alternatives for field in clause.fields)
+        if any(len(view.contributions_among(field, alt, ranking, clause.weight, docs)[0]) for field, alt in terms):
+            held += weight
+    return Reach(held, whole)
+
+
+def _unit_run(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline) -> Run:
+    return Run(view, SearchRequest(q=parsed.display(), kind=UNIT_KIND), parsed, ranking, deadline)
 
 
 def answer_card(
@@ -124,7 +167,9 @@ def answer_card(
     if request.kind is not None or request.page != 1 or not view.units or not parsed.words or deadline.soft_passed():
         return []
     ranked = ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1)
-    picked = chosen(ranked, rule, view.unit_count, bool(ranked) and unit_law(view, ranked[0][0]) in laws)
+    if not ranked:
+        return []
+    picked = chosen(ranked, reach(view, parsed, ranking, deadline, ranked[0][0]), rule, unit_law(view, ranked[0][0]) in laws)
     return [_answer(view, docnum) for docnum in picked]
 
 

@@ -396,7 +396,7 @@ class IndexView:
             field_weight = r.files_weight if field in FILE_FIELDS else r.questions_weight if field in QUESTION_FIELDS else 1.0
         df = self.doc_frequency(field, text)
         count = self.scope_count(field)
-        factor = weight * field_weight * math.log(1 + (count - df + 0.5) / (df + 0.5)) * (k1 + 1)
+        factor = weight * field_weight * idf(count, df) * (k1 + 1)
         return ("bm25", field, text, k1, field_b, field_weight * weight), factor, self.norms(field, k1, field_b)
 
     def _max_tf(self, field: str, text: str) -> float:
@@ -508,6 +508,17 @@ class _Sums:
         return bool(len(new))
 
 
+def idf(count: int, df: int) -> float:
+    """BM25's inverse document frequency of a term in ``df`` of ``count`` documents (positive, so a term every document
+    holds still counts a little)."""
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def clause_frequency(view: IndexView, clause: Clause) -> int:
+    """The document frequency of a clause: of its commonest alternative in its commonest field."""
+    return max(view.doc_frequency(f, alt) for alt in clause.alternatives for f in clause.fields)
+
+
 def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: Deadline, top: int | None = None) -> Scores:
     """Sum of clause scores per document, with the coordination bonus; rarest clauses first.
 
@@ -522,7 +533,7 @@ def score(view: IndexView, clauses: list[Clause], ranking: Ranking, deadline: De
     r = ranking
     ranked = []
     for clause in clauses:
-        df = max(view.doc_frequency(f, alt) for alt in clause.alternatives for f in clause.fields)
+        df = clause_frequency(view, clause)
         if df:
             ranked.append((df, clause))
     ranked.sort(key=lambda item: item[0])

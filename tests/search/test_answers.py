@@ -23,7 +23,7 @@ from fazhi.law.library import load_library
 from fazhi.law.names import law_slug
 from fazhi_app.cli import main
 from fazhi_app.hooks.citelinks import CitationLinker
-from search.answers import CONFIDENCE, Confidence, answer_card, card_size, chosen
+from search.answers import CARD_ARTICLES, CONFIDENCE, Confidence, Reach, answer_card, card_size, chosen, ranked_units, reach
 from search.deadline import Deadline
 from search.indexer import current_generation, update_index
 from search.query import SearchRequest, parse_query, search
@@ -143,26 +143,43 @@ def test_the_card_ends_at_the_first_gap() -> None:
     assert card_size([20.0, 19.0], 1.5) == 2, "no unit follows the second: it stands clear"
 
 
+FULL = Reach(held=10.0, whole=10.0)
+
+
 def test_the_confidence_rule() -> None:
-    gap_alone = Confidence(margin=1.5, top_score=0.0, end_gap=1.0, second_gap=0.0, law_missing=0.0, bias=-math.log(1.5))
-    assert chosen([], gap_alone) == []
-    assert chosen([(1, 20.0)], gap_alone) == [1], "the only unit matched"
-    assert chosen([(1, 20.0), (2, 15.0), (3, 14.0), (4, 13.0)], gap_alone) == [], "no gap among the first three"
-    assert chosen([(1, 20.0), (2, 12.0), (3, 5.0)], gap_alone) == [1]
-    assert chosen([(1, 20.0), (2, 18.0), (3, 11.0), (4, 10.0)], gap_alone) == [1, 2]
-    assert chosen([(1, 20.0), (2, 18.0), (3, 17.0), (4, 10.0)], gap_alone) == [1, 2, 3]
+    gap_alone = Confidence(margin=1.5, relative_score=0.0, held=0.0, end_gap=1.0, second_gap=0.0, law_missing=0.0, bias=-math.log(1.5))
+    assert chosen([], FULL, gap_alone) == []
+    assert chosen([(1, 20.0)], FULL, gap_alone) == [1], "the only unit matched"
+    assert chosen([(1, 20.0), (2, 15.0), (3, 14.0), (4, 13.0)], FULL, gap_alone) == [], "no gap among the first three"
+    assert chosen([(1, 20.0), (2, 12.0), (3, 5.0)], FULL, gap_alone) == [1]
+    assert chosen([(1, 20.0), (2, 18.0), (3, 11.0), (4, 10.0)], FULL, gap_alone) == [1, 2]
+    assert chosen([(1, 20.0), (2, 18.0), (3, 17.0), (4, 10.0)], FULL, gap_alone) == [1, 2, 3]
 
 
-def test_the_shipped_rule_weighs_the_top_score_against_the_library_and_whether_the_search_found_the_law() -> None:
-    units = 140_038  # the whole LawRefBook library's article units, where the rule was fitted
-    assert chosen([(1, 60.0), (2, 40.0), (3, 20.0), (4, 19.0)], CONFIDENCE, units, True) == [1]
-    assert chosen([(1, 6.0), (2, 4.0), (3, 2.0), (4, 1.9)], CONFIDENCE, units, True) == [], \
-        "the same gaps at a tenth of the score: few of the question's words matched"
-    assert chosen([(1, 6.0), (2, 4.0), (3, 2.0), (4, 1.9)], CONFIDENCE, 48, True) == [1], \
-        "a small library's scores are smaller: the top score is read against the log of the unit count"
-    assert chosen([(1, 20.0), (2, 13.0), (3, 12.0), (4, 11.0)], CONFIDENCE, units, True) == [1]
-    assert chosen([(1, 20.0), (2, 13.0), (3, 12.0), (4, 11.0)], CONFIDENCE, units, False) == [], \
+def test_the_shipped_rule_weighs_the_top_score_against_the_question_and_whether_the_search_found_the_law() -> None:
+    close = [(1, 4.0), (2, 3.5), (3, 3.2), (4, 3.0)]  # no gap: the card would hold all three
+    assert chosen(close, Reach(held=4.4, whole=4.4), CONFIDENCE, True) == [1, 2, 3], \
+        "a short question whose top unit holds every clause is answered, however low its score"
+    assert chosen(close, Reach(held=1.0, whole=12.0), CONFIDENCE, True) == [], \
+        "the same scores for a longer question of which the top unit holds little: a weak match"
+    assert chosen([(1, 4.0), (2, 3.5), (3, 3.2), (4, 3.2)], Reach(held=4.4, whole=4.4), CONFIDENCE, True) == [], \
+        "the card's last unit ties the next: the ranking cannot tell which answer"
+    assert chosen([(1, 20.0), (2, 13.0), (3, 12.0), (4, 11.0)], Reach(held=12.0, whole=40.0), CONFIDENCE, True) == [1]
+    assert chosen([(1, 20.0), (2, 13.0), (3, 12.0), (4, 11.0)], Reach(held=12.0, whole=40.0), CONFIDENCE, False) == [], \
         "no hit of the search belongs to the top unit's law: a stray match"
+
+
+def test_the_reach_of_a_unit_is_the_weight_of_the_clauses_it_holds(content: Path, library: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    view = open_view(index)
+    parsed = parse_query("倾倒垃圾")  # a short question
+    ranked = ranked_units(view, parsed, UNIT_RANKING, Deadline(1.0, 60.0), CARD_ARTICLES + 1)
+    full = reach(view, parsed, UNIT_RANKING, Deadline(1.0, 60.0), ranked[0][0])
+    assert 0 < full.held < full.whole, "the top unit holds the words, not every related term asked with them"
+    longer = parse_query("倾倒垃圾 宇宙飞船")  # no unit speaks of spaceships
+    part = reach(view, longer, UNIT_RANKING, Deadline(1.0, 60.0), ranked[0][0])
+    assert part.held == pytest.approx(full.held) and part.whole > full.whole, "a clause no unit holds weighs, held by none"
 
 
 def test_the_card_asks_the_law_search_whether_it_found_the_law(content: Path, library: Path, tmp_path: Path) -> None:
@@ -171,7 +188,7 @@ def test_the_card_asks_the_law_search_whether_it_found_the_law(content: Path, li
     rivers = f"laws/{law_slug(RIVERS)}/"
     request, parsed = SearchRequest(q=DUMPING), parse_query(DUMPING)
     view = open_view(index)
-    law_alone = Confidence(top_score=0.0, end_gap=0.0, second_gap=0.0, law_missing=-1.0, bias=0.5)
+    law_alone = Confidence(relative_score=0.0, held=0.0, end_gap=0.0, second_gap=0.0, law_missing=-1.0, bias=0.5)
     deadline = Deadline(1.0, 60.0)
     assert answer_card(view, request, parsed, UNIT_RANKING, deadline, law_alone) == [], "no law among the hits"
     assert answer_card(view, request, parsed, UNIT_RANKING, deadline, law_alone, laws=["laws/other/"]) == [], "another law"
