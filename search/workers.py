@@ -52,6 +52,7 @@ from search.law_library import searched_library
 from search.query import TIME_BUDGET, search
 from search.ranking import DEFAULT_RANKING, Ranking
 from search.request import SearchRequest
+from search.searchers import open_view
 
 log = logging.getLogger("uvicorn.error")
 
@@ -67,6 +68,9 @@ REMEMBER_SLOW = 1024
 STARTUP = 60.0
 # Seconds of idleness after which a worker brings its law library in step with the index it last searched.
 LIBRARY_CHECK = 1.0
+# Seconds a new worker spends at most decoding the index's longest posting lists before it takes searches
+# (``search.ranking.WARM_POSTINGS``); it decodes the rest, and those of a new index generation, while idle.
+WARM_START = 30.0
 
 
 class Busy(SearchQueryError):
@@ -94,20 +98,19 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
     segmenter()
     if warm:
         # A missing or damaged index must not stop the server: searches answer 503 until it is repaired.
-        # The law library, when there is one, is read here too, once.
+        # The law library, when there is one, is read here too, once; then the longest posting lists are decoded.
         with contextlib.suppress(Exception):
             search(Path(warm), SearchRequest(q="法律"), budget=STARTUP, library=Path(warm_library) if warm_library else None)
+            until = time.monotonic() + WARM_START
+            open_view(Path(warm)).warm(stop=lambda: time.monotonic() > until)
     conn.send(("ready",))
-    last: tuple[str, str] | None = (warm, warm_library) if warm and warm_library else None
+    index, library = warm, warm_library
     while True:
         try:
-            while last is not None and not conn.poll(LIBRARY_CHECK):
-                with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
-                    searched_library(Path(last[1]), Path(last[0]))
+            _idle(conn, index, library)
             index, request, budget, lane, library, ranking = conn.recv()
         except (EOFError, OSError):
             return
-        last = (index, library) if library else None
         try:
             found = search(Path(index), request, ranking, budget=budget, lane=lane, library=Path(library) if library else None)
             answer: tuple[Any, ...] = ("ok", found.to_dict())
@@ -118,6 +121,23 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
         except Exception as exc:  # reported to the server, which logs it; the worker goes on
             answer = ("crash", f"{type(exc).__name__}: {exc}")
         conn.send(answer)
+
+
+def _idle(conn: Connection, index: str | None, library: str | None) -> None:
+    """Until a search arrives: warm the postings of the index last searched (``IndexView.warm``, stopping as soon as a
+    search waits) and keep its law library in step with it."""
+    warmed = index is None
+    while True:
+        if not warmed:
+            try:
+                warmed = open_view(Path(index)).warm(stop=conn.poll)
+            except Exception:  # a broken index is the next search's to report
+                warmed = True
+        if conn.poll(LIBRARY_CHECK if warmed else 0):
+            return
+        if index is not None and library is not None:
+            with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
+                searched_library(Path(library), Path(index))
 
 
 def _start_fork_server() -> None:
