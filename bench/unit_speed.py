@@ -7,9 +7,11 @@ search of everything, which also ranks the units for the answer card; and the ca
 (``search.answers.ranked_units``). The index is opened and one search run
 before timing, so the figures are the queries' own. Per way: p50, p95 and mean of wall-clock and CPU
 milliseconds (CPU time is what a loaded machine changes least), and how many clauses the questions make.
-``--profile`` prints the functions taking the most time under cProfile.
+``--profile`` prints the functions taking the most time under cProfile. ``--warm`` first decodes the index's longest
+posting lists, as a search worker of ``fazhi serve`` does before its first search (``IndexView.warm``), and prints
+what that took.
 
-    .venv/bin/python bench/unit_speed.py --index /tmp/units --questions 200 [--profile]
+    .venv/bin/python bench/unit_speed.py --index /tmp/units --questions 200 [--warm] [--profile]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -76,12 +79,18 @@ def main() -> int:
     ap.add_argument("--way", choices=(*WAYS, "all"), default="all",
                     help="among the units, the first page with its card, the card's ranking alone, or all three")
     ap.add_argument("--profile", action="store_true", help="print the 25 functions with the most own time under cProfile")
+    ap.add_argument("--warm", action="store_true", help="decode the longest posting lists first, as a search worker does")
     args = ap.parse_args()
     texts = [q for qid, q in questions() if tuning_half(qid)][:args.questions]
     ways = list(WAYS) if args.way == "all" else [args.way]
     opened = time.perf_counter()
     open_view(args.index)
     print(f"index opened in {(time.perf_counter() - opened) * 1000:.0f} ms; {len(texts)} questions; load average {load_average()}")
+    if args.warm:
+        before, wall, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter(), time.process_time()
+        open_view(args.index).warm()
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        print(f"warmed in {time.process_time() - cpu:.1f} s CPU, {time.perf_counter() - wall:.1f} s; resident {grown:+.0f} MiB")
     print(f"clauses per question: {clause_counts(args.index, texts)}")
     for way in ways:
         timed(args.index, texts[:1], way)

@@ -71,6 +71,7 @@ MEMO_SIZE = 4096
 # reads it twice as fast as a dict, which matters for the snippets of whole laws.
 _FOLDED = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _FULLWIDTH = "".join(chr(_FOLDED.get(code, code)) for code in range(0x10000))
+_UNFOLDED = {to: code for code, to in _FOLDED.items()}  # one full-width character folds to each
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
 _RUNS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
@@ -79,6 +80,15 @@ _RUNS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 def normalize(text: str) -> str:
     """Full-width letters, digits and spaces folded to ASCII, length unchanged."""
     return text.translate(_FULLWIDTH)
+
+
+def unfolded_pattern(term: str) -> str | None:
+    """A regular expression matching in a text what ``re.escape(term)`` matches in its ``normalize`` form, at the same
+    offsets (each character of ``term`` also as the full-width one folded to it); None when no normalised text holds
+    ``term`` (it has a character ``normalize`` folds away). Searching a long text this way spares folding all of it."""
+    if any(ord(c) in _FOLDED for c in term):
+        return None
+    return "".join(f"[{re.escape(c)}{re.escape(chr(_UNFOLDED[ord(c)]))}]" if ord(c) in _UNFOLDED else re.escape(c) for c in term)
 
 
 def is_cjk(text: str) -> bool:

@@ -1,8 +1,10 @@
 """Highlighted snippets from stored text: <mark> around query terms, everything else HTML-escaped.
 
 Matching is by substring on the stored text, so 废物 is marked inside 固体废物
-just as the bigram field finds it there. The snippet is the window of
-``width`` characters holding the most distinct terms.
+just as the bigram field finds it there, and full-width letters and digits
+match as their ASCII forms (``search.analysis.normalize``), by a pattern that
+lists both rather than folding a whole law's text for each snippet. The snippet
+is the window of ``width`` characters holding the most distinct terms.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from search.analysis import normalize
+from search.analysis import normalize, unfolded_pattern
 
 SNIPPET_CHARS = 120
 # Occurrences looked at when choosing the window: enough for any page, bounded for huge documents.
@@ -22,14 +24,15 @@ class Highlighter:
 
     def __init__(self, terms: list[str]):
         ordered = sorted({t.lower() for t in terms if t.strip()}, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE) if ordered else None
+        alternatives = [p for p in map(unfolded_pattern, ordered) if p is not None]
+        self.pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
     def mark(self, text: str) -> str:
         """``text`` escaped, every occurrence of a term wrapped in <mark>."""
         if self.pattern is None:
             return html.escape(text)
         out, last = [], 0
-        for m in self.pattern.finditer(normalize(text)):
+        for m in self.pattern.finditer(text):
             out.append(html.escape(text[last:m.start()]))
             out.append(f"<mark>{html.escape(text[m.start():m.end()])}</mark>")
             last = m.end()
@@ -40,15 +43,15 @@ class Highlighter:
         """How many distinct terms occur in ``text`` (0 without terms)."""
         if self.pattern is None:
             return 0
-        return len({m.group().lower() for m in self.pattern.finditer(normalize(text))})
+        return len({normalize(m.group()).lower() for m in self.pattern.finditer(text)})
 
     def snippet(self, body: str, width: int = SNIPPET_CHARS) -> str:
         """The best window of ``body`` (whitespace collapsed), marked, with … where it was cut."""
         text = " ".join(body.split())
         occurrences: list[tuple[int, str]] = []
         if self.pattern is not None:
-            for m in self.pattern.finditer(normalize(text)):
-                occurrences.append((m.start(), m.group().lower()))
+            for m in self.pattern.finditer(text):
+                occurrences.append((m.start(), normalize(m.group()).lower()))
                 if len(occurrences) >= MAX_OCCURRENCES:
                     break
         begin = 0

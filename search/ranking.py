@@ -35,7 +35,9 @@ given the most each clause adds (MaxScore), looked up in their posting lists.
 
 ``IndexView`` caches what belongs to an index generation rather than to a
 query: live documents, length arrays, levels, facet groups, dates, document
-frequencies and the decoded postings and BM25 contributions of recent terms.
+frequencies and the decoded postings and BM25 contributions of recent terms;
+and, once warmed (``IndexView.warm``, the search workers do it before and between
+searches), the decoded postings of the longest posting lists.
 """
 
 from __future__ import annotations
@@ -76,6 +78,14 @@ UNIT_LENGTHS = frozenset(LENGTH_COLUMN[field] for field in UNIT_FIELDS)
 # many gave 200 distinct questions among the 140,038 article units 1.05x less CPU (p50; the mean 1.04x): most of a
 # question's terms are read for the first time.
 CACHE_POSTINGS = 4_000_000
+# Postings decoded ahead of searches (``IndexView.warm``), the longest posting lists of the scored fields first, kept for the
+# index generation beside the cache: decoding Whoosh's blocks of a term read for the first time is most of a search's CPU.
+# 200 questions among the 140,038 article units (kind=provisions), CPU mean 31.6 ms cold, 25.0 ms after warming 8,000,000
+# postings, 19.3 ms after 16,000,000 and 16.0 ms after 24,000,000 (19 s of CPU and about 280 MiB per process; all of
+# the library's 30 million would take 60 s).
+WARM_POSTINGS = 24_000_000
+# The fields scored for documents and for article units: the postings warmed.
+SCORED_FIELDS = WORD_FIELDS + BIGRAM_FIELDS + UNIT_WORD_FIELDS + UNIT_BIGRAM_FIELDS
 ADMIT_FLOOR = 500
 # Looking up one document in a posting list not yet read (``skip_to``) costs about as much as decoding and scoring this
 # many postings of it: fewer documents than df / LOOKUP_COST are looked up, more read the whole list.
@@ -249,6 +259,8 @@ class IndexView:
         self._max_level_weight: dict[tuple[Any, ...], float] = {}
         self._cache: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
+        self._warm: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._warm_order: list[tuple[str, str]] | None = None
 
     def level_weights(self, ranking: Ranking) -> np.ndarray | None:
         """Per document the weight of its level (and province) under ``ranking`` (of a repealed law's unit, times
@@ -309,16 +321,48 @@ class IndexView:
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of one term, decoded block by block and cached; ascending document numbers."""
-        key = ("postings", field, text)
-        hit = self._recall(key)
+        hit = self._warm.get((field, text))
         if hit is not None:
             return hit
+        key = ("postings", field, text)
+        hit = self._recall(key)
+        return hit if hit is not None else self._keep(key, self._decode(field, text))
+
+    def _decode(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of one term, read from every segment holding it."""
         parts = [_read_matcher(matcher, offset) for matcher, offset, _ in self._matchers(field, text)]
         if len(parts) == 1:
-            return self._keep(key, parts[0])
+            return parts[0]
         if not parts:
-            return self._keep(key, (np.empty(0, np.int32), np.empty(0, np.float32)))
-        return self._keep(key, (np.concatenate([ids for ids, _ in parts]), np.concatenate([tfs for _, tfs in parts])))
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        return np.concatenate([ids for ids, _ in parts]), np.concatenate([tfs for _, tfs in parts])
+
+    def warm(self, postings: int = WARM_POSTINGS, stop: Callable[[], bool] | None = None) -> bool:
+        """Decode and keep the longest posting lists of the scored fields, up to ``postings`` postings in all, until ``stop()``
+        is true (asked between fields and terms; the next call goes on from there); True once all are kept."""
+        if self._warm_order is None:
+            frequency: dict[tuple[str, str], int] = {}
+            for segment, _ in self.reader.leaf_readers():
+                for field in (f for f in SCORED_FIELDS if f in segment.schema):
+                    if stop is not None and stop():
+                        return False
+                    decode = segment.schema[field].from_bytes
+                    for raw, info in segment.iter_field(field):
+                        term = (field, decode(raw))
+                        frequency[term] = frequency.get(term, 0) + info.doc_frequency()
+            chosen, total = [], 0
+            for term in sorted(frequency, key=frequency.__getitem__, reverse=True):
+                if total + frequency[term] > postings:
+                    break
+                chosen.append(term)
+                total += frequency[term]
+            self._warm_order = chosen[::-1]  # taken from the end: the longest first
+        while self._warm_order:
+            if stop is not None and stop():
+                return False
+            term = self._warm_order.pop()
+            self._warm[term] = self._decode(*term)
+        return True
 
     def _matchers(self, field: str, text: str) -> Iterator[tuple[Any, int, int]]:
         """(matcher, first document number, end) of the term in each segment holding it; deletions are left to the
@@ -345,19 +389,21 @@ class IndexView:
         """(places in ``docs``, contribution) of the term in ``field`` for those of ``docs`` (ascending) that hold it.
 
         Equal to ``contributions`` restricted to ``docs``. A few documents of a long posting list not yet read are
-        looked up with the matcher's ``skip_to``, which decodes only the blocks holding them.
+        looked up in its warmed postings (``warm``), else with the matcher's ``skip_to``, which decodes only the blocks
+        holding them.
         """
         key, factor, norm = self._bm25(field, text, ranking, weight)
         hit = self._recall(key)
+        warmed = self._warm.get((field, text))
+        if hit is None and warmed is not None:
+            places, at = _places(warmed[0], docs)
+            tf = warmed[1][at].astype(np.float64)
+            return places, factor * tf / (tf + norm[docs[places]])
         if hit is None and len(docs) * LOOKUP_COST >= self.doc_frequency(field, text):
             hit = self.contributions(field, text, ranking, weight)
         if hit is not None:
-            ids, scores = hit
-            if not len(ids):
-                return np.empty(0, np.intp), np.empty(0)
-            at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-            places = np.flatnonzero(ids[at] == docs)
-            return places, scores[at[places]]
+            places, at = _places(hit[0], docs)
+            return places, hit[1][at]
         places, tfs = [], []
         for matcher, offset, end in self._matchers(field, text):
             first, last = np.searchsorted(docs, (offset, end))
@@ -448,6 +494,15 @@ def _column(reader: Any, name: str, size: int, default: Any, translate: bool = T
     """Every document's value of a sortable field (``default`` for a segment without the column)."""
     values = column_values(reader, name, default, translate)
     return values if len(values) == size else values + [default] * (size - len(values))
+
+
+def _places(ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(places in ``docs`` of the documents ``ids`` holds, their places in ``ids``); ``ids`` and ``docs`` ascending."""
+    if not len(ids):
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+    places = np.flatnonzero(ids[at] == docs)
+    return places, at[places]
 
 
 def _read_matcher(matcher: Any, offset: int) -> tuple[np.ndarray, np.ndarray]:

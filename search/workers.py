@@ -16,6 +16,10 @@ idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
 changed its laws, so a library indexed anew by the nightly job is read again
 between searches rather than inside one.
 
+A fast lane's worker decodes the index's longest posting lists before its first search (for at most
+``WARM_START`` seconds) and the rest while idle, as it does for a new index generation: decoding Whoosh's
+blocks is otherwise about half of a search's CPU.
+
 A search goes to the lane's most recently freed worker (last in, first out): at low load one worker takes
 most searches, so the postings it decoded for the last ones are still in its cache (each worker has its own);
 under load every worker is busy either way. A search waits for a free worker at most until its budget ends; at most
@@ -50,8 +54,9 @@ from search.analysis import segmenter
 from search.deadline import SearchTimeout, SlowSearch
 from search.law_library import searched_library
 from search.query import TIME_BUDGET, search
-from search.ranking import DEFAULT_RANKING, Ranking
+from search.ranking import DEFAULT_RANKING, WARM_POSTINGS, Ranking
 from search.request import SearchRequest
+from search.searchers import open_view
 
 log = logging.getLogger("uvicorn.error")
 
@@ -67,6 +72,10 @@ REMEMBER_SLOW = 1024
 STARTUP = 60.0
 # Seconds of idleness after which a worker brings its law library in step with the index it last searched.
 LIBRARY_CHECK = 1.0
+# Seconds a new worker of the fast lane spends at most decoding the index's longest posting lists before it takes searches
+# (``search.ranking.WARM_POSTINGS``); it decodes the rest, and those of a new index generation, while idle. The slow lane's
+# worker, which takes the few searches that overran the fast lane, decodes none ahead: its CPU is the fast lane's.
+WARM_START = 30.0
 
 
 class Busy(SearchQueryError):
@@ -83,8 +92,9 @@ class _Worker:
     slow: bool
 
 
-def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str | None) -> None:
+def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str | None, postings: int) -> None:
     """A worker's loop: (index, request, budget, fast lane seconds, law library) in, ("ok", response) or an error out.
+    ``postings``: how many postings of the index's longest posting lists it decodes ahead (``IndexView.warm``).
 
     Ctrl-C in a terminal reaches the whole process group; a worker leaves it to the server, which stops its workers.
     """
@@ -94,20 +104,20 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
     segmenter()
     if warm:
         # A missing or damaged index must not stop the server: searches answer 503 until it is repaired.
-        # The law library, when there is one, is read here too, once.
+        # The law library, when there is one, is read here too, once; then the longest posting lists are decoded.
         with contextlib.suppress(Exception):
             search(Path(warm), SearchRequest(q="法律"), budget=STARTUP, library=Path(warm_library) if warm_library else None)
+            until = time.monotonic() + WARM_START
+            if postings:
+                open_view(Path(warm)).warm(postings, stop=lambda: time.monotonic() > until)
     conn.send(("ready",))
-    last: tuple[str, str] | None = (warm, warm_library) if warm and warm_library else None
+    index, library = warm, warm_library
     while True:
         try:
-            while last is not None and not conn.poll(LIBRARY_CHECK):
-                with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
-                    searched_library(Path(last[1]), Path(last[0]))
+            _idle(conn, index, library, postings)
             index, request, budget, lane, library, ranking = conn.recv()
         except (EOFError, OSError):
             return
-        last = (index, library) if library else None
         try:
             found = search(Path(index), request, ranking, budget=budget, lane=lane, library=Path(library) if library else None)
             answer: tuple[Any, ...] = ("ok", found.to_dict())
@@ -118,6 +128,23 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
         except Exception as exc:  # reported to the server, which logs it; the worker goes on
             answer = ("crash", f"{type(exc).__name__}: {exc}")
         conn.send(answer)
+
+
+def _idle(conn: Connection, index: str | None, library: str | None, postings: int) -> None:
+    """Until a search arrives: warm the postings of the index last searched (``IndexView.warm``, stopping as soon as a
+    search waits; none without ``postings``) and keep its law library in step with it."""
+    warmed = index is None or not postings
+    while True:
+        if not warmed:
+            try:
+                warmed = open_view(Path(index)).warm(postings, stop=conn.poll)
+            except Exception:  # a broken index is the next search's to report
+                warmed = True
+        if conn.poll(LIBRARY_CHECK if warmed else 0):
+            return
+        if index is not None and library is not None:
+            with contextlib.suppress(Exception):  # a broken index or library is the next search's to report
+                searched_library(Path(library), Path(index))
 
 
 def _start_fork_server() -> None:
@@ -185,7 +212,8 @@ class WorkerPool:
         warm = str(self.warm) if self.warm else None
         warm_library = str(self.warm_library) if self.warm_library else None
         name = f"fazhi-search-{'slow' if slow else 'fast'}"
-        process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm, warm_library), daemon=True, name=name)
+        process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm, warm_library, 0 if slow else WARM_POSTINGS),
+                                          daemon=True, name=name)
         _start_fork_server()
         process.start()
         theirs.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,11 +15,14 @@ from search.analysis import (
     analysis_version,
     bigram_analyzer,
     dictionary_terms,
+    normalize,
     query_bigrams,
     query_words,
     segment,
+    unfolded_pattern,
     word_analyzer,
 )
+from search.highlight import Highlighter
 
 
 def tokens(text: str, mode: str) -> list[tuple[str, int]]:
@@ -96,3 +100,25 @@ def test_fast_index_paths_equal_the_token_stream(text: str) -> None:
         streamed.setdefault(t.text, []).append(t.pos)
     assert word_analyzer().index_positions(text) == streamed  # type: ignore[attr-defined]
     assert bigram_analyzer().index_counts(text) == Counter(t.text for t in bigram_analyzer()(text, mode="index"))  # type: ignore[attr-defined]
+
+
+def test_a_term_matches_unfolded_text_where_it_matches_the_normalised_text() -> None:
+    """Snippets search a whole law's stored text as it is: the pattern finds what the term finds once the text is
+    folded, at the same offsets, for every character ``normalize`` folds and its case."""
+    text = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000" + "".join(chr(c) for c in range(0x20, 0x7F)) + "ｋKK法律"
+    folded = normalize(text)
+    terms = ["a", "k", "z1", "!", "~", "{|}", " ", "法律", "ｋ", "Ａ法", "\u3000"]
+    for term in terms:
+        pattern = unfolded_pattern(term.lower())
+        wanted = [m.span() for m in re.finditer(re.escape(term.lower()), folded, re.IGNORECASE)]
+        found = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)] if pattern is not None else []
+        assert found == wanted, term
+    assert unfolded_pattern("ｋ") is None and unfolded_pattern("a") == "[aａ]"
+
+
+def test_highlighting_marks_full_width_text_as_its_ascii_form() -> None:
+    highlighter = Highlighter(["abc", "劳动合同", "1０"])
+    assert highlighter.mark("ＡＢＣ与abc及劳动合同第１０条") == "<mark>ＡＢＣ</mark>与<mark>abc</mark>及<mark>劳动合同</mark>第１０条"
+    assert highlighter.count("ＡＢＣ abc Abc") == 1
+    snippet = highlighter.snippet("前文" * 100 + "ＡＢＣ劳动合同" + "后文" * 100)
+    assert "<mark>ＡＢＣ劳动合同</mark>" in snippet and snippet.startswith("…") and snippet.endswith("…")

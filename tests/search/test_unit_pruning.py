@@ -15,6 +15,7 @@ import pytest
 
 from fazhi.law.library import load_library
 from fazhi.law.numerals import to_chinese
+from search import ranking as ranking_module
 from search.deadline import Deadline
 from search.engine import Run
 from search.indexer import sync_articles
@@ -70,9 +71,11 @@ def unit_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def scored(index: Path, question: str, top: int | None) -> Scores:
-    view = open_view(index)
-    parsed = parse_query(question)
-    clauses = Run(view, SearchRequest(q=question, kind=UNIT_KIND), parsed, UNIT_RANKING, Deadline(60, 60)).clauses()
+    return scored_in(open_view(index), question, top)
+
+
+def scored_in(view: IndexView, question: str, top: int | None) -> Scores:
+    clauses = Run(view, SearchRequest(q=question, kind=UNIT_KIND), parse_query(question), UNIT_RANKING, Deadline(60, 60)).clauses()
     return score(view, clauses, UNIT_RANKING, Deadline(60, 60), top)
 
 
@@ -149,3 +152,43 @@ def test_looking_up_a_few_units_finds_what_reading_the_whole_posting_list_finds(
             # once read whole, the same lookups come from the cached arrays
             again = view.contributions_among("unit_text", word, UNIT_RANKING, 1.0, docs)
             assert list(zip(docs[again[0]].tolist(), again[1].tolist(), strict=True)) == expected, (word, size)
+
+
+def test_a_warmed_view_scores_and_looks_up_as_a_cold_one_without_decoding_the_warmed_terms(
+    two_segments: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = open_view(two_segments).searcher
+    cold, warmed = IndexView(searcher), IndexView(searcher)
+    assert warmed.warm()
+    expected = {(q, top): scored_in(cold, q, top) for q in QUESTIONS for top in (None, 10)}
+    decoded: list[str] = []
+    original = ranking_module._read_matcher
+    monkeypatch.setattr(ranking_module, "_read_matcher", lambda matcher, offset: decoded.append("read") or original(matcher, offset))
+    rng = random.Random(11)
+    for question in QUESTIONS:
+        for top in (None, 10):
+            found = scored_in(warmed, question, top)
+            assert found.scores == expected[question, top].scores and set(found.matched) == set(expected[question, top].matched)
+    for word in COMMON + RARE[:6]:
+        docs = np.array(sorted(rng.sample(sorted(cold.units), 5)))
+        looked_up = warmed.contributions_among("unit_text", word, UNIT_RANKING, 1.0, docs)
+        wanted = cold.contributions_among("unit_text", word, UNIT_RANKING, 1.0, docs)
+        assert looked_up[0].tolist() == wanted[0].tolist() and looked_up[1].tolist() == wanted[1].tolist()
+    assert not decoded, "every term of this small index is warmed: no posting block is decoded while searching"
+
+
+def test_warming_keeps_the_longest_posting_lists_within_its_budget_and_stops_when_asked(two_segments: Path) -> None:
+    searcher = open_view(two_segments).searcher
+    view = IndexView(searcher)
+    budget = 20 * view.doc_frequency("unit_text", COMMON[0])
+    asked: list[int] = []
+    assert not view.warm(budget, stop=lambda: len(asked) > 3 or bool(asked.append(1)))  # stopped after a few steps
+    assert view.warm(budget)  # goes on where it stopped
+    kept = view._warm
+    assert sum(len(ids) for ids, _ in kept.values()) <= budget
+    assert ("unit_text", COMMON[0]) in kept and ("unit_text", RARE[0]) not in kept
+    shortest = min(view.doc_frequency(*term) for term in kept)
+    assert all(view.doc_frequency("unit_text", word) <= shortest for word in RARE if ("unit_text", word) not in kept), "the longest first"
+    ids, tfs = kept["unit_text", COMMON[0]]
+    fresh = IndexView(searcher).postings("unit_text", COMMON[0])
+    assert ids.tolist() == fresh[0].tolist() and tfs.tolist() == fresh[1].tolist()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import multiprocessing
 import os
 import shutil
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from fazhi.errors import SearchQueryError
 from search.deadline import SearchTimeout
 from search.indexer import update_index
 from search.query import SearchRequest
-from search.workers import Busy, WorkerPool
+from search.ranking import WARM_POSTINGS
+from search.searchers import open_view
+from search.workers import Busy, WorkerPool, _idle
 from tests.fixtures.search import sample_articles, write_tree
 from tests.fixtures.site import SAMPLE_LAWS
 
@@ -102,3 +106,28 @@ def test_workers_read_the_law_library_again_once_the_index_has_its_changes(tmp_p
     assert "及时清除水面漂浮物" in before
     assert unindexed == before, "the text as indexed until the index has the edit"
     assert "及时打捞水面漂浮物" in after
+
+
+def test_an_idle_worker_decodes_the_longest_postings_of_its_index_and_stops_for_a_search(search_index: Path) -> None:
+    ours, theirs = multiprocessing.Pipe()
+    ours.send("waiting")  # a search is waiting: the worker takes it before decoding anything
+    _idle(theirs, str(search_index), None, WARM_POSTINGS)
+    view = open_view(search_index)
+    assert not view._warm
+    theirs.recv()
+    # idle: it decodes the longest lists of the index it searched (all of this small one), then waits for the next search
+    later = threading.Timer(0.3, ours.send, ("next",))
+    later.start()
+    _idle(theirs, str(search_index), None, WARM_POSTINGS)
+    later.join()
+    assert theirs.recv() == "next"
+    assert open_view(search_index) is view and view.warm() and ("body", "执法") in view._warm
+    # the slow lane's worker decodes none ahead
+    fresh = search_index.parent / "fresh"
+    shutil.copytree(search_index, fresh)
+    other = open_view(fresh)
+    later = threading.Timer(0.3, ours.send, ("next",))
+    later.start()
+    _idle(theirs, str(fresh), None, 0)
+    later.join()
+    assert theirs.recv() == "next" and not other._warm
