@@ -6,7 +6,9 @@ articles; bench/search_corpus.py builds both) the index is written with the
 product's schema and writer, a tiny static site is put beside it, and `fazhi serve
 --port 0` is started as its own process (worker pool, result cache and all).
 Each scenario starts a fresh server, so no answer comes from an earlier
-scenario's cache, and hands out every STARD question at most once:
+scenario's cache, waits ``--settle`` seconds (its search workers decode the
+index's longest posting lists while idle, as a server that has been up a while
+has done), and hands out every STARD question at most once:
 
 - one client alone: the first ``--single`` questions, one after the other;
 - ``--clients`` clients (default 20) in a closed loop sharing the 1,543 questions;
@@ -174,6 +176,7 @@ def measure(name: str, index: Path, work: Path, texts: list[str], args: argparse
     for label, chosen, clients, heavy in runs:
         before = load_average()
         with server(index, work) as url:
+            time.sleep(args.settle)
             result, slow = scenario(url, chosen, clients, heavy, args.kind)
         after = load_average()
         line = (f"| {name} | {label} | {result['queries']} | {result['qps']:.1f} | {result['p50']:.0f} | {result['p95']:.0f} |"
@@ -198,13 +201,15 @@ def main() -> int:
     ap.add_argument("--index", type=Path, help="reuse this index of the 3,475 documents instead of building one")
     ap.add_argument("--file-text", type=int, metavar="N", help="every Nth article of the split carries text read from an attachment")
     ap.add_argument("--kind", help="ask every question of this kind only (provisions: the article units of an index holding them)")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="seconds a fresh server idles before the clients start, its workers warming the index (default 0)")
     ap.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
     args = ap.parse_args()
     texts = [q for _, q in questions()][: args.questions]
     rows: list[str] = []
     sizes = ""
     command = "".join(f" --{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v not in (None, False) and k in
-                      ("only", "file_text", "split_limit", "questions")) + " --write"
+                      ("only", "file_text", "split_limit", "questions", "settle")) + " --write"
     with tempfile.TemporaryDirectory(prefix="fazhi-load-") as tmp:
         work = Path(tmp)
         if args.only != "split":

@@ -16,9 +16,9 @@ idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
 changed its laws, so a library indexed anew by the nightly job is read again
 between searches rather than inside one.
 
-A fast lane's worker decodes the index's longest posting lists before its first search (for at most
-``WARM_START`` seconds) and the rest while idle, as it does for a new index generation: decoding Whoosh's
-blocks is otherwise about half of a search's CPU.
+A fast lane's worker decodes the index's longest posting lists while idle, from its start on and again for
+a new index generation: decoding Whoosh's blocks is otherwise about half of a search's CPU. A waiting search
+stops it, so the server takes searches at once and a worker never makes one wait for its warming.
 
 A search goes to the lane's most recently freed worker (last in, first out): at low load one worker takes
 most searches, so the postings it decoded for the last ones are still in its cache (each worker has its own);
@@ -72,10 +72,6 @@ REMEMBER_SLOW = 1024
 STARTUP = 60.0
 # Seconds of idleness after which a worker brings its law library in step with the index it last searched.
 LIBRARY_CHECK = 1.0
-# Seconds a new worker of the fast lane spends at most decoding the index's longest posting lists before it takes searches
-# (``search.ranking.WARM_POSTINGS``); it decodes the rest, and those of a new index generation, while idle. The slow lane's
-# worker, which takes the few searches that overran the fast lane, decodes none ahead: its CPU is the fast lane's.
-WARM_START = 30.0
 
 
 class Busy(SearchQueryError):
@@ -104,12 +100,9 @@ def _work(conn: Connection, niceness: int, warm: str | None, warm_library: str |
     segmenter()
     if warm:
         # A missing or damaged index must not stop the server: searches answer 503 until it is repaired.
-        # The law library, when there is one, is read here too, once; then the longest posting lists are decoded.
+        # The law library, when there is one, is read here too, once; the longest posting lists are decoded while idle.
         with contextlib.suppress(Exception):
             search(Path(warm), SearchRequest(q="法律"), budget=STARTUP, library=Path(warm_library) if warm_library else None)
-            until = time.monotonic() + WARM_START
-            if postings:
-                open_view(Path(warm)).warm(postings, stop=lambda: time.monotonic() > until)
     conn.send(("ready",))
     index, library = warm, warm_library
     while True:
@@ -212,6 +205,8 @@ class WorkerPool:
         warm = str(self.warm) if self.warm else None
         warm_library = str(self.warm_library) if self.warm_library else None
         name = f"fazhi-search-{'slow' if slow else 'fast'}"
+        # The slow lane's worker, which takes the few searches that overran the fast lane, decodes no postings ahead: its
+        # CPU is the fast lane's.
         process = self._context.Process(target=_work, args=(theirs, 19 if slow else 0, warm, warm_library, 0 if slow else WARM_POSTINGS),
                                           daemon=True, name=name)
         _start_fork_server()
