@@ -27,6 +27,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 
 from search.deadline import Deadline
@@ -72,9 +73,13 @@ def chosen(ranked: Sequence[tuple[int, float]], rule: Confidence = CONFIDENCE, a
     return []
 
 
-def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, count: int) -> list[tuple[int, float]]:
-    """The ``count`` best units for the question, with their scores; none when scoring was cut short."""
-    matched, scores, partial = Run(view, SearchRequest(q=parsed.display(), kind=UNIT_KIND), parsed, ranking, deadline).matched()
+def ranked_units(
+    view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, count: int, law_scores: np.ndarray | None = None,
+) -> list[tuple[int, float]]:
+    """The ``count`` best units for the question, with their scores; none when scoring was cut short. ``law_scores``: the law
+    documents' scores a search of everything gave (``search.engine.Run.law_scores``), else they are scored here."""
+    request = SearchRequest(q=parsed.display(), kind=UNIT_KIND)
+    matched, scores, partial = Run(view, request, parsed, ranking, deadline, law_scores=law_scores).matched()
     if scores is None or partial:
         return []
     # a match without a score (a phrase's only) would rank last; scored only for the first page, the others cannot rank
@@ -83,14 +88,14 @@ def ranked_units(view: IndexView, parsed: ParsedQuery, ranking: Ranking, deadlin
 
 def answer_card(
     view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline, rule: Confidence = CONFIDENCE,
-    laws: Sequence[str] = (),
+    laws: Sequence[str] = (), law_scores: np.ndarray | None = None,
 ) -> list[Answer]:
     """The card of a free-text question on the first page of a search of everything: empty when it does not apply, when
     the index holds no units or when no article answers with confidence. ``laws``: the urls of the law documents among
-    the search's hits, best first."""
+    the search's hits, best first; ``law_scores``: their scores as that search gave them (``ranked_units``)."""
     if request.kind is not None or request.page != 1 or not view.units or not parsed.words or deadline.soft_passed():
         return []
-    ranked = ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1)
+    ranked = ranked_units(view, parsed, ranking, deadline, CARD_ARTICLES + 1, law_scores)
     picked = chosen(ranked, rule, bool(ranked) and unit_law(view, ranked[0][0]) in laws[:rule.agreeing_laws])
     return [_answer(view, docnum) for docnum in picked]
 
