@@ -321,8 +321,10 @@ def write_tuning_questions(path: Path) -> int:
 
 def run_units(index_dir: Path, queries: Queries, ranking: Ranking, kind: str = UNIT_KIND) -> Run:
     """The urls of the top 100 hits of ``kind`` for each question, through ``search.query.search``: ``ranking`` scores the
-    units (kind ``provisions``), or the law documents (kind ``laws``, the units with ``UNIT_RANKING``)."""
-    rankings = {"unit_ranking": ranking} if kind == UNIT_KIND else {"ranking": ranking}
+    units (kind ``provisions``; their laws' relevance, ``Ranking.law_prior``, with the documents' ranking, without learned
+    terms when the units go without), or the law documents (kind ``laws``, the units with ``UNIT_RANKING``)."""
+    laws = DEFAULT_RANKING if ranking.learned_weight else replace(DEFAULT_RANKING, learned_weight=0.0)
+    rankings = {"unit_ranking": ranking, "ranking": laws} if kind == UNIT_KIND else {"ranking": ranking}
     ranked: dict[str, list[str]] = {}
     started = time.perf_counter()
     for qid, question in queries:

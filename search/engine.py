@@ -32,6 +32,12 @@
   own statistics (``IndexView.units``) and their own ``Ranking`` (``UNIT_RANKING``);
   an article the query names ranks first. Without it units are never matched,
   counted or listed;
+- ``kind=provisions`` with ``Ranking.law_prior``: each of the first
+  ``law_depth`` units by its own score adds the prior times the top unit's
+  score times its law's relevance (the law document's score, with the
+  documents' ranking, over the best law document's), so an article of the law
+  the question is about rises above an article of an unrelated law that
+  happens to share its words;
 - ``kind=laws`` on an index holding article units: a law's score adds
   ``Ranking.best_unit`` times the score of its best-matching article unit (the
   units scored among themselves with the units' ranking), so a law one of whose articles answers the
@@ -63,7 +69,18 @@ from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
 from search.highlight import Highlighter
 from search.law_documents import UNIT_KIND, law_document_id, unit_id
-from search.ranking import BIGRAM_FIELDS, FILE_FIELDS, UNIT_BIGRAM_FIELDS, UNIT_WORD_FIELDS, WORD_FIELDS, Clause, IndexView, Ranking, score
+from search.ranking import (
+    BIGRAM_FIELDS,
+    DEFAULT_RANKING,
+    FILE_FIELDS,
+    UNIT_BIGRAM_FIELDS,
+    UNIT_WORD_FIELDS,
+    WORD_FIELDS,
+    Clause,
+    IndexView,
+    Ranking,
+    score,
+)
 from search.request import FoundIn, Hit, LawArticle, LawBlock, LawRepeal, SearchRequest, SearchResponse
 from search.schema import KINDS, LAW_SEPARATOR
 from search.suggest import suggest
@@ -96,12 +113,15 @@ class Run:
     """One search on one index view: clauses, document sets, the page, facets, the law block and a suggestion."""
 
     def __init__(self, view: IndexView, request: SearchRequest, parsed: ParsedQuery, ranking: Ranking, deadline: Deadline,
-                 named: NamedArticle | None = None, unit_ranking: Ranking | None = None):
+                 named: NamedArticle | None = None, unit_ranking: Ranking | None = None, law_ranking: Ranking | None = None):
         self.view = view
         self.request = request
         self.parsed = parsed
         self.ranking = ranking
         self.unit_ranking = unit_ranking or ranking  # scores the units a law's best article is found among (kind=laws)
+        # scores the law documents whose relevance the units add (kind=provisions, ``Ranking.law_prior``): the documents'
+        # ranking, with the site's levels and province
+        self.law_ranking = law_ranking or replace(DEFAULT_RANKING, levels=ranking.levels, jurisdiction=ranking.jurisdiction)
         self.deadline = deadline
         self.named = named
         self.partial = False
@@ -111,8 +131,10 @@ class Run:
         self.word_fields, self.bigram_fields = (UNIT_WORD_FIELDS, UNIT_BIGRAM_FIELDS) if self.units else (WORD_FIELDS, BIGRAM_FIELDS)
         # Among units ranked by relevance with nothing but their scores choosing the page (no filter beside the kind, no
         # phrase, no exclusion), exact scores are needed for the documents up to the page's end only (search.ranking.score).
+        # The law prior reranks the first ``law_depth`` units: their scores are needed whatever the page.
         cut = self.units and request.sort == "relevance" and not parsed.phrases and not parsed.excluded
-        self.cut = request.page * request.per_page if cut and not replace(request, kind=None).has_filters else None
+        depth = ranking.law_depth if self.units and ranking.law_prior else 0
+        self.cut = max(depth, request.page * request.per_page) if cut and not replace(request, kind=None).has_filters else None
 
     def clauses(self) -> list[Clause]:
         """Scored clauses: every word position of free text and phrases, the free text's bigrams, related and learned terms."""
@@ -223,6 +245,8 @@ class Run:
             scores, partial = result.scores, result.partial
             if self.request.kind == "laws" and self.ranking.best_unit and view.units:
                 partial = self._add_best_units(scores) or partial
+            elif self.units and self.ranking.law_prior and scores:
+                partial = self._add_law_prior(scores) or partial
             if not parsed.phrases or parsed.words:
                 # a search's fields are its scope's alone, so without deletions the matches are in it
                 reached = result.matched if self.cut else scores
@@ -246,6 +270,26 @@ class Run:
                 best[law] = value
         for law, value in best.items():
             scores[law] = scores.get(law, 0.0) + self.ranking.best_unit * value
+        return found.partial
+
+    def _add_law_prior(self, scores: dict[int, float]) -> bool:
+        """Add to each of the first ``law_depth`` units by score ``law_prior`` times the top unit's score times its law's
+        score over the best law's (``Ranking.law_prior``); True when scoring the laws was cut short."""
+        # the law documents alone, never their best units: the two rankings do not feed each other
+        laws = Run(self.view, replace(self.request, kind="laws"), self.parsed, self.law_ranking, self.deadline)
+        found = score(self.view, laws.clauses(), self.law_ranking, self.deadline)
+        law_scores = law_vector(self.view, found.scores)
+        best = float(law_scores.max()) if len(law_scores) else 0.0
+        if best <= 0.0:
+            return found.partial
+        docs = np.fromiter(scores, np.intp, len(scores))
+        values = np.fromiter(scores.values(), np.float64, len(scores))
+        first = docs[np.lexsort((docs, -values))[:self.ranking.law_depth]]  # equal scores in the order of the index
+        places = self.view.unit_law_places()[1][first]
+        share = np.where(places >= 0, law_scores[places], 0.0) / best
+        lift = self.ranking.law_prior * scores[int(first[0])] * share
+        for docnum, value in zip(first.tolist(), lift.tolist(), strict=True):
+            scores[docnum] += value
         return found.partial
 
     def law_documents(self) -> list[int]:
@@ -422,6 +466,12 @@ class Run:
             level_name=LEVEL_NAMES.get(level) if level else None,
             found_in=_found_in(stored.get("file_parts") or (), highlighter),
         )
+
+
+def law_vector(view: IndexView, scores: dict[int, float]) -> np.ndarray:
+    """The scores of the law documents having units (``IndexView.unit_law_places``), 0 for a law that did not match."""
+    laws = view.unit_law_places()[0]
+    return np.array([scores.get(law, 0.0) for law in laws.tolist()], dtype=np.float64)
 
 
 def _stored_texts(stored: dict) -> list[str]:

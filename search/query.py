@@ -68,7 +68,8 @@ def search(
     Bad input raises SearchQueryError (400), a missing index 503, a search past ``budget`` seconds SearchTimeout
     (503); with ``lane``, a search still running after that many seconds raises SlowSearch (see search.workers).
     With ``library`` (the law library folder), a query naming a law's article gets its text (``LawBlock.article``).
-    ``kind=provisions`` searches the statute article units, scored by ``unit_ranking``.
+    ``kind=provisions`` searches the statute article units, scored by ``unit_ranking`` with their laws' relevance scored
+    by ``ranking`` (``Ranking.law_prior``).
     """
     validate(request)
     segmenter()  # loading the dictionary happens once per process: start-up, not the query's time
@@ -78,6 +79,7 @@ def search(
         named = named_in_query(request.q, searched_library(library, index_dir))
     # the site's level weights and province are the deployment's, whatever is ranked
     unit_ranking = replace(unit_ranking, levels=ranking.levels, jurisdiction=ranking.jurisdiction)
+    law_ranking = ranking
     if request.kind == UNIT_KIND:
         ranking = unit_ranking
     deadline = Deadline(ranking.budget, budget, lane)
@@ -90,7 +92,7 @@ def search(
         raise SearchQueryError("empty query: type a word, or choose a filter")
     view = open_view(index_dir)
     deadline.check()
-    response = Run(view, request, parsed, ranking, deadline, named, unit_ranking).response()
+    response = Run(view, request, parsed, ranking, deadline, named, unit_ranking, law_ranking).response()
     if named is not None:
         return response  # the law block holds the article the question names
     laws = [hit.url for hit in response.hits if hit.kind == "laws"]

@@ -20,11 +20,14 @@ from fazhi.law.library import load_library
 from fazhi.law.numerals import ArticleNo
 from fazhi_app.cli import main
 from search import analysis
+from search.answers import ranked_units
+from search.deadline import Deadline
 from search.indexer import current_generation, sync_articles, update_index
 from search.law_documents import law_document_id, law_documents, library_documents, provision_units, unit_fields, unit_id
-from search.query import SearchRequest, search
-from search.ranking import DEFAULT_RANKING, Ranking
+from search.query import SearchRequest, parse_query, search
+from search.ranking import DEFAULT_RANKING, UNIT_RANKING, Ranking
 from search.schema import build_schema
+from search.searchers import open_view
 from search.verify import verify_index
 from tests.fixtures.search import OLD_GREENING, RIVERS, RIVERS_FILE, ask, sample_articles
 
@@ -213,7 +216,8 @@ def test_kind_laws_can_rank_a_law_by_its_best_article(content: Path, library: Pa
     combined = {hit.url: hit.score for hit in search(index, SearchRequest(q=q, kind="laws"), library=library,
                                                       ranking=Ranking(best_unit=0.5)).hits}
     best: dict[str, float] = {}
-    for hit in search(index, SearchRequest(q=q, kind="provisions", per_page=100), library=library).hits:
+    own = replace(UNIT_RANKING, law_prior=0.0)  # a unit's own score: the law's relevance never feeds back into the law
+    for hit in search(index, SearchRequest(q=q, kind="provisions", per_page=100), library=library, unit_ranking=own).hits:
         law = hit.url.split("#")[0]
         best[law] = max(best.get(law, 0.0), hit.score)
     assert set(combined) == set(plain) and best
@@ -310,3 +314,75 @@ def test_a_laws_level_and_province_are_read_once_for_all_its_units(library: Path
     assert sorted(judged) == sorted(["jurisdiction", "level"] * len(loaded.laws))
     assert {(unit.law.name, unit.level, unit.jurisdiction) for unit in units} == {
         (name, law.level, law.jurisdiction) for name, law in loaded.laws.items()}
+
+
+# Two fictional laws written into the library copy. The question is about keeping bees (养蜂), which the first law's
+# title does not name but its articles do throughout; its article on harm done by bees does not say 养蜂. The second,
+# about traffic accidents, has an article saying harm (损害) and compensation (赔偿) twice each.
+BEES = "示例市山区特色产业促进条例"
+BEES_TEXT = """# 示例市山区特色产业促进条例
+
+2021年4月1日 示例市第十届人民代表大会常务委员会第二十次会议通过
+
+<!-- INFO END -->
+
+第一条 为了促进山区养蜂、茶叶等特色产业发展，制定本条例。
+
+第二条 本市扶持养蜂业发展，养蜂人可以申请养蜂补贴。
+
+第三条 养蜂人应当向所在地农业农村部门办理养蜂登记。
+
+第四条 养蜂场所应当远离学校、医院，养蜂人应当设置警示标志。
+
+第五条 蜂群转地放养的，养蜂人应当提前告知当地村民委员会。
+
+第六条 蜂群造成他人损害的，由管理人赔偿。
+
+第七条 本条例自2021年5月1日起施行。
+"""
+ACCIDENTS = "示例市道路交通事故处理条例"
+ACCIDENTS_TEXT = """# 示例市道路交通事故处理条例
+
+2019年3月1日 示例市第十届人民代表大会常务委员会第五次会议通过
+
+<!-- INFO END -->
+
+第一条 为了规范道路交通事故处理，制定本条例。
+
+第二条 交通事故造成损害的，应当赔偿；赔偿数额由当事人协商。
+
+第三条 本条例自2019年4月1日起施行。
+"""
+
+
+def test_an_article_of_the_law_a_question_is_about_ranks_above_an_unrelated_law_sharing_its_words(
+    content: Path, library: Path, tmp_path: Path,
+) -> None:
+    (library / "地方性法规" / f"{BEES}(2021-04-01).md").write_text(BEES_TEXT, "utf-8")
+    (library / "地方性法规" / f"{ACCIDENTS}(2019-03-01).md").write_text(ACCIDENTS_TEXT, "utf-8")
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    q = "养蜂 损害 赔偿"
+    laws = search(index, SearchRequest(q=q, kind="laws"), library=library, ranking=replace(DEFAULT_RANKING, best_unit=0.0)).hits
+    assert laws[0].title == BEES, "as a whole, the law the question is about"
+    alone = search(index, SearchRequest(q=q, kind="provisions"), library=library, unit_ranking=replace(UNIT_RANKING, law_prior=0.0)).hits
+    assert [hit.title for hit in alone[:2]] == [f"{ACCIDENTS} 第二条", f"{BEES} 第六条"], "by their own words"
+    assert alone[1].score > 0.8 * alone[0].score, "the unrelated article matches only slightly better"
+    hits = search(index, SearchRequest(q=q, kind="provisions"), library=library).hits
+    assert [hit.title for hit in hits[:2]] == [f"{BEES} 第六条", f"{ACCIDENTS} 第二条"], "with its law's relevance"
+
+
+def test_the_answer_card_ranks_the_units_by_their_own_text_without_their_laws_relevance(
+    content: Path, library: Path, tmp_path: Path,
+) -> None:
+    (library / "地方性法规" / f"{BEES}(2021-04-01).md").write_text(BEES_TEXT, "utf-8")
+    (library / "地方性法规" / f"{ACCIDENTS}(2019-03-01).md").write_text(ACCIDENTS_TEXT, "utf-8")
+    index = tmp_path / "index"
+    update_index(content, index, law_library=library)
+    q, view = "养蜂 损害 赔偿", open_view(index)
+    hits = search(index, SearchRequest(q=q, kind="provisions"), library=library).hits
+    assert hits[0].title == f"{BEES} 第六条", "kind=provisions: the law's relevance lifts its article"
+    card = ranked_units(view, parse_query(q), UNIT_RANKING, Deadline(60, 60), 2)
+    units = [view.searcher.stored_fields(docnum)["unit"] for docnum, _ in card]
+    titles = [f"{unit['law']} {unit['label']}" for unit in units]
+    assert titles == [f"{ACCIDENTS} 第二条", f"{BEES} 第六条"], "the card's rule was fitted on the units' own scores"

@@ -8,6 +8,7 @@ among the first k (``search.ranking._add_bounded``) instead of to every unit hol
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +18,12 @@ from fazhi.law.library import load_library
 from fazhi.law.numerals import to_chinese
 from search import ranking as ranking_module
 from search.deadline import Deadline
-from search.engine import Run
+from search.engine import Run, law_vector
 from search.indexer import sync_articles
 from search.law_documents import UNIT_KIND, provision_units
 from search.law_documents import law_documents as library_law_documents
 from search.query import SearchRequest, parse_query, search
-from search.ranking import UNIT_RANKING, IndexView, Ranking, Scores, score
+from search.ranking import DEFAULT_RANKING, UNIT_RANKING, IndexView, Ranking, Scores, score
 from search.searchers import open_view
 
 TOPICS = [
@@ -101,14 +102,38 @@ def test_the_common_words_are_added_to_a_few_units_only(unit_index: Path) -> Non
 
 def test_a_search_among_units_pages_and_counts_as_the_full_ranking_does(unit_index: Path) -> None:
     view = open_view(unit_index)
+    own = replace(UNIT_RANKING, law_prior=0.0)  # the units' own scores (the law prior: the test below)
     for question in QUESTIONS:
         full = scored(unit_index, question, None)
         expected = [view.searcher.stored_fields(docnum)["url"] for docnum, _ in first(full, 20)]
         for page in (1, 2):
-            response = search(unit_index, SearchRequest(q=question, kind=UNIT_KIND, page=page, per_page=10))
+            response = search(unit_index, SearchRequest(q=question, kind=UNIT_KIND, page=page, per_page=10), unit_ranking=own)
             assert response.total == len(full.matched)
             assert [hit.url for hit in response.hits] == expected[(page - 1) * 10:page * 10]
             assert [hit.score for hit in response.hits] == [round(value, 4) for _, value in first(full, 20)[(page - 1) * 10:page * 10]]
+
+
+def test_with_the_law_prior_a_page_is_the_full_ranking_with_its_first_units_lifted_by_their_laws(unit_index: Path) -> None:
+    view = open_view(unit_index)
+    places = view.unit_law_places()[1]
+    for question in QUESTIONS:
+        full = scored(unit_index, question, None).scores
+        laws = Run(view, SearchRequest(q=question, kind="laws"), parse_query(question), DEFAULT_RANKING, Deadline(60, 60))
+        law_scores = law_vector(view, score(view, laws.clauses(), DEFAULT_RANKING, Deadline(60, 60)).scores)
+        assert law_scores.max() > 0
+        share = law_scores / law_scores.max()
+        lifted = first(Scores(full), UNIT_RANKING.law_depth)
+        final = dict(full)
+        for docnum, value in lifted:
+            final[docnum] = value + UNIT_RANKING.law_prior * lifted[0][1] * share[places[docnum]]
+        expected = first(Scores(final), 20)
+        assert expected != first(Scores(full), 20), "the laws' relevance reorders the units"
+        for page in (1, 2):
+            response = search(unit_index, SearchRequest(q=question, kind=UNIT_KIND, page=page, per_page=10))
+            assert response.total == len(full)
+            page_of = expected[(page - 1) * 10:page * 10]
+            assert [hit.url for hit in response.hits] == [view.searcher.stored_fields(docnum)["url"] for docnum, _ in page_of]
+            assert [hit.score for hit in response.hits] == [round(value, 4) for _, value in page_of]
 
 
 def test_a_ranking_whose_level_weights_differ_keeps_the_same_first_page(unit_index: Path) -> None:
