@@ -84,6 +84,9 @@ CACHE_POSTINGS = 4_000_000
 # postings, 19.3 ms after 16,000,000 and 16.0 ms after 24,000,000 (19 s of CPU and about 280 MiB per process; all of
 # the library's 30 million would take 60 s).
 WARM_POSTINGS = 24_000_000
+# Terms of the index counted between two looks at whether a search waits: counting a field's terms for the warm-up takes
+# seconds on a large index, and a search must not wait for it.
+WARM_STEP = 1000
 # The fields scored for documents and for article units: the postings warmed.
 SCORED_FIELDS = WORD_FIELDS + BIGRAM_FIELDS + UNIT_WORD_FIELDS + UNIT_BIGRAM_FIELDS
 ADMIT_FLOOR = 500
@@ -277,7 +280,7 @@ class IndexView:
         self._cache: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._warm: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-        self._warm_order: list[tuple[str, str]] | None = None
+        self._warming: Iterator[None] | None = None
 
     def level_weights(self, ranking: Ranking) -> np.ndarray | None:
         """Per document the weight of its level (and province) under ``ranking`` (of a repealed law's unit, times
@@ -369,31 +372,31 @@ class IndexView:
         return np.concatenate([ids for ids, _ in parts]), np.concatenate([tfs for _, tfs in parts])
 
     def warm(self, postings: int = WARM_POSTINGS, stop: Callable[[], bool] | None = None) -> bool:
-        """Decode and keep the longest posting lists of the scored fields, up to ``postings`` postings in all, until ``stop()``
-        is true (asked between fields and terms; the next call goes on from there); True once all are kept."""
-        if self._warm_order is None:
-            frequency: dict[tuple[str, str], int] = {}
-            for segment, _ in self.reader.leaf_readers():
-                for field in (f for f in SCORED_FIELDS if f in segment.schema):
-                    if stop is not None and stop():
-                        return False
-                    decode = segment.schema[field].from_bytes
-                    for raw, info in segment.iter_field(field):
-                        term = (field, decode(raw))
-                        frequency[term] = frequency.get(term, 0) + info.doc_frequency()
-            chosen, total = [], 0
-            for term in sorted(frequency, key=frequency.__getitem__, reverse=True):
-                if total + frequency[term] > postings:
-                    break
-                chosen.append(term)
-                total += frequency[term]
-            self._warm_order = chosen[::-1]  # taken from the end: the longest first
-        while self._warm_order:
-            if stop is not None and stop():
-                return False
-            term = self._warm_order.pop()
+        """Decode and keep the longest posting lists of the scored fields, up to ``postings`` postings in all (the first
+        call's), until ``stop()`` is true (asked every ``WARM_STEP`` terms counted and between two terms decoded; the next
+        call goes on from there); True once all are kept."""
+        if self._warming is None:
+            self._warming = self._warm_steps(postings)
+        return all(stop is None or not stop() for _ in self._warming)
+
+    def _warm_steps(self, postings: int) -> Iterator[None]:
+        """The warm-up in steps, yielding before each: count every term's postings, then decode the longest first."""
+        frequency: dict[tuple[str, str], int] = {}
+        for segment, _ in self.reader.leaf_readers():
+            for field in (f for f in SCORED_FIELDS if f in segment.schema):
+                decode = segment.schema[field].from_bytes
+                for n, (raw, info) in enumerate(segment.iter_field(field)):
+                    if n % WARM_STEP == 0:
+                        yield
+                    term = (field, decode(raw))
+                    frequency[term] = frequency.get(term, 0) + info.doc_frequency()
+        total = 0
+        for term in sorted(frequency, key=frequency.__getitem__, reverse=True):
+            total += frequency[term]
+            if total > postings:
+                return
+            yield
             self._warm[term] = self._decode(*term)
-        return True
 
     def _matchers(self, field: str, text: str) -> Iterator[tuple[Any, int, int]]:
         """(matcher, first document number, end) of the term in each segment holding it; deletions are left to the

@@ -217,3 +217,14 @@ def test_warming_keeps_the_longest_posting_lists_within_its_budget_and_stops_whe
     ids, tfs = kept["unit_text", COMMON[0]]
     fresh = IndexView(searcher).postings("unit_text", COMMON[0])
     assert ids.tolist() == fresh[0].tolist() and tfs.tolist() == fresh[1].tolist()
+
+
+def test_warming_looks_whether_a_search_waits_while_it_counts_a_fields_terms(two_segments: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ranking_module, "WARM_STEP", 1)
+    view = open_view(two_segments)
+    fields = sum(len([f for f in ranking_module.SCORED_FIELDS if f in segment.schema]) for segment, _ in view.reader.leaf_readers())
+    asked: list[int] = []
+    # a search waits after a few more looks than there are fields: counting the terms is not over, nothing is decoded yet
+    assert not view.warm(stop=lambda: bool(asked.append(1)) or len(asked) > fields + 5)
+    assert not view._warm, "stopped while counting a field's terms, not after it"
+    assert view.warm() and ("unit_text", COMMON[0]) in view._warm, "and went on from there"
