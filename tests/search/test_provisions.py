@@ -355,13 +355,20 @@ ACCIDENTS_TEXT = """# 示例市道路交通事故处理条例
 """
 
 
-def test_an_article_of_the_law_a_question_is_about_ranks_above_an_unrelated_law_sharing_its_words(
-    content: Path, library: Path, tmp_path: Path,
-) -> None:
+@pytest.fixture
+def bees_and_accidents(content: Path, library: Path, tmp_path: Path) -> Path:
+    """An index of the sample library with a law on beekeeping and an unrelated one on traffic accidents sharing its words."""
     (library / "地方性法规" / f"{BEES}(2021-04-01).md").write_text(BEES_TEXT, "utf-8")
     (library / "地方性法规" / f"{ACCIDENTS}(2019-03-01).md").write_text(ACCIDENTS_TEXT, "utf-8")
     index = tmp_path / "index"
     update_index(content, index, law_library=library)
+    return index
+
+
+def test_an_article_of_the_law_a_question_is_about_ranks_above_an_unrelated_law_sharing_its_words(
+    bees_and_accidents: Path, library: Path,
+) -> None:
+    index = bees_and_accidents
     q = "养蜂 损害 赔偿"
     laws = search(index, SearchRequest(q=q, kind="laws"), library=library, ranking=replace(DEFAULT_RANKING, best_unit=0.0)).hits
     assert laws[0].title == BEES, "as a whole, the law the question is about"
@@ -372,13 +379,8 @@ def test_an_article_of_the_law_a_question_is_about_ranks_above_an_unrelated_law_
     assert [hit.title for hit in hits[:2]] == [f"{BEES} 第六条", f"{ACCIDENTS} 第二条"], "with its law's relevance"
 
 
-def test_the_answer_card_ranks_the_units_by_their_own_text_without_their_laws_relevance(
-    content: Path, library: Path, tmp_path: Path,
-) -> None:
-    (library / "地方性法规" / f"{BEES}(2021-04-01).md").write_text(BEES_TEXT, "utf-8")
-    (library / "地方性法规" / f"{ACCIDENTS}(2019-03-01).md").write_text(ACCIDENTS_TEXT, "utf-8")
-    index = tmp_path / "index"
-    update_index(content, index, law_library=library)
+def test_the_answer_card_ranks_the_units_by_their_own_text_without_their_laws_relevance(bees_and_accidents: Path, library: Path) -> None:
+    index = bees_and_accidents
     q, view = "养蜂 损害 赔偿", open_view(index)
     hits = search(index, SearchRequest(q=q, kind="provisions"), library=library).hits
     assert hits[0].title == f"{BEES} 第六条", "kind=provisions: the law's relevance lifts its article"
