@@ -261,14 +261,14 @@ class Run:
         """Add to each law's score ``best_unit`` times the score of its best-matching article unit; True when cut short."""
         units = Run(self.view, replace(self.request, kind=UNIT_KIND), self.parsed, self.unit_ranking, self.deadline)
         found = score(self.view, units.clauses(), self.unit_ranking, self.deadline)
-        values = found.scores
-        best: dict[int, float] = {}
-        parents = self.view.unit_laws()
-        for unit, value in values.items():
-            law = parents.get(unit)
-            if law is not None and value > best.get(law, 0.0):
-                best[law] = value
-        for law, value in best.items():
+        laws, places = self.view.unit_laws()
+        units_found = np.fromiter(found.scores, np.intp, len(found.scores))
+        values = np.fromiter(found.scores.values(), np.float64, len(found.scores))
+        at = places[units_found]
+        best = np.zeros(len(laws))
+        np.maximum.at(best, at[at >= 0], values[at >= 0])
+        answered = best > 0.0
+        for law, value in zip(laws[answered].tolist(), best[answered].tolist(), strict=True):
             scores[law] = scores.get(law, 0.0) + self.ranking.best_unit * value
         return found.partial
 
@@ -285,7 +285,7 @@ class Run:
         docs = np.fromiter(scores, np.intp, len(scores))
         values = np.fromiter(scores.values(), np.float64, len(scores))
         first = docs[np.lexsort((docs, -values))[:self.ranking.law_depth]]  # equal scores in the order of the index
-        places = self.view.unit_law_places()[1][first]
+        places = self.view.unit_laws()[1][first]
         share = np.where(places >= 0, law_scores[places], 0.0) / best
         lift = self.ranking.law_prior * scores[int(first[0])] * share
         for docnum, value in zip(first.tolist(), lift.tolist(), strict=True):
@@ -469,8 +469,8 @@ class Run:
 
 
 def law_vector(view: IndexView, scores: dict[int, float]) -> np.ndarray:
-    """The scores of the law documents having units (``IndexView.unit_law_places``), 0 for a law that did not match."""
-    laws = view.unit_law_places()[0]
+    """The scores of the law documents having units (``IndexView.unit_laws``), 0 for a law that did not match."""
+    laws = view.unit_laws()[0]
     return np.array([scores.get(law, 0.0) for law in laws.tolist()], dtype=np.float64)
 
 

@@ -36,8 +36,8 @@ given the most each clause adds (MaxScore), looked up in their posting lists.
 ``IndexView`` caches what belongs to an index generation rather than to a
 query: live documents, length arrays, levels, facet groups, dates, document
 frequencies and the decoded postings and BM25 contributions of recent terms;
-and, once warmed (``IndexView.warm``, the search workers do it before and between
-searches), the decoded postings of the longest posting lists.
+and, once warmed (``IndexView.warm``, which the search workers do while idle), the
+decoded postings of the longest posting lists.
 """
 
 from __future__ import annotations
@@ -269,8 +269,7 @@ class IndexView:
         self.deletions = reader.has_deletions()
         # Titles as search.engine compares them with a query (search.syntax.title_key), filled as they are read.
         self.title_keys: dict[int, str] = {}
-        self._unit_laws: dict[int, int] | None = None
-        self._unit_law_places: tuple[np.ndarray, np.ndarray] | None = None
+        self._unit_laws: tuple[np.ndarray, np.ndarray] | None = None
         self._facet_groups: dict[tuple[str, bool], dict[Any, frozenset[int]]] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
@@ -319,28 +318,22 @@ class IndexView:
             self._facet_groups[key] = found
         return found
 
-    def unit_laws(self) -> dict[int, int]:
-        """Per article unit, the document number of its law's document (read once per generation, when first asked)."""
+    def unit_laws(self) -> tuple[np.ndarray, np.ndarray]:
+        """The law documents having article units (ascending), and per document the place of its law's among them (-1 for
+        a document that is no unit or whose law is not indexed): read once per generation, when first asked, as arrays,
+        so a ranking of the units reads its laws' scores in one operation."""
         if self._unit_laws is None:
             slugs = _column(self.reader, "slug", self.size, "")
-            laws = {slugs[d]: d for d in self.live}
+            by_slug = {slugs[d]: d for d in self.live}
             parents = _column(self.reader, "law_id", self.size, "")
-            self._unit_laws = {d: laws[parents[d]] for d in self.units if parents[d] in laws}
-        return self._unit_laws
-
-    def unit_law_places(self) -> tuple[np.ndarray, np.ndarray]:
-        """The law documents having units (ascending), and per document the place of its law's among them (-1 for a document
-        that is no unit or whose law is not indexed): ``unit_laws`` as arrays, so a ranking of the units reads its laws'
-        scores in one operation."""
-        if self._unit_law_places is None:
-            parents = self.unit_laws()
-            laws = np.array(sorted(set(parents.values())), dtype=np.intp)
+            owners = {d: by_slug[parents[d]] for d in self.units if parents[d] in by_slug}
+            laws = np.array(sorted(set(owners.values())), dtype=np.intp)
             place = {law: n for n, law in enumerate(laws.tolist())}
             places = np.full(self.size, -1, dtype=np.intp)
-            for unit, law in parents.items():
+            for unit, law in owners.items():
                 places[unit] = place[law]
-            self._unit_law_places = laws, places
-        return self._unit_law_places
+            self._unit_laws = laws, places
+        return self._unit_laws
 
     def scope_count(self, field: str) -> int:
         """How many documents the statistics of ``field`` are over: the units' for a unit field, else the documents'."""

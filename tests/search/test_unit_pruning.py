@@ -115,7 +115,7 @@ def test_a_search_among_units_pages_and_counts_as_the_full_ranking_does(unit_ind
 
 def test_with_the_law_prior_a_page_is_the_full_ranking_with_its_first_units_lifted_by_their_laws(unit_index: Path) -> None:
     view = open_view(unit_index)
-    places = view.unit_law_places()[1]
+    places = view.unit_laws()[1]
     for question in QUESTIONS:
         full = scored(unit_index, question, None).scores
         laws = Run(view, SearchRequest(q=question, kind="laws"), parse_query(question), DEFAULT_RANKING, Deadline(60, 60))
