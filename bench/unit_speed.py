@@ -8,8 +8,8 @@ search of everything, which also ranks the units for the answer card; and the ca
 before timing, so the figures are the queries' own. Per way: p50, p95 and mean of wall-clock and CPU
 milliseconds (CPU time is what a loaded machine changes least), and how many clauses the questions make.
 ``--profile`` prints the functions taking the most time under cProfile. ``--warm`` first decodes the index's longest
-posting lists, as a search worker of ``fazhi serve`` does before its first search (``IndexView.warm``), and prints
-what that took.
+posting lists, as a search worker of ``fazhi serve`` does while idle (``IndexView.warm``), and prints what that
+took.
 
     .venv/bin/python bench/unit_speed.py --index /tmp/units --questions 200 [--warm] [--profile]
 """
