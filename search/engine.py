@@ -67,7 +67,7 @@ from fazhi.law.levels import LEVEL_NAMES
 from fazhi.law.names import law_slug, law_table, law_url
 from search.analysis import normalize, query_bigrams
 from search.deadline import Deadline
-from search.highlight import Highlighter
+from search.highlight import Highlighter, collapse
 from search.law_documents import UNIT_KIND, law_document_id, unit_id
 from search.ranking import (
     BIGRAM_FIELDS,
@@ -439,17 +439,19 @@ class Run:
 
     def _hit(self, docnum: int, value: float, highlighter: Highlighter, named: bool = False) -> Hit:
         """One result; the named article's law (``named``) links to the article and shows its text."""
-        stored = self.view.searcher.stored_fields(docnum)
+        stored = self.view.shown(docnum)
         column = stored.get("column") or ""
         level = stored.get("level")
-        url, snippet, title = stored["url"], highlighter.snippet(stored.get("body") or ""), stored.get("title") or ""
+        url, title = stored["url"], stored.get("title") or ""
         unit = stored.get("unit")
         if unit:
             title = f"{unit['law']} {unit['label']}"
-            snippet = highlighter.snippet(f"{unit['label']} {unit['text']}", width=ARTICLE_SNIPPET_CHARS)
+            snippet = highlighter.snippet(collapse(f"{unit['label']} {unit['text']}"), width=ARTICLE_SNIPPET_CHARS)
         elif named and self.named is not None:
             url = f"{url}#{self.named.no.anchor}"
-            snippet = highlighter.snippet(f"{self.named.no.label} {self.named.text}", width=ARTICLE_SNIPPET_CHARS)
+            snippet = highlighter.snippet(collapse(f"{self.named.no.label} {self.named.text}"), width=ARTICLE_SNIPPET_CHARS)
+        else:
+            snippet = highlighter.snippet(stored["body"])
         return Hit(
             title=title,
             url=url,
@@ -492,7 +494,7 @@ def _found_in(parts: Iterable[tuple[str, int | None, str]], highlighter: Highlig
     if best is None:
         return None
     name, page, text = best
-    return FoundIn(file=name, page=page, snippet=highlighter.snippet(text))
+    return FoundIn(file=name, page=page, snippet=highlighter.snippet(collapse(text)))
 
 
 def _pin(scores: dict[int, float], matched: DocSet, pinned: list[int], phrases: list[Part], excluded: list[Part]) -> DocSet:

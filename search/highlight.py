@@ -4,7 +4,9 @@ Matching is by substring on the stored text, so 废物 is marked inside 固体�
 just as the bigram field finds it there, and full-width letters and digits
 match as their ASCII forms (``search.analysis.normalize``), by a pattern that
 lists both rather than folding a whole law's text for each snippet. The snippet
-is the window of ``width`` characters holding the most distinct terms.
+is the window of ``width`` characters holding the most distinct terms, cut from the
+text with its whitespace collapsed (``collapse``), which the caller does once: a law
+shown for many questions is collapsed once (``search.ranking.IndexView.shown``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from search.analysis import normalize, unfolded_pattern
 SNIPPET_CHARS = 120
 # Occurrences looked at when choosing the window: enough for any page, bounded for huge documents.
 MAX_OCCURRENCES = 400
+
+
+def collapse(text: str) -> str:
+    """``text`` with each run of whitespace (line breaks, indents) one space, as snippets are cut from it."""
+    return " ".join(text.split())
 
 
 class Highlighter:
@@ -45,9 +52,8 @@ class Highlighter:
             return 0
         return len({normalize(m.group()).lower() for m in self.pattern.finditer(text)})
 
-    def snippet(self, body: str, width: int = SNIPPET_CHARS) -> str:
-        """The best window of ``body`` (whitespace collapsed), marked, with … where it was cut."""
-        text = " ".join(body.split())
+    def snippet(self, text: str, width: int = SNIPPET_CHARS) -> str:
+        """The best window of ``text`` (its whitespace already collapsed: ``collapse``), marked, with … where it was cut."""
         occurrences: list[tuple[int, str]] = []
         if self.pattern is not None:
             for m in self.pattern.finditer(text):

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from fazhi.errors import SearchQueryError
+from search import ranking
 from search.query import SearchRequest, SearchResponse, parse_query, search
 from search.ranking import Ranking
+from search.searchers import open_view
 
 
 def run(index: Path, q: str = "", **options: object) -> SearchResponse:
@@ -205,3 +207,34 @@ def test_a_spent_time_budget_returns_a_flagged_partial_answer(search_index: Path
     assert run(search_index, "执法 检查").partial is False
     spent = search(search_index, SearchRequest(q="执法 检查"), ranking=Ranking(budget=0.0))
     assert spent.partial is True and spent.total < run(search_index, "执法 检查").total
+
+
+def test_a_document_shown_again_is_read_from_the_index_once_and_shows_the_same(search_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = open_view(search_index)  # the view this thread's searches use for this generation
+    read: list[int] = []
+    stored_fields = view.searcher.stored_fields
+    monkeypatch.setattr(view.searcher, "stored_fields", lambda docnum: read.append(docnum) or stored_fields(docnum))
+    first = run(search_index, "执法")
+    shown = set(read)
+    assert len(first.hits) == len(shown) == 10
+    read.clear()
+    again = run(search_index, "执法")
+    assert again.hits == first.hits
+    assert not read
+    docnum = next(iter(shown))
+    assert view.shown(docnum)["body"] == " ".join((stored_fields(docnum).get("body") or "").split())
+
+
+def test_documents_shown_are_kept_up_to_a_number_of_characters(search_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = open_view(search_index)
+    docs = sorted(view.live)[:3]
+    lengths = [len(" ".join((view.searcher.stored_fields(d).get("body") or "").split())) for d in docs]
+    monkeypatch.setattr(ranking, "SHOWN_CHARS", lengths[1] + lengths[2])
+    read: list[int] = []
+    stored_fields = view.searcher.stored_fields
+    monkeypatch.setattr(view.searcher, "stored_fields", lambda docnum: read.append(docnum) or stored_fields(docnum))
+    view._shown.clear()
+    view._shown_chars = 0
+    for docnum in (*docs, docs[2], docs[0]):
+        view.shown(docnum)
+    assert read == [*docs, docs[0]]  # the third pushed the first out; the last two shown stayed
