@@ -228,3 +228,16 @@ def test_warming_looks_whether_a_search_waits_while_it_counts_a_fields_terms(two
     assert not view.warm(stop=lambda: bool(asked.append(1)) or len(asked) > fields + 5)
     assert not view._warm, "stopped while counting a field's terms, not after it"
     assert view.warm() and ("unit_text", COMMON[0]) in view._warm, "and went on from there"
+
+
+def test_warming_reads_the_units_laws_first_so_no_search_among_the_units_reads_them(
+    two_segments: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = IndexView(open_view(two_segments).searcher)
+    assert not view.warm(stop=lambda: True), "a search waiting at once stops it before anything is read"
+    assert view.warm()
+    read: list[str] = []
+    original = ranking_module._column
+    monkeypatch.setattr(ranking_module, "_column", lambda reader, name, *rest: read.append(name) or original(reader, name, *rest))
+    laws, places = view.unit_laws()
+    assert not read and len(laws) and (places[sorted(view.units)] >= 0).all()
