@@ -211,6 +211,8 @@ def test_a_spent_time_budget_returns_a_flagged_partial_answer(search_index: Path
 
 def test_a_document_shown_again_is_read_from_the_index_once_and_shows_the_same(search_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     view = open_view(search_index)  # the view this thread's searches use for this generation
+    view._shown.clear()  # earlier tests in this thread showed documents of this generation
+    view._shown_chars = 0
     read: list[int] = []
     stored_fields = view.searcher.stored_fields
     monkeypatch.setattr(view.searcher, "stored_fields", lambda docnum: read.append(docnum) or stored_fields(docnum))
