@@ -16,9 +16,11 @@ idle checks every ``LIBRARY_CHECK`` seconds whether the index it last searched
 changed its laws, so a library indexed anew by the nightly job is read again
 between searches rather than inside one.
 
-A fast lane's worker decodes the index's longest posting lists while idle, from its start on and again for
-a new index generation: decoding Whoosh's blocks is otherwise about half of a search's CPU. A waiting search
-stops it, so the server takes searches at once and a worker never makes one wait for its warming.
+A fast lane's worker, while idle, from its start on and again for a new index generation, reads the units'
+laws (which every search among the units reads for its law prior) and decodes the index's longest posting
+lists: decoding Whoosh's blocks is otherwise about half of a search's CPU. A waiting search stops it between
+two steps, so the server takes searches at once; the longest step, reading the units' laws, is 0.5 s of CPU on
+the whole library, once per generation.
 
 A search goes to the lane's most recently freed worker (last in, first out): at low load one worker takes
 most searches, so the postings it decoded for the last ones are still in its cache (each worker has its own);
